@@ -1,0 +1,944 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-process and per-memory-cgroup accounting.
+ *
+ * Processes live in an RCU hash table keyed by tgid. The hooks (hooks.c)
+ * create entries at fork, look them up at every event under RCU and bump
+ * atomic counters, and remove them when the last thread exits. A periodic
+ * sampler (a delayed work item, process context) reads each process's mm
+ * counters the way /proc/PID/status does, pushes the unreclaimable
+ * footprint into the process's history, rebuilds the memory-cgroup table
+ * and reaps entries whose process is gone (pid reuse is told apart by the
+ * leader's start time).
+ *
+ * Bounded memory: at most max_procs processes are tracked. When the table
+ * is full a new process is not tracked and is counted in procs_dropped; the
+ * sampler adopts it later when room frees up. Processes leave the table as
+ * soon as they exit (a short summary goes into the bounded exited ring), so
+ * the table never holds dead processes. No kernel allocation ever fails
+ * because of memattr: ours are GFP_NOWAIT on hot paths and simply give up.
+ */
+#include <linux/bsearch.h>
+#include <linux/cgroup.h>
+#include <linux/hashtable.h>
+#include <linux/memcontrol.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/nodemask.h>
+#include <linux/page_counter.h>
+#include <linux/percpu.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+
+#include "acct.h"
+#include "mem.h"
+#include "params.h"
+
+#define MEMATTR_PROCS_HASH_BITS	11
+
+/*
+ * The process table. Writers (fork, exit, sampler, adoption) hold
+ * memattr_procs_lock, which is only ever taken in task context; readers
+ * walk it under RCU. memattr_nr_procs is written under the lock.
+ */
+static DEFINE_HASHTABLE(memattr_procs, MEMATTR_PROCS_HASH_BITS);
+static DEFINE_SPINLOCK(memattr_procs_lock);
+static unsigned int memattr_nr_procs;
+
+static atomic64_t memattr_procs_created = ATOMIC64_INIT(0);
+static atomic64_t memattr_procs_removed = ATOMIC64_INIT(0);
+static atomic64_t memattr_procs_dropped = ATOMIC64_INIT(0);
+static atomic64_t memattr_procs_reaped = ATOMIC64_INIT(0);
+static bool memattr_need_adopt;	/* READ_ONCE/WRITE_ONCE */
+
+static DEFINE_PER_CPU(u64, memattr_irq_pages);
+static DEFINE_PER_CPU(u64, memattr_kthread_pages);
+static DEFINE_PER_CPU(u64, memattr_untracked_pages);
+
+/* Recently exited processes: a ring under memattr_exited_lock. */
+static DEFINE_SPINLOCK(memattr_exited_lock);
+static struct memattr_exited_row memattr_exited[MEMATTR_EXITED_MAX];
+static unsigned int memattr_exited_head;
+static unsigned int memattr_exited_used;
+static u64 memattr_exited_total;
+
+/*
+ * What the sampler publishes, under memattr_sample_mutex: the cgroup table
+ * (sorted by id), the system row and the sampler's own statistics.
+ */
+static DEFINE_MUTEX(memattr_sample_mutex);
+static struct memattr_cgroup_row *memattr_cgroups;
+static u32 memattr_nr_cgroups;
+static struct memattr_system_row memattr_system;
+static u64 memattr_samples;
+static u64 memattr_sample_last_ns;
+static u64 memattr_sample_max_ns;
+static u32 memattr_sample_ms_seen;
+
+static size_t memattr_cgroups_bytes;	/* charged to the module */
+/* The sampler runs and may be kicked: under memattr_sample_mutex. */
+static bool memattr_sampler_live;
+
+static struct delayed_work memattr_sampler;
+static bool memattr_sampler_stopping;	/* READ_ONCE/WRITE_ONCE */
+
+static inline u64 memattr_pages_kb(unsigned long pages)
+{
+	return (u64)pages << (PAGE_SHIFT - 10);
+}
+
+/* The footprint that a leak would grow: never page cache. */
+static u32 memattr_fp_unreclaimable_kb(const struct memattr_fp *fp)
+{
+	u64 kb = fp->anon_kb + fp->shmem_kb + fp->swap_kb + fp->pgtables_kb;
+
+	return min_t(u64, kb, U32_MAX);
+}
+
+/* Read @mm's counters exactly as /proc/PID/status does. */
+static void memattr_fp_from_mm(struct mm_struct *mm, struct memattr_fp *fp)
+{
+	unsigned long anon = get_mm_counter(mm, MM_ANONPAGES);
+	unsigned long file = get_mm_counter(mm, MM_FILEPAGES);
+	unsigned long shmem = get_mm_counter(mm, MM_SHMEMPAGES);
+	unsigned long rss = anon + file + shmem;
+
+	fp->anon_kb = memattr_pages_kb(anon);
+	fp->file_kb = memattr_pages_kb(file);
+	fp->shmem_kb = memattr_pages_kb(shmem);
+	fp->rss_kb = memattr_pages_kb(rss);
+	fp->swap_kb = memattr_pages_kb(get_mm_counter(mm, MM_SWAPENTS));
+	fp->peak_rss_kb = memattr_pages_kb(max(READ_ONCE(mm->hiwater_rss), rss));
+	fp->vm_kb = memattr_pages_kb(READ_ONCE(mm->total_vm));
+	fp->pgtables_kb = mm_pgtables_bytes(mm) >> 10;
+}
+
+static void memattr_activity_read(struct memattr_proc *p,
+				  struct memattr_activity *a)
+{
+	a->page_allocs = atomic64_read(&p->page_allocs);
+	a->page_frees = atomic64_read(&p->page_frees);
+	a->mmap_calls = atomic64_read(&p->mmap_calls);
+	a->munmap_calls = atomic64_read(&p->munmap_calls);
+	a->brk_calls = atomic64_read(&p->brk_calls);
+	a->mremap_calls = atomic64_read(&p->mremap_calls);
+	a->mapped_bytes = atomic64_read(&p->mapped_bytes);
+}
+
+static struct memattr_proc *memattr_procs_find_locked(pid_t tgid)
+{
+	struct memattr_proc *p;
+
+	lockdep_assert_held(&memattr_procs_lock);
+	hash_for_each_possible(memattr_procs, p, node, tgid)
+		if (p->tgid == tgid)
+			return p;
+	return NULL;
+}
+
+/**
+ * memattr_acct_find() - the tracked process with this tgid
+ * @tgid: thread group id in the initial pid namespace
+ *
+ * Context: any; the caller holds rcu_read_lock() and the result is valid
+ * until it drops it.
+ * Return: the process, or NULL when it is not tracked.
+ */
+struct memattr_proc *memattr_acct_find(pid_t tgid)
+{
+	struct memattr_proc *p;
+
+	hash_for_each_possible_rcu(memattr_procs, p, node, tgid)
+		if (p->tgid == tgid)
+			return p;
+	return NULL;
+}
+
+static void memattr_proc_free(struct memattr_proc *p)
+{
+	memattr_mem_uncharge(sizeof(*p));
+	kfree_rcu(p, rcu);
+}
+
+static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
+{
+	struct memattr_exited_row *r;
+
+	spin_lock(&memattr_exited_lock);
+	r = &memattr_exited[memattr_exited_head];
+	memattr_exited_head = (memattr_exited_head + 1) % MEMATTR_EXITED_MAX;
+	if (memattr_exited_used < MEMATTR_EXITED_MAX)
+		memattr_exited_used++;
+	memattr_exited_total++;
+	r->tgid = p->tgid;
+	r->start_ns = p->start_ns;
+	r->exit_ns = ktime_get_ns();
+	spin_lock(&p->lock);
+	memcpy(r->comm, p->comm, sizeof(r->comm));
+	r->cgroup_id = p->cgroup_id;
+	r->fp = p->fp;
+	spin_unlock(&p->lock);
+	r->fp.peak_rss_kb = max(r->fp.peak_rss_kb, peak_kb);
+	memattr_activity_read(p, &r->act);
+	spin_unlock(&memattr_exited_lock);
+}
+
+/*
+ * Take @p out of the table. The exit hook and the sampler may race to
+ * retire the same process: only one wins, and only the winner may record
+ * and free it (after a grace period, through memattr_proc_free()).
+ * Return: true when this caller removed it.
+ */
+static bool memattr_proc_unlink(struct memattr_proc *p)
+{
+	bool won;
+
+	spin_lock(&memattr_procs_lock);
+	won = !hlist_unhashed(&p->node);
+	if (won) {
+		hash_del_rcu(&p->node);
+		memattr_nr_procs--;
+	}
+	spin_unlock(&memattr_procs_lock);
+	if (won)
+		atomic64_inc(&memattr_procs_removed);
+	return won;
+}
+
+/* Retire @p: into the exited ring, out of the table. Context: RCU. */
+static void memattr_proc_retire(struct memattr_proc *p, u64 peak_kb)
+{
+	if (!memattr_proc_unlink(p))
+		return;
+	memattr_exited_push(p, peak_kb);
+	memattr_proc_free(p);
+}
+
+/*
+ * Start tracking a process. Context: task; may run with preemption off
+ * (tracepoints), so @gfp is GFP_NOWAIT there.
+ */
+static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
+			     gfp_t gfp)
+{
+	struct memattr_proc *p, *old;
+
+	p = memattr_mem_alloc(sizeof(*p), gfp | __GFP_NOWARN);
+	if (!p)
+		goto dropped;
+	p->tgid = tgid;
+	p->start_ns = start_ns;
+	spin_lock_init(&p->lock);
+	strscpy(p->comm, comm, sizeof(p->comm));
+
+	spin_lock(&memattr_procs_lock);
+	old = memattr_procs_find_locked(tgid);
+	if (old && old->start_ns == start_ns) {
+		/* Adoption raced with fork: it is tracked already. */
+		spin_unlock(&memattr_procs_lock);
+		memattr_mem_free(p, sizeof(*p));
+		return;
+	}
+	if (old) {
+		/* A stale entry of an older process with this pid. */
+		hash_del_rcu(&old->node);
+		memattr_nr_procs--;
+		atomic64_inc(&memattr_procs_reaped);
+	}
+	if (memattr_nr_procs >= memattr_params_max_procs()) {
+		spin_unlock(&memattr_procs_lock);
+		if (old)
+			memattr_proc_free(old);
+		memattr_mem_free(p, sizeof(*p));
+		goto dropped;
+	}
+	hash_add_rcu(memattr_procs, &p->node, tgid);
+	memattr_nr_procs++;
+	spin_unlock(&memattr_procs_lock);
+	if (old)
+		memattr_proc_free(old);
+	atomic64_inc(&memattr_procs_created);
+	return;
+
+dropped:
+	atomic64_inc(&memattr_procs_dropped);
+	WRITE_ONCE(memattr_need_adopt, true);
+}
+
+/**
+ * memattr_acct_fork() - a task was created
+ * @child: the new task
+ *
+ * Context: the parent, preemption disabled (sched_process_fork).
+ * A new thread of an existing process changes nothing.
+ */
+void memattr_acct_fork(struct task_struct *child)
+{
+	if (!thread_group_leader(child) || (child->flags & PF_KTHREAD))
+		return;
+	memattr_proc_add(child->tgid, child->start_time, child->comm,
+			 GFP_NOWAIT);
+}
+
+/**
+ * memattr_acct_exec() - a process replaced its program
+ * @task: the task that exec'ed (current)
+ *
+ * A new program is a new footprint: the history restarts, so that a leaker
+ * that execs a healthy program is not judged by its past. The cumulative
+ * activity counters keep counting.
+ */
+void memattr_acct_exec(struct task_struct *task)
+{
+	struct memattr_proc *p;
+
+	rcu_read_lock();
+	p = memattr_acct_find(task->tgid);
+	if (p) {
+		spin_lock(&p->lock);
+		strscpy(p->comm, task->comm, sizeof(p->comm));
+		p->execs++;
+		memattr_hist_reset(&p->hist);
+		spin_unlock(&p->lock);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * memattr_acct_exit_mm() - a thread is about to give up its mm
+ * @task: current, at the start of do_exit()
+ *
+ * The last thread's view of the mm is the process's final footprint. A vfork
+ * child still borrowing its parent's mm has no footprint of its own.
+ */
+void memattr_acct_exit_mm(struct task_struct *task)
+{
+	struct memattr_proc *p;
+	struct memattr_fp fp;
+	struct mm_struct *mm = task->mm;
+
+	if (!mm || (task->flags & PF_KTHREAD) || task->vfork_done ||
+	    atomic_read(&task->signal->live) != 1)
+		return;
+	memattr_fp_from_mm(mm, &fp);
+	rcu_read_lock();
+	p = memattr_acct_find(task->tgid);
+	if (p) {
+		spin_lock(&p->lock);
+		p->fp = fp;
+		p->exited = true;
+		spin_unlock(&p->lock);
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * memattr_acct_exit_task() - a thread exited
+ * @task: current, after exit_mm() (sched_process_exit)
+ *
+ * When it was the last thread of its process, the process leaves the table
+ * and its summary enters the exited ring.
+ */
+void memattr_acct_exit_task(struct task_struct *task)
+{
+	struct memattr_proc *p;
+	u64 peak_kb;
+
+	if ((task->flags & PF_KTHREAD) || atomic_read(&task->signal->live))
+		return;
+	/* do_exit() folded each thread's hiwater into signal->maxrss. */
+	peak_kb = memattr_pages_kb(READ_ONCE(task->signal->maxrss));
+	rcu_read_lock();
+	p = memattr_acct_find(task->tgid);
+	if (p && p->start_ns == task->group_leader->start_time)
+		memattr_proc_retire(p, peak_kb);
+	rcu_read_unlock();
+}
+
+/**
+ * memattr_acct_count_irq_pages() - pages allocated in interrupt context
+ * @nr: pages
+ *
+ * They belong to no process, whichever task was interrupted.
+ */
+void memattr_acct_count_irq_pages(unsigned int nr)
+{
+	this_cpu_add(memattr_irq_pages, nr);
+}
+
+/**
+ * memattr_acct_count_kthread_pages() - pages allocated by kernel threads
+ * @nr: pages
+ */
+void memattr_acct_count_kthread_pages(unsigned int nr)
+{
+	this_cpu_add(memattr_kthread_pages, nr);
+}
+
+/**
+ * memattr_acct_count_untracked_pages() - pages of processes not tracked
+ * @nr: pages
+ */
+void memattr_acct_count_untracked_pages(unsigned int nr)
+{
+	this_cpu_add(memattr_untracked_pages, nr);
+}
+
+static u64 memattr_percpu_sum(u64 __percpu *v)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(v, cpu);
+	return sum;
+}
+
+struct memattr_adopt {
+	pid_t tgid;
+	u64 start_ns;
+	char comm[TASK_COMM_LEN];
+};
+
+/*
+ * Track every user process not tracked yet: at load, and when the table had
+ * been full. Context: process, may sleep.
+ */
+static void memattr_acct_adopt(void)
+{
+	struct memattr_adopt *list;
+	struct task_struct *t;
+	unsigned int n = 0, cap = 0, i;
+
+	WRITE_ONCE(memattr_need_adopt, false);
+	rcu_read_lock();
+	for_each_process(t)
+		cap++;
+	rcu_read_unlock();
+	cap += 64;
+	list = kvcalloc(cap, sizeof(*list), GFP_KERNEL);
+	if (!list) {
+		WRITE_ONCE(memattr_need_adopt, true);
+		return;
+	}
+	rcu_read_lock();
+	for_each_process(t) {
+		if (n == cap)
+			break;
+		if (t->flags & PF_KTHREAD)
+			continue;
+		list[n].tgid = t->tgid;
+		list[n].start_ns = t->start_time;
+		get_task_comm(list[n].comm, t);
+		n++;
+	}
+	rcu_read_unlock();
+
+	for (i = 0; i < n; i++) {
+		bool tracked;
+
+		rcu_read_lock();
+		tracked = memattr_acct_find(list[i].tgid);
+		rcu_read_unlock();
+		if (!tracked)
+			memattr_proc_add(list[i].tgid, list[i].start_ns,
+					 list[i].comm, GFP_KERNEL);
+	}
+	kvfree(list);
+}
+
+/*
+ * Read one process: its footprint from the first of its threads that still
+ * holds the mm, and its memory cgroup. Context: under rcu_read_lock().
+ * Return: false when the process is gone (or is another one now).
+ */
+static bool memattr_proc_read(struct memattr_proc *p, struct memattr_fp *fp,
+			      u64 *cgid, bool *has_mm)
+{
+	struct task_struct *leader, *t;
+	struct mem_cgroup *memcg;
+
+	leader = pid_task(find_pid_ns(p->tgid, &init_pid_ns), PIDTYPE_TGID);
+	if (!leader || leader->start_time != p->start_ns)
+		return false;
+	*has_mm = false;
+	for_each_thread(leader, t) {
+		task_lock(t);
+		if (t->mm) {
+			/* A vfork child borrows its parent's mm: not its own. */
+			if (!t->vfork_done)
+				memattr_fp_from_mm(t->mm, fp);
+			else
+				memset(fp, 0, sizeof(*fp));
+			*has_mm = true;
+			task_unlock(t);
+			break;
+		}
+		task_unlock(t);
+	}
+	memcg = mem_cgroup_from_task(leader);
+	*cgid = memcg ? cgroup_id(memcg->css.cgroup) : 0;
+	return true;
+}
+
+static int memattr_cgroup_cmp(const void *a, const void *b)
+{
+	const struct memattr_cgroup_row *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct memattr_cgroup_row *
+memattr_cgroup_lookup(struct memattr_cgroup_row *rows, u32 nr, u64 id)
+{
+	struct memattr_cgroup_row key = { .id = id };
+
+	return bsearch(&key, rows, nr, sizeof(*rows), memattr_cgroup_cmp);
+}
+
+static void memattr_fp_add(struct memattr_fp *sum, const struct memattr_fp *fp)
+{
+	sum->rss_kb += fp->rss_kb;
+	sum->anon_kb += fp->anon_kb;
+	sum->file_kb += fp->file_kb;
+	sum->shmem_kb += fp->shmem_kb;
+	sum->swap_kb += fp->swap_kb;
+	sum->peak_rss_kb += fp->peak_rss_kb;
+	sum->vm_kb += fp->vm_kb;
+	sum->pgtables_kb += fp->pgtables_kb;
+}
+
+static void memattr_activity_add(struct memattr_activity *sum,
+				 const struct memattr_activity *a)
+{
+	sum->page_allocs += a->page_allocs;
+	sum->page_frees += a->page_frees;
+	sum->mmap_calls += a->mmap_calls;
+	sum->munmap_calls += a->munmap_calls;
+	sum->brk_calls += a->brk_calls;
+	sum->mremap_calls += a->mremap_calls;
+	sum->mapped_bytes += a->mapped_bytes;
+}
+
+/* The root of the memory controller's hierarchy. Context: RCU. */
+static struct mem_cgroup *memattr_root_memcg(void)
+{
+	struct mem_cgroup *memcg = mem_cgroup_from_task(current);
+
+	while (memcg && memcg->css.parent)
+		memcg = mem_cgroup_from_css(memcg->css.parent);
+	return memcg;
+}
+
+static void memattr_cgroup_fill(struct memattr_cgroup_row *r,
+				struct mem_cgroup *memcg)
+{
+	unsigned long anon = 0, file = 0, shmem = 0, usage, max;
+	int nid;
+
+	r->id = cgroup_id(memcg->css.cgroup);
+	if (cgroup_path(memcg->css.cgroup, r->path, sizeof(r->path)) < 0)
+		strscpy(r->path, "?", sizeof(r->path));
+	for_each_online_node(nid) {
+		anon += memattr_memcg_node_page_state(memcg, nid, NR_ANON_MAPPED);
+		file += memattr_memcg_node_page_state(memcg, nid, NR_FILE_PAGES);
+		shmem += memattr_memcg_node_page_state(memcg, nid, NR_SHMEM);
+	}
+	/*
+	 * Tasks of the root cgroup are never charged to its counter, which
+	 * only sums its children: like memcg's own mem_cgroup_usage(), take
+	 * the root's statistics instead.
+	 */
+	if (memcg->css.parent)
+		usage = page_counter_read(&memcg->memory);
+	else
+		usage = anon + file;
+	max = READ_ONCE(memcg->memory.max);
+	r->usage_kb = memattr_pages_kb(usage);
+	r->anon_kb = memattr_pages_kb(anon);
+	r->file_kb = memattr_pages_kb(file);
+	r->shmem_kb = memattr_pages_kb(shmem);
+	r->kernel_kb = usage > anon + file ? memattr_pages_kb(usage - anon - file) : 0;
+	r->limit_kb = max >= PAGE_COUNTER_MAX ? U64_MAX : memattr_pages_kb(max);
+}
+
+/*
+ * Snapshot every memory cgroup. Context: process.
+ * Return: a sorted array or NULL; *nr its length, *bytes its size, charged
+ * to the module.
+ */
+static struct memattr_cgroup_row *memattr_cgroups_collect(u32 *nr,
+							  size_t *bytes)
+{
+	struct memattr_cgroup_row *rows;
+	struct cgroup_subsys_state *css, *root_css;
+	struct mem_cgroup *root;
+	u32 n = 0, cap = 0;
+
+	*nr = 0;
+	rcu_read_lock();
+	root = memattr_root_memcg();
+	if (!root) {
+		rcu_read_unlock();
+		return NULL;
+	}
+	root_css = &root->css;
+	css_for_each_descendant_pre(css, root_css)
+		cap++;
+	rcu_read_unlock();
+
+	cap += 16;
+	rows = kvcalloc(cap, sizeof(*rows), GFP_KERNEL);
+	if (!rows)
+		return NULL;
+	memattr_mem_charge(cap * sizeof(*rows));
+	*bytes = cap * sizeof(*rows);
+
+	rcu_read_lock();
+	root = memattr_root_memcg();
+	if (root) {
+		root_css = &root->css;
+		css_for_each_descendant_pre(css, root_css) {
+			if (n == cap)
+				break;
+			if (!(css->flags & CSS_ONLINE) && css != root_css)
+				continue;
+			memattr_cgroup_fill(&rows[n++], mem_cgroup_from_css(css));
+		}
+	}
+	rcu_read_unlock();
+	sort(rows, n, sizeof(*rows), memattr_cgroup_cmp, NULL);
+	*nr = n;
+	return rows;
+}
+
+static void memattr_system_read(struct memattr_system_row *s)
+{
+	struct sysinfo si;
+	long avail;
+
+	si_meminfo(&si);
+	avail = si_mem_available();
+	s->mem_total_kb = memattr_pages_kb(si.totalram);
+	s->mem_free_kb = memattr_pages_kb(si.freeram);
+	s->mem_available_kb = memattr_pages_kb(max(avail, 0L));
+	s->used_pct = s->mem_total_kb ?
+		div64_u64((s->mem_total_kb - min(s->mem_available_kb,
+						 s->mem_total_kb)) * 100,
+			  s->mem_total_kb) : 0;
+	s->sampled_ns = ktime_get_ns();
+}
+
+/* Sample every tracked process, bucket by bucket, with breaks between. */
+static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
+				 bool reset_hist)
+{
+	unsigned int bkt;
+
+	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); bkt++) {
+		struct memattr_proc *p;
+
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
+			struct memattr_cgroup_row *cg;
+			struct memattr_activity act;
+			struct memattr_fp fp;
+			bool has_mm = false;
+			u64 cgid = 0;
+
+			if (!memattr_proc_read(p, &fp, &cgid, &has_mm)) {
+				/* Gone without our exit hook seeing it. */
+				atomic64_inc(&memattr_procs_reaped);
+				memattr_proc_retire(p, 0);
+				continue;
+			}
+			spin_lock(&p->lock);
+			if (reset_hist)
+				memattr_hist_reset(&p->hist);
+			/* Once exit_mm() ran, keep the footprint at exit. */
+			if (has_mm) {
+				p->fp = fp;
+				p->sampled_ns = ktime_get_ns();
+				memattr_hist_push(&p->hist,
+						  memattr_fp_unreclaimable_kb(&fp));
+			}
+			p->cgroup_id = cgid;
+			fp = p->fp;
+			spin_unlock(&p->lock);
+
+			cg = memattr_cgroup_lookup(cgs, nr_cgs, cgid);
+			if (cg) {
+				cg->nr_procs++;
+				memattr_fp_add(&cg->procs, &fp);
+				memattr_activity_read(p, &act);
+				memattr_activity_add(&cg->procs_act, &act);
+			}
+		}
+		rcu_read_unlock();
+		if (bkt % 64 == 63)
+			cond_resched();
+	}
+}
+
+static void memattr_sampler_fn(struct work_struct *work)
+{
+	struct memattr_cgroup_row *cgs, *old;
+	struct memattr_system_row sys;
+	size_t cgs_bytes = 0, old_bytes;
+	u32 nr_cgs, sample_ms;
+	bool reset_hist;
+	u64 t0, dt;
+
+	t0 = ktime_get_ns();
+	sample_ms = memattr_params_sample_ms();
+	if (READ_ONCE(memattr_need_adopt))
+		memattr_acct_adopt();
+
+	memattr_system_read(&sys);
+	cgs = memattr_cgroups_collect(&nr_cgs, &cgs_bytes);
+	/* A history's time axis is its sampling period: a new one resets it. */
+	reset_hist = memattr_sample_ms_seen && sample_ms != memattr_sample_ms_seen;
+	memattr_sample_procs(cgs, nr_cgs, reset_hist);
+
+	mutex_lock(&memattr_sample_mutex);
+	old = memattr_cgroups;
+	old_bytes = memattr_cgroups_bytes;
+	memattr_cgroups = cgs;
+	memattr_cgroups_bytes = cgs_bytes;
+	memattr_nr_cgroups = nr_cgs;
+	memattr_system = sys;
+	memattr_sample_ms_seen = sample_ms;
+	memattr_samples++;
+	dt = ktime_get_ns() - t0;
+	memattr_sample_last_ns = dt;
+	memattr_sample_max_ns = max(memattr_sample_max_ns, dt);
+	mutex_unlock(&memattr_sample_mutex);
+	kvfree(old);
+	memattr_mem_uncharge(old_bytes);
+
+	if (!READ_ONCE(memattr_sampler_stopping))
+		queue_delayed_work(system_unbound_wq, &memattr_sampler,
+				   msecs_to_jiffies(sample_ms));
+}
+
+/**
+ * memattr_acct_snapshot_procs() - a consistent copy of the process table
+ * @rows: where the array goes; kvfree() it
+ * @nr: where its length goes
+ *
+ * Each row is consistent in itself; the table may change while it is
+ * copied, so a process that forks or exits meanwhile may or may not appear.
+ * Return: 0 or -ENOMEM.
+ */
+int memattr_acct_snapshot_procs(struct memattr_proc_row **rows, u32 *nr)
+{
+	struct memattr_proc_row *r;
+	unsigned int bkt, n = 0, cap;
+	struct memattr_proc *p;
+
+	cap = READ_ONCE(memattr_nr_procs) + 64;
+	r = kvcalloc(cap, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	rcu_read_lock();
+	hash_for_each_rcu(memattr_procs, bkt, p, node) {
+		if (n == cap)
+			break;
+		r[n].tgid = p->tgid;
+		r[n].start_ns = p->start_ns;
+		spin_lock(&p->lock);
+		memcpy(r[n].comm, p->comm, sizeof(r[n].comm));
+		r[n].cgroup_id = p->cgroup_id;
+		r[n].fp = p->fp;
+		spin_unlock(&p->lock);
+		memattr_activity_read(p, &r[n].act);
+		n++;
+	}
+	rcu_read_unlock();
+	*rows = r;
+	*nr = n;
+	return 0;
+}
+
+/**
+ * memattr_acct_snapshot_cgroups() - a copy of the cgroup table
+ * @rows: where the array goes (sorted by id); kvfree() it
+ * @nr: where its length goes
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memattr_acct_snapshot_cgroups(struct memattr_cgroup_row **rows, u32 *nr)
+{
+	struct memattr_cgroup_row *r;
+	u32 n;
+
+	mutex_lock(&memattr_sample_mutex);
+	n = memattr_nr_cgroups;
+	r = kvmalloc_array(max(n, 1U), sizeof(*r), GFP_KERNEL);
+	if (r && n)
+		memcpy(r, memattr_cgroups, n * sizeof(*r));
+	mutex_unlock(&memattr_sample_mutex);
+	if (!r)
+		return -ENOMEM;
+	*rows = r;
+	*nr = n;
+	return 0;
+}
+
+/**
+ * memattr_acct_snapshot_exited() - a copy of the exited ring, newest first
+ * @rows: where the array goes; kvfree() it
+ * @nr: where its length goes
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memattr_acct_snapshot_exited(struct memattr_exited_row **rows, u32 *nr)
+{
+	struct memattr_exited_row *r;
+	unsigned int i, n;
+
+	r = kvcalloc(MEMATTR_EXITED_MAX, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	spin_lock(&memattr_exited_lock);
+	n = memattr_exited_used;
+	for (i = 0; i < n; i++)
+		r[i] = memattr_exited[(memattr_exited_head + MEMATTR_EXITED_MAX -
+				       1 - i) % MEMATTR_EXITED_MAX];
+	spin_unlock(&memattr_exited_lock);
+	*rows = r;
+	*nr = n;
+	return 0;
+}
+
+/**
+ * memattr_acct_system() - system memory as of the last sample
+ * @row: where it goes
+ */
+void memattr_acct_system(struct memattr_system_row *row)
+{
+	mutex_lock(&memattr_sample_mutex);
+	*row = memattr_system;
+	mutex_unlock(&memattr_sample_mutex);
+}
+
+/**
+ * memattr_acct_get_stats() - the accounting's own counters
+ * @st: where they go
+ */
+void memattr_acct_get_stats(struct memattr_acct_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->nr_procs = READ_ONCE(memattr_nr_procs);
+	st->max_procs = memattr_params_max_procs();
+	st->procs_created = atomic64_read(&memattr_procs_created);
+	st->procs_removed = atomic64_read(&memattr_procs_removed);
+	st->procs_dropped = atomic64_read(&memattr_procs_dropped);
+	st->procs_reaped = atomic64_read(&memattr_procs_reaped);
+	st->irq_pages = memattr_percpu_sum(&memattr_irq_pages);
+	st->kthread_pages = memattr_percpu_sum(&memattr_kthread_pages);
+	st->untracked_pages = memattr_percpu_sum(&memattr_untracked_pages);
+	spin_lock(&memattr_exited_lock);
+	st->exited_total = memattr_exited_total;
+	spin_unlock(&memattr_exited_lock);
+	mutex_lock(&memattr_sample_mutex);
+	st->nr_cgroups = memattr_nr_cgroups;
+	st->samples = memattr_samples;
+	st->sample_last_ns = memattr_sample_last_ns;
+	st->sample_max_ns = memattr_sample_max_ns;
+	mutex_unlock(&memattr_sample_mutex);
+}
+
+/**
+ * memattr_acct_init() - prepare the tables
+ *
+ * Return: 0.
+ */
+int memattr_acct_init(void)
+{
+	INIT_DELAYED_WORK(&memattr_sampler, memattr_sampler_fn);
+	return 0;
+}
+
+/**
+ * memattr_acct_start() - adopt running processes and start the sampler
+ *
+ * ORDER: called after the hooks are attached, so that no process can fork
+ * or exit unseen between the adoption walk and the hooks.
+ * Return: 0.
+ */
+int memattr_acct_start(void)
+{
+	WRITE_ONCE(memattr_sampler_stopping, false);
+	memattr_acct_adopt();
+	/* The first sample runs now, so the tables are filled at once. */
+	memattr_sampler_fn(&memattr_sampler.work);
+	mutex_lock(&memattr_sample_mutex);
+	memattr_sampler_live = true;
+	mutex_unlock(&memattr_sample_mutex);
+	return 0;
+}
+
+/**
+ * memattr_acct_sample_ms_changed() - the sampling period was set
+ *
+ * Runs the next tick now, which re-arms with the new period, instead of
+ * after the old one. A no-op before the sampler starts (parameters given
+ * to insmod) and once it is stopping.
+ */
+void memattr_acct_sample_ms_changed(void)
+{
+	mutex_lock(&memattr_sample_mutex);
+	if (memattr_sampler_live)
+		mod_delayed_work(system_unbound_wq, &memattr_sampler, 0);
+	mutex_unlock(&memattr_sample_mutex);
+}
+
+/**
+ * memattr_acct_stop() - stop the sampler
+ *
+ * Context: process; waits for a running tick to finish.
+ */
+void memattr_acct_stop(void)
+{
+	mutex_lock(&memattr_sample_mutex);
+	memattr_sampler_live = false;
+	mutex_unlock(&memattr_sample_mutex);
+	WRITE_ONCE(memattr_sampler_stopping, true);
+	cancel_delayed_work_sync(&memattr_sampler);
+}
+
+/**
+ * memattr_acct_exit() - free every table
+ *
+ * ORDER: after the hooks are detached and the sampler stopped, so nothing
+ * can look an entry up any more.
+ */
+void memattr_acct_exit(void)
+{
+	struct memattr_proc *p;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	spin_lock(&memattr_procs_lock);
+	hash_for_each_safe(memattr_procs, bkt, tmp, p, node) {
+		hash_del_rcu(&p->node);
+		memattr_nr_procs--;
+		memattr_proc_free(p);
+	}
+	spin_unlock(&memattr_procs_lock);
+	mutex_lock(&memattr_sample_mutex);
+	kvfree(memattr_cgroups);
+	memattr_mem_uncharge(memattr_cgroups_bytes);
+	memattr_cgroups = NULL;
+	memattr_cgroups_bytes = 0;
+	memattr_nr_cgroups = 0;
+	mutex_unlock(&memattr_sample_mutex);
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Per-process and per-memory-cgroup accounting: the tables the hooks feed,
+ * the sampler that snapshots footprints, and the snapshots the outputs
+ * (debugfs, netlink) read.
+ *
+ * Data flows one way: hooks -> tables -> sampler/detector -> outputs.
+ */
+#ifndef _MEMATTR_ACCT_H
+#define _MEMATTR_ACCT_H
+
+#include <linux/atomic.h>
+#include <linux/hashtable.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "hist.h"
+
+#define MEMATTR_CGROUP_PATH_MAX	256
+#define MEMATTR_EXITED_MAX	64
+
+/* A footprint, as the kernel's own counters give it (KiB). */
+struct memattr_fp {
+	u64 rss_kb;		/* VmRSS: anon + file + shmem */
+	u64 anon_kb;		/* RssAnon */
+	u64 file_kb;		/* RssFile */
+	u64 shmem_kb;		/* RssShmem */
+	u64 swap_kb;		/* VmSwap */
+	u64 peak_rss_kb;	/* VmHWM */
+	u64 vm_kb;		/* VmSize (total_vm) */
+	u64 pgtables_kb;	/* VmPTE */
+};
+
+/* Activity counters since tracking began. */
+struct memattr_activity {
+	u64 page_allocs;	/* pages (order-weighted) allocated in context */
+	u64 page_frees;		/* pages freed in context */
+	u64 mmap_calls;		/* successful mmap()s (incl. the ELF loader's) */
+	u64 munmap_calls;	/* successful munmap()s */
+	u64 brk_calls;		/* brk()s that moved the break as asked */
+	u64 mremap_calls;	/* successful mremap()s */
+	s64 mapped_bytes;	/* net bytes mapped by the calls above */
+};
+
+/*
+ * One tracked process (thread group).
+ *
+ * Lifetime: created at fork (or adopted at load / by the sampler), removed
+ * at the exit of its last thread or when the sampler finds it gone; freed
+ * after an RCU grace period. Lookups by tgid run under RCU.
+ */
+struct memattr_proc {
+	struct hlist_node node;		/* memattr_procs; memattr_procs_lock */
+	struct rcu_head rcu;
+	pid_t tgid;			/* immutable */
+	u64 start_ns;			/* immutable: leader's start_time */
+
+	/* Written by hooks in any task context, lock-free. */
+	atomic64_t page_allocs;
+	atomic64_t page_frees;
+	atomic64_t mmap_calls;
+	atomic64_t munmap_calls;
+	atomic64_t brk_calls;
+	atomic64_t mremap_calls;
+	atomic64_t mapped_bytes;
+
+	/* Everything below: under @lock (never taken in IRQ context). */
+	spinlock_t lock;
+	char comm[TASK_COMM_LEN];
+	struct memattr_fp fp;		/* last sample (or at exit) */
+	u64 cgroup_id;			/* memory cgroup at the last sample */
+	u64 sampled_ns;			/* when @fp was read, 0: never */
+	u32 execs;			/* exec()s seen; each resets @hist */
+	bool exited;			/* @fp is the footprint at exit */
+	struct memattr_hist hist;	/* unreclaimable footprint, KiB */
+};
+
+/* One row of a processes snapshot: a consistent copy of a memattr_proc. */
+struct memattr_proc_row {
+	pid_t tgid;
+	u64 start_ns;
+	char comm[TASK_COMM_LEN];
+	u64 cgroup_id;
+	struct memattr_fp fp;
+	struct memattr_activity act;
+};
+
+/* A process that exited, as it was at its end. */
+struct memattr_exited_row {
+	pid_t tgid;
+	char comm[TASK_COMM_LEN];
+	u64 cgroup_id;
+	u64 start_ns;
+	u64 exit_ns;
+	struct memattr_fp fp;		/* final footprint, peak_rss_kb: peak */
+	struct memattr_activity act;
+};
+
+/* One memory cgroup, as of the last sample. */
+struct memattr_cgroup_row {
+	u64 id;				/* cgroup id (its kernfs inode number) */
+	char path[MEMATTR_CGROUP_PATH_MAX];
+	u32 nr_procs;			/* tracked processes in it */
+	u64 usage_kb;			/* memcg's own usage counter */
+	u64 anon_kb;
+	u64 file_kb;			/* page cache, shmem included */
+	u64 shmem_kb;
+	u64 kernel_kb;			/* usage not in anon or file */
+	u64 limit_kb;			/* memory.max; U64_MAX: none */
+	struct memattr_fp procs;	/* sum of its processes' footprints */
+	struct memattr_activity procs_act;
+};
+
+struct memattr_system_row {
+	u64 mem_total_kb;
+	u64 mem_free_kb;
+	u64 mem_available_kb;
+	u32 used_pct;			/* (total - available) / total */
+	u64 sampled_ns;
+};
+
+struct memattr_acct_stats {
+	u32 nr_procs;			/* tracked now */
+	u32 max_procs;
+	u32 nr_cgroups;
+	u64 procs_created;
+	u64 procs_removed;
+	u64 procs_dropped;		/* not tracked: table full or no memory */
+	u64 procs_reaped;		/* found gone by the sampler */
+	u64 exited_total;
+	u64 samples;			/* sampler ticks */
+	u64 sample_last_ns;		/* cost of the last tick */
+	u64 sample_max_ns;
+	u64 irq_pages;			/* allocated in IRQ/softirq context */
+	u64 kthread_pages;		/* allocated by kernel threads */
+	u64 untracked_pages;		/* allocated by untracked processes */
+};
+
+int memattr_acct_init(void);
+int memattr_acct_start(void);
+void memattr_acct_stop(void);
+void memattr_acct_exit(void);
+
+/* Hot-path entry points, called by hooks.c. */
+struct memattr_proc *memattr_acct_find(pid_t tgid);
+void memattr_acct_fork(struct task_struct *child);
+void memattr_acct_exec(struct task_struct *task);
+void memattr_acct_exit_mm(struct task_struct *task);
+void memattr_acct_exit_task(struct task_struct *task);
+void memattr_acct_count_irq_pages(unsigned int nr);
+void memattr_acct_count_kthread_pages(unsigned int nr);
+void memattr_acct_count_untracked_pages(unsigned int nr);
+
+/* Snapshots for outputs: kvfree() the array when done. */
+int memattr_acct_snapshot_procs(struct memattr_proc_row **rows, u32 *nr);
+int memattr_acct_snapshot_cgroups(struct memattr_cgroup_row **rows, u32 *nr);
+int memattr_acct_snapshot_exited(struct memattr_exited_row **rows, u32 *nr);
+void memattr_acct_system(struct memattr_system_row *row);
+void memattr_acct_get_stats(struct memattr_acct_stats *st);
+void memattr_acct_sample_ms_changed(void);
+
+#endif /* _MEMATTR_ACCT_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Compatibility shims for the kernels memattr supports (5.10 .. 6.12).
+ *
+ * Force-included into every object by Kbuild, so subsystem files never test
+ * LINUX_VERSION_CODE themselves. Prefer feature tests (#ifndef SYMBOL) over
+ * version tests; each shim names the upstream release that changed the API.
+ */
+#ifndef _MEMATTR_COMPAT_H
+#define _MEMATTR_COMPAT_H
+
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#error "memattr needs Linux 5.10 or newer"
+#endif
+
+/*
+ * 6.0 (9c5d03d36251 "genetlink: start to validate reserved header bytes")
+ * added genl_family.resv_start_op; older kernels validate every op strictly.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
+#define MEMATTR_GENL_RESV_START_OP(op)	.resv_start_op = (op),
+#else
+#define MEMATTR_GENL_RESV_START_OP(op)
+#endif
+
+/*
+ * Syscall entry symbols carry an architecture prefix (ARCH_HAS_SYSCALL_WRAPPER,
+ * 4.17+): __x64_sys_brk, __arm64_sys_brk.
+ */
+#if defined(CONFIG_X86_64)
+#define MEMATTR_SYSCALL_SYM(name)	"__x64_sys_" #name
+#elif defined(CONFIG_ARM64)
+#define MEMATTR_SYSCALL_SYM(name)	"__arm64_sys_" #name
+#else
+#define MEMATTR_SYSCALL_SYM(name)	"sys_" #name
+#endif
+
+/*
+ * Per-node memory-cgroup statistics, as memory.stat shows them (folded in
+ * from per-CPU deltas every 2 s). 6.1 keeps them in
+ * mem_cgroup_per_node.lruvec_stats (5.12 .. 6.9; 5.10 has an atomic
+ * lruvec_stat[] there instead). lruvec_page_state() and
+ * mem_cgroup_lruvec() are not usable: their memcg-disabled branches name
+ * node_page_state() and root_mem_cgroup, neither exported. Callers only
+ * pass memcgs they found in the hierarchy, so memcg is enabled.
+ */
+#include <linux/memcontrol.h>
+
+static inline unsigned long
+memattr_memcg_node_page_state(struct mem_cgroup *memcg, int nid,
+			      enum node_stat_item idx)
+{
+	long x = READ_ONCE(memcg->nodeinfo[nid]->lruvec_stats.state[idx]);
+
+	return x < 0 ? 0 : x;
+}
+
+#endif /* _MEMATTR_COMPAT_H */

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Multi-resolution footprint history (see hist.h).
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "hist.h"
+
+/**
+ * memattr_hist_reset() - forget every sample
+ * @h: the history
+ */
+void memattr_hist_reset(struct memattr_hist *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
+static void memattr_hist_store(struct memattr_hist_level *l, u32 kb)
+{
+	l->slot[l->head] = kb;
+	l->head = (l->head + 1) % MEMATTR_HIST_SLOTS;
+	if (l->used < MEMATTR_HIST_SLOTS)
+		l->used++;
+}
+
+/**
+ * memattr_hist_push() - add one sample
+ * @h: the history
+ * @kb: the sample, KiB
+ *
+ * Amortised O(1): a sample reaches level k once every FANOUT^k pushes.
+ */
+void memattr_hist_push(struct memattr_hist *h, u32 kb)
+{
+	unsigned int i;
+
+	h->samples++;
+	memattr_hist_store(&h->level[0], kb);
+	for (i = 1; i < MEMATTR_HIST_LEVELS; i++) {
+		struct memattr_hist_level *l = &h->level[i];
+
+		l->acc_min = l->acc_n ? min(l->acc_min, kb) : kb;
+		if (++l->acc_n < MEMATTR_HIST_FANOUT)
+			return;
+		kb = l->acc_min;
+		l->acc_n = 0;
+		memattr_hist_store(l, kb);
+	}
+}
+
+/**
+ * memattr_hist_used() - how many slots of a level hold data
+ * @h: the history
+ * @level: 0 .. MEMATTR_HIST_LEVELS - 1
+ *
+ * Return: the number of valid slots, 0 for a level out of range.
+ */
+unsigned int memattr_hist_used(const struct memattr_hist *h, unsigned int level)
+{
+	return level < MEMATTR_HIST_LEVELS ? h->level[level].used : 0;
+}
+
+/**
+ * memattr_hist_get() - one slot of a level
+ * @h: the history
+ * @level: 0 .. MEMATTR_HIST_LEVELS - 1
+ * @age: 0 for the newest slot, 1 for the one before, ...
+ *
+ * Return: the slot's floor in KiB, or 0 when @level or @age is out of range.
+ */
+u32 memattr_hist_get(const struct memattr_hist *h, unsigned int level,
+		     unsigned int age)
+{
+	const struct memattr_hist_level *l;
+
+	if (level >= MEMATTR_HIST_LEVELS || age >= h->level[level].used)
+		return 0;
+	l = &h->level[level];
+	return l->slot[(l->head + MEMATTR_HIST_SLOTS - 1 - age) %
+		       MEMATTR_HIST_SLOTS];
+}
+
+/**
+ * memattr_hist_span() - samples one slot of a level stands for
+ * @level: 0 .. MEMATTR_HIST_LEVELS - 1
+ *
+ * Return: FANOUT^level.
+ */
+u64 memattr_hist_span(unsigned int level)
+{
+	u64 span = 1;
+
+	while (level--)
+		span *= MEMATTR_HIST_FANOUT;
+	return span;
+}

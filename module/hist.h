@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Multi-resolution footprint history: a pure data structure, no locking of
+ * its own (the owner serialises pushes) and no hook dependencies, so KUnit
+ * tests it directly.
+ *
+ * Level 0 holds the last MEMATTR_HIST_SLOTS samples. Each slot of level k+1
+ * holds the minimum (the floor) of MEMATTR_HIST_FANOUT consecutive slots of
+ * level k, so level k spans MEMATTR_HIST_SLOTS * FANOUT^k samples while the
+ * whole history stays a fixed few hundred bytes. The floor is kept, not the
+ * mean, because a leak is a rising floor: a GC sawtooth or a single spike
+ * must not move it.
+ */
+#ifndef _MEMATTR_HIST_H
+#define _MEMATTR_HIST_H
+
+#include <linux/types.h>
+
+#define MEMATTR_HIST_LEVELS	8
+#define MEMATTR_HIST_SLOTS	20
+#define MEMATTR_HIST_FANOUT	4
+
+struct memattr_hist_level {
+	u32 slot[MEMATTR_HIST_SLOTS];	/* ring of floors, KiB */
+	u8 head;			/* next slot to write */
+	u8 used;			/* valid slots, <= MEMATTR_HIST_SLOTS */
+	u8 acc_n;			/* samples folded into acc_min so far */
+	u32 acc_min;			/* floor of the slot being built */
+};
+
+struct memattr_hist {
+	u64 samples;			/* samples pushed since reset */
+	struct memattr_hist_level level[MEMATTR_HIST_LEVELS];
+};
+
+void memattr_hist_reset(struct memattr_hist *h);
+void memattr_hist_push(struct memattr_hist *h, u32 kb);
+unsigned int memattr_hist_used(const struct memattr_hist *h, unsigned int level);
+u32 memattr_hist_get(const struct memattr_hist *h, unsigned int level,
+		     unsigned int age);
+u64 memattr_hist_span(unsigned int level);
+
+#endif /* _MEMATTR_HIST_H */

@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build everything one QEMU lane needs and boot it.
+#
+# usage: lane.sh --lane stock-amd64|stock-arm64|debug [--interactive]
+#                [--timeout SEC] [--mem MB] [--append CMDLINE] [--run SCRIPT]
+#
+# --run SCRIPT: the guest runs SCRIPT instead of the selftests' run.sh.
+#
+# stock-*: Debian's own kernel, the version linux-image-<arch> names today.
+# debug:   a small x86_64 kernel with KUnit, KASAN, lockdep and kmemleak,
+#          built once from Debian's linux-source and cached.
+# Non-interactive runs print one TAP line per result (see
+# selftests/qemu/parse-log.py) and exit non-zero when any failed.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../selftests/qemu/lib.sh
+. "$top/selftests/qemu/lib.sh"
+
+lane= interactive=0 timeout=900 mem=1024 append= run=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--lane) lane=$2; shift 2 ;;
+	--interactive) interactive=1; shift ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--run) run=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+	*) echo "lane: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+
+out=$top/build/lanes/$lane
+case "$lane" in
+stock-amd64)
+	arch=amd64
+	kver=$(memattr_kver amd64)
+	kdir=/usr/src/linux-headers-$kver
+	kernel=$(memattr_kernel_image amd64)
+	kbargs=()
+	;;
+stock-arm64)
+	arch=arm64
+	kdir=$(memattr_arm64_kdir)
+	kernel=$(memattr_kernel_image arm64)
+	kbargs=()
+	;;
+debug)
+	arch=amd64
+	kdir=$("$top/selftests/qemu/build-debug-kernel.sh" | tail -n1)
+	kernel=$kdir/arch/x86/boot/bzImage
+	kbargs=(MEMATTR_KUNIT=m)
+	;;
+*)
+	echo "lane: --lane must be stock-amd64, stock-arm64 or debug" >&2
+	exit 2
+	;;
+esac
+case "$arch" in
+amd64) cross= ;;
+arm64) cross=aarch64-linux-gnu- ;;
+esac
+
+mkdir -p "$out"
+"$top/scripts/build-module.sh" --arch "$arch" --kdir "$kdir" \
+	--out "$out/module" -- "${kbargs[@]}"
+make -s -C "$top/userspace" CROSS_COMPILE="$cross" O="$out/userspace" >&2
+ksft=$("$top/scripts/ksft-headers.sh")
+make -s -C "$top/selftests/memattr" CROSS_COMPILE="$cross" O="$out/selftests" \
+	KSFT_INC="$ksft/tools/testing/selftests" >&2
+[ -n "$run" ] && install -m 0755 "$run" "$out/selftests/run.sh"
+
+"$top/selftests/qemu/mkinitramfs.sh" --arch "$arch" --out "$out/initramfs.cpio.gz" \
+	--file "$out/module/memattr.ko:/lib/modules/memattr/memattr.ko" \
+	$( [ -f "$out/module/memattr_kunit.ko" ] &&
+	   echo "--file $out/module/memattr_kunit.ko:/lib/modules/memattr/memattr_kunit.ko" ) \
+	--bin "$out/userspace/memattr:/usr/bin/memattr" \
+	--file "$out/selftests:/selftests" >&2
+
+args=(--lane "$lane" --arch "$arch" --kernel "$kernel"
+      --initrd "$out/initramfs.cpio.gz" --mem "$mem" --timeout "$timeout")
+[ -n "$append" ] && args+=(--append "$append")
+if [ "$interactive" = 1 ]; then
+	exec "$top/selftests/qemu/run-lane.sh" "${args[@]}" --interactive
+fi
+exec "$top/selftests/qemu/run-lane.sh" "${args[@]}" --log "$out/console.log"

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-process and per-cgroup attribution, checked against the kernel's own
+ * numbers (/proc/PID/status) and against what the test itself did.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "memattr_test.h"
+#include "kselftest_harness.h"
+
+#define MiB		(1024UL * 1024)
+#define SAMPLE_MS	100
+
+/* One row of /sys/kernel/debug/memattr/processes. */
+struct mt_proc {
+	long long rss_kb, anon_kb, file_kb, shmem_kb, swap_kb, peak_kb, vm_kb;
+	long long pgtables_kb, page_allocs, page_frees, mmap, munmap, brk;
+	long long mremap, mapped_kb;
+	char comm[32], cgroup[256];
+};
+
+static char mt_buf[4 << 20];
+
+/* Return: 0 when @pid has a row, -1 when it has none. */
+static int mt_proc_get(pid_t pid, struct mt_proc *p)
+{
+	char *line;
+
+	if (mt_read_file(MEMATTR_DEBUGFS "/processes", mt_buf,
+			 sizeof(mt_buf)) <= 0)
+		return -1;
+	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n")) {
+		int rpid;
+
+		if (strtol(line, NULL, 10) != pid)
+			continue;
+		if (sscanf(line, "%d %31s %lld %lld %lld %lld %lld %lld %lld "
+			   "%lld %lld %lld %lld %lld %lld %lld %lld %255s",
+			   &rpid, p->comm, &p->rss_kb, &p->anon_kb, &p->file_kb,
+			   &p->shmem_kb, &p->swap_kb, &p->peak_kb, &p->vm_kb,
+			   &p->pgtables_kb, &p->page_allocs, &p->page_frees,
+			   &p->mmap, &p->munmap, &p->brk, &p->mremap,
+			   &p->mapped_kb, p->cgroup) == 18)
+			return 0;
+	}
+	return -1;
+}
+
+/* A value from the stats table, or -1. */
+static long long mt_stat(const char *key)
+{
+	char *line;
+	size_t len = strlen(key);
+
+	if (mt_read_file(MEMATTR_DEBUGFS "/stats", mt_buf, sizeof(mt_buf)) <= 0)
+		return -1;
+	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strncmp(line, key, len) && line[len] == ' ')
+			return strtoll(line + len, NULL, 10);
+	return -1;
+}
+
+/* A field of /proc/PID/status in KiB, or -1. */
+static long long mt_status_kb(pid_t pid, const char *field)
+{
+	char path[64], *line;
+	size_t len = strlen(field);
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (mt_read_file(path, mt_buf, sizeof(mt_buf)) <= 0)
+		return -1;
+	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strncmp(line, field, len) && line[len] == ':')
+			return strtoll(line + len + 1, NULL, 10);
+	return -1;
+}
+
+static void mt_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Let the sampler see the current state: a few of its periods. */
+static void mt_settle(void)
+{
+	mt_sleep_ms(4 * SAMPLE_MS);
+}
+
+/*
+ * A child that runs @step(n) for n = 0, 1, ... each time the parent says
+ * so, and reports back after each step.
+ */
+struct mt_child {
+	pid_t pid;
+	int to_child, from_child;
+};
+
+static int mt_child_start(struct mt_child *c, void (*step)(int n))
+{
+	int down[2], up[2];
+	char ch;
+	int n;
+
+	if (pipe(down) || pipe(up))
+		return -1;
+	c->pid = fork();
+	if (c->pid < 0)
+		return -1;
+	if (!c->pid) {
+		close(down[1]);
+		close(up[0]);
+		for (n = 0; read(down[0], &ch, 1) == 1; n++) {
+			step(n);
+			if (write(up[1], "k", 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(down[0]);
+	close(up[1]);
+	c->to_child = down[1];
+	c->from_child = up[0];
+	return 0;
+}
+
+/* Return: 0 once the child has done its next step. */
+static int mt_child_step(struct mt_child *c)
+{
+	char ch;
+
+	if (write(c->to_child, "s", 1) != 1)
+		return -1;
+	return read(c->from_child, &ch, 1) == 1 ? 0 : -1;
+}
+
+static int mt_child_end(struct mt_child *c)
+{
+	int st;
+
+	close(c->to_child);
+	close(c->from_child);
+	if (waitpid(c->pid, &st, 0) != c->pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+FIXTURE(attr) {
+	int unused;
+};
+
+FIXTURE_SETUP(attr)
+{
+	char ms[16];
+
+	if (!mt_module_loaded())
+		ASSERT_EQ(0, mt_module_load(NULL));
+	snprintf(ms, sizeof(ms), "%d", SAMPLE_MS);
+	ASSERT_EQ(0, mt_write_file(MEMATTR_PARAMS "/sample_ms", ms, strlen(ms)));
+}
+
+FIXTURE_TEARDOWN(attr)
+{
+	EXPECT_EQ(0, mt_module_unload());
+}
+
+/* Every hook attaches on the kernels we support. */
+TEST_F(attr, all_hooks_attached)
+{
+	static const char * const hooks[] = {
+		"fork", "exec", "exit", "page_alloc", "page_free", "exit_mm",
+		"mmap", "munmap", "brk", "mremap",
+	};
+	char name[32], kind[32], target[64];
+	unsigned int i, found = 0;
+	char *line;
+
+	ASSERT_LT(0, mt_read_file(MEMATTR_DEBUGFS "/stats", mt_buf,
+				  sizeof(mt_buf)));
+	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "%31s %31s %63s", name, kind, target) != 3)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+			if (strcmp(name, hooks[i]))
+				continue;
+			TH_LOG("hook %s: %s %s", name, kind, target);
+			EXPECT_STRNE("-", target) TH_LOG("%s not attached", name);
+			found++;
+		}
+	}
+	EXPECT_EQ(ARRAY_SIZE(hooks), found);
+}
+
+static char *mt_block;
+
+static void mt_touch_64m(int n)
+{
+	if (n == 0) {
+		mt_block = malloc(64 * MiB);
+		if (!mt_block)
+			_exit(2);
+		memset(mt_block, 0x5a, 64 * MiB);
+		/* The pages must really be touched: keep the stores. */
+		__asm__ volatile("" : : "r"(mt_block) : "memory");
+	}
+}
+
+/* anon and rss agree with /proc/PID/status; page_allocs saw the pages. */
+TEST_F(attr, anon_rss_match_proc_status)
+{
+	long long status_anon, status_rss;
+	struct mt_child c;
+	struct mt_proc p;
+
+	ASSERT_EQ(0, mt_child_start(&c, mt_touch_64m));
+	ASSERT_EQ(0, mt_child_step(&c));
+	mt_settle();
+	ASSERT_EQ(0, mt_proc_get(c.pid, &p)) TH_LOG("pid %d not tracked", c.pid);
+	status_anon = mt_status_kb(c.pid, "RssAnon");
+	status_rss = mt_status_kb(c.pid, "VmRSS");
+	TH_LOG("memattr anon %lld rss %lld allocs %lld; status anon %lld rss %lld",
+	       p.anon_kb, p.rss_kb, p.page_allocs, status_anon, status_rss);
+	ASSERT_LE(63 * 1024, status_anon);
+	EXPECT_GE(status_anon / 50 > 512 ? status_anon / 50 : 512,
+		  llabs(p.anon_kb - status_anon));
+	EXPECT_GE(status_rss / 50 > 512 ? status_rss / 50 : 512,
+		  llabs(p.rss_kb - status_rss));
+	EXPECT_LE((long long)(64 * MiB / getpagesize()), p.page_allocs);
+	EXPECT_EQ(0, mt_child_end(&c));
+}
+
+static void *mt_thread_touch(void *arg)
+{
+	char *b = malloc(16 * MiB);
+
+	if (b)
+		memset(b, 0x33, 16 * MiB);
+	return b;
+}
+
+static void mt_threads(int n)
+{
+	pthread_t t[4];
+	int i;
+
+	if (n)
+		return;
+	for (i = 0; i < 4; i++)
+		if (pthread_create(&t[i], NULL, mt_thread_touch, NULL))
+			_exit(3);
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+}
+
+/* Four threads allocating add up to one process. */
+TEST_F(attr, threads_add_up)
+{
+	struct mt_child c;
+	struct mt_proc p;
+
+	ASSERT_EQ(0, mt_child_start(&c, mt_threads));
+	ASSERT_EQ(0, mt_child_step(&c));
+	mt_settle();
+	ASSERT_EQ(0, mt_proc_get(c.pid, &p));
+	TH_LOG("anon %lld KiB, page_allocs %lld", p.anon_kb, p.page_allocs);
+	EXPECT_LE(63 * 1024, p.anon_kb);
+	EXPECT_LE((long long)(64 * MiB / getpagesize()), p.page_allocs);
+	EXPECT_EQ(0, mt_child_end(&c));
+}
+
+static void *mt_maps[10];
+
+static void mt_mapper(int n)
+{
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		if (n == 0) {
+			mt_maps[i] = mmap(NULL, 8 * MiB, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (mt_maps[i] == MAP_FAILED)
+				_exit(4);
+		} else if (n == 1) {
+			if (munmap(mt_maps[i], 8 * MiB))
+				_exit(5);
+		}
+	}
+	if (n == 2 && sbrk(8 * MiB) == (void *)-1)
+		_exit(6);
+}
+
+/* mmap/munmap move mapped by exactly what they mapped; brk counts too. */
+TEST_F(attr, mmap_munmap_brk_mapped)
+{
+	struct mt_proc p0, p1, p2, p3;
+	struct mt_child c;
+
+	ASSERT_EQ(0, mt_child_start(&c, mt_mapper));
+	mt_settle();
+	ASSERT_EQ(0, mt_proc_get(c.pid, &p0));
+	ASSERT_EQ(0, mt_child_step(&c));
+	ASSERT_EQ(0, mt_proc_get(c.pid, &p1));
+	ASSERT_EQ(0, mt_child_step(&c));
+	ASSERT_EQ(0, mt_proc_get(c.pid, &p2));
+	ASSERT_EQ(0, mt_child_step(&c));
+	ASSERT_EQ(0, mt_proc_get(c.pid, &p3));
+	TH_LOG("mapped_kb %lld -> %lld -> %lld -> %lld", p0.mapped_kb,
+	       p1.mapped_kb, p2.mapped_kb, p3.mapped_kb);
+	TH_LOG("mmap %lld -> %lld, munmap %lld -> %lld, brk %lld -> %lld",
+	       p0.mmap, p1.mmap, p1.munmap, p2.munmap, p2.brk, p3.brk);
+	EXPECT_LE(p0.mmap + 10, p1.mmap);
+	EXPECT_EQ(80 * 1024, p1.mapped_kb - p0.mapped_kb);
+	EXPECT_LE(p1.munmap + 10, p2.munmap);
+	EXPECT_GE(1024, llabs(p2.mapped_kb - p0.mapped_kb));
+	EXPECT_LE(p2.brk + 1, p3.brk);
+	EXPECT_LE(8 * 1024, p3.mapped_kb - p2.mapped_kb);
+	EXPECT_EQ(0, mt_child_end(&c));
+}
+
+/* exec changes the name under the same pid. */
+TEST_F(attr, exec_renames)
+{
+	struct mt_proc p;
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		execl("/bin/sleep", "sleep", "2", (char *)NULL);
+		_exit(7);
+	}
+	mt_settle();
+	ASSERT_EQ(0, mt_proc_get(pid, &p));
+	EXPECT_STREQ("sleep", p.comm);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	mt_settle();
+	EXPECT_EQ(-1, mt_proc_get(pid, &p)) TH_LOG("exited pid still listed");
+}
+
+/* Return: the cgroups table's shmem_kb and procs for @path, or -1. */
+static long long mt_cgroup_shmem(const char *path, long long *procs)
+{
+	char *line, rpath[256];
+	long long id, nprocs, usage, anon, file, shmem;
+
+	if (mt_read_file(MEMATTR_DEBUGFS "/cgroups", mt_buf, sizeof(mt_buf)) <= 0)
+		return -1;
+	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "%lld %lld %lld %lld %lld %lld %*s %*s %*s %*s %255s",
+			   &id, &nprocs, &usage, &anon, &file, &shmem, rpath) != 7)
+			continue;
+		if (!strcmp(rpath, path)) {
+			*procs = nprocs;
+			return shmem;
+		}
+	}
+	return -1;
+}
+
+/* tmpfs pages stay charged to the cgroup after their writer exited. */
+TEST_F(attr, cgroup_keeps_shmem_of_exited_writer)
+{
+	const char *cg = "/sys/fs/cgroup/mt_shm";
+	long long shmem = -1, procs = -1;
+	char pid[16], *buf;
+	struct mt_proc p;
+	int i, st, fd;
+	pid_t child;
+
+	rmdir(cg);
+	ASSERT_EQ(0, mkdir(cg, 0755)) TH_LOG("mkdir %s: %s", cg, strerror(errno));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (mt_write_file("/sys/fs/cgroup/mt_shm/cgroup.procs", pid,
+				  strlen(pid)))
+			_exit(8);
+		buf = malloc(MiB);
+		fd = open("/dev/shm/mt_shm", O_CREAT | O_TRUNC | O_WRONLY, 0600);
+		if (!buf || fd < 0)
+			_exit(9);
+		memset(buf, 0x77, MiB);
+		for (i = 0; i < 32; i++)
+			if (write(fd, buf, MiB) != (ssize_t)MiB)
+				_exit(10);
+		close(fd);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &st, 0));
+	ASSERT_EQ(0, WEXITSTATUS(st));
+	/* memcg folds its per-CPU statistics in every 2 s. */
+	for (i = 0; i < 50; i++) {
+		mt_sleep_ms(200);
+		shmem = mt_cgroup_shmem("/mt_shm", &procs);
+		if (shmem >= 32 * 1024)
+			break;
+	}
+	TH_LOG("cgroup /mt_shm: shmem %lld KiB, %lld processes", shmem, procs);
+	EXPECT_LE(32 * 1024, shmem);
+	EXPECT_EQ(0, procs);
+	EXPECT_EQ(-1, mt_proc_get(child, &p));
+	unlink("/dev/shm/mt_shm");
+	EXPECT_EQ(0, rmdir(cg));
+}
+
+/*
+ * 2000 short-lived processes leave nothing behind. (Minutes on the debug
+ * lane's KASAN kernel under TCG.)
+ */
+TEST_F_TIMEOUT(attr, churn_returns_to_baseline, 600)
+{
+	long long procs0, mem0, procs1 = -1, mem1 = -1, dropped;
+	int i, st;
+
+	mt_settle();
+	procs0 = mt_stat("tracked_procs");
+	mem0 = mt_stat("own_mem_bytes");
+	ASSERT_LT(0, procs0);
+	for (i = 0; i < 2000; i++) {
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			if (i % 2)
+				execl("/bin/true", "true", (char *)NULL);
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	}
+	for (i = 0; i < 20; i++) {
+		mt_settle();
+		procs1 = mt_stat("tracked_procs");
+		mem1 = mt_stat("own_mem_bytes");
+		if (procs1 == procs0)
+			break;
+	}
+	dropped = mt_stat("procs_dropped");
+	TH_LOG("tracked %lld -> %lld, own memory %lld -> %lld, dropped %lld",
+	       procs0, procs1, mem0, mem1, dropped);
+	EXPECT_EQ(procs0, procs1);
+	EXPECT_GE(64 * 1024, llabs(mem1 - mem0));
+	EXPECT_EQ(0, dropped);
+}
+
+static void mt_worker(void)
+{
+	for (;;) {
+		char *b = mmap(NULL, 2 * MiB, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (b == MAP_FAILED)
+			_exit(11);
+		memset(b, 1, 2 * MiB);
+		munmap(b, 2 * MiB);
+		free(malloc(64 * 1024));
+		if (!fork())
+			_exit(0);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+}
+
+/*
+ * Unload and reload while processes allocate, fork and exit. Each unload
+ * waits for RCU and tracepoint grace periods on busy CPUs: allow for it.
+ */
+TEST_F_TIMEOUT(attr, rmmod_under_load_20_times, 600)
+{
+	struct timespec t0, t1;
+	pid_t w[4];
+	int i, st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 4; i++) {
+		w[i] = fork();
+		ASSERT_LE(0, w[i]);
+		if (!w[i])
+			mt_worker();
+	}
+	for (i = 0; i < 20; i++) {
+		mt_sleep_ms(50);
+		ASSERT_EQ(0, mt_module_unload()) TH_LOG("unload %d", i);
+		mt_sleep_ms(20);
+		ASSERT_EQ(0, mt_module_load(NULL)) TH_LOG("load %d", i);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	TH_LOG("20 unload/load cycles under load took %ld ms",
+	       (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+		      (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	for (i = 0; i < 4; i++) {
+		kill(w[i], SIGKILL);
+		EXPECT_EQ(w[i], waitpid(w[i], &st, 0));
+	}
+}
+
+TEST_HARNESS_MAIN

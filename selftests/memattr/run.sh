@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs inside the guest as /selftests/run.sh (busybox sh). Prints flat TAP:
+# every kselftest binary's own results, and on the debug lane every KUnit
+# result of memattr_kunit.ko. Exit status: 0 when nothing failed.
+#
+# Environment: LANE (stock-amd64, stock-arm64, debug).
+
+here=$(dirname "$0")
+rc=0
+
+echo "TAP version 13"
+
+for t in lifecycle params attribution; do
+	echo "# selftest: $t"
+	if ! "$here/$t"; then
+		rc=1
+	fi
+done
+
+# KUnit: Debian's stock kernels have no CONFIG_KUNIT, so the suites run on the
+# debug lane only, where they are required.
+if [ "$LANE" = debug ]; then
+	kunit=/lib/modules/memattr/memattr_kunit.ko
+	# The suites run at insmod and print KTAP to the kernel log (the
+	# debugfs copy is truncated to 512 bytes per case on 6.1).
+	before=$(dmesg | wc -l)
+	if ! insmod "$kunit"; then
+		echo "not ok 1 kunit: insmod $kunit"
+		rc=1
+	else
+		log=/tmp/kunit.log
+		dmesg | tail -n +$((before + 1)) | sed 's/^\[[ 0-9.]*\] //' > "$log"
+		# Flatten KTAP: every result line, whatever its depth, under a
+		# plan of its own.
+		flat=$(sed -n 's/^[[:space:]]*\(\(not \)\{0,1\}ok [0-9]*\) \(.*\)/\1 kunit: \3/p' "$log")
+		echo "1..$(printf '%s\n' "$flat" | grep -c '^')"
+		printf '%s\n' "$flat"
+		grep -q '^[[:space:]]*not ok' "$log" && rc=1
+		for suite in memattr_parse memattr_hist; do
+			if ! grep -q "^[[:space:]]*ok [0-9]* $suite\$" "$log"; then
+				echo "not ok 1 kunit: suite $suite did not pass"
+				rc=1
+			fi
+		done
+		rmmod memattr_kunit || rc=1
+	fi
+fi
+
+exit $rc

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * memattr(8): what commands see of the CLI, and the command table entries.
+ *
+ * Adding a command: write cmd_<name>.c defining a const struct memattr_command
+ * cmd_<name>, declare it below, list it in cmds[] in cli.c and the file in
+ * the Makefile's SRCS. A command describes its output with the print.h
+ * calls only, so its text and JSON forms come from the same code, and does
+ * its netlink work through memattr_nl() and memattr_request(), which print
+ * the standard messages for a missing module, missing privileges and the
+ * kernel's extended ACK. Its reply parser should be a pure function over a
+ * byte buffer (see memattr_stats_parse()) so tests and fuzzers can call it.
+ */
+#ifndef MEMATTR_H
+#define MEMATTR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nl.h"
+#include "print.h"
+#include "util.h"
+
+#define MEMATTR_EXIT_OK		0
+#define MEMATTR_EXIT_FAIL	1
+#define MEMATTR_EXIT_USAGE	2
+
+#define MEMATTR_BIT(nr)		(1ULL << (nr))
+
+/* The global options: the only state shared by all commands. */
+struct memattr_opts {
+	bool json;
+	bool pretty;
+};
+
+/* What a running command works with. */
+struct memattr_ctx {
+	const struct memattr_opts *opts;
+	const char *cmd;	/* the command's name, for messages */
+	FILE *out;
+	FILE *err;
+	struct pr *pr;		/* all output to out goes through this */
+	struct nl_ctx nl;	/* valid once memattr_nl() succeeded */
+	bool nl_ready;
+};
+
+struct memattr_command {
+	const char *name;
+	const char *args;	/* synopsis of the arguments; "" for none */
+	const char *summary;	/* one line for 'memattr help' */
+	const char *help;	/* a paragraph for 'memattr CMD help' */
+	/*
+	 * Parse argv[0..argc) (what follows the command's name) into args,
+	 * args_size zeroed bytes, without side effects. On error print a
+	 * one-line hint to err and return a negative errno (exit status 2).
+	 * NULL when the command takes no arguments.
+	 */
+	int (*parse)(int argc, char **argv, void *args, FILE *err);
+	size_t args_size;
+	/* Do the work; return an exit status (0 or 1). */
+	int (*run)(struct memattr_ctx *ctx, const void *args);
+};
+
+extern const struct memattr_command cmd_stats;
+extern const struct memattr_command cmd_version;
+
+/* ---- cli.c ---- */
+
+/* The result of parsing a command line. */
+struct cli {
+	struct memattr_opts opts;
+	const struct memattr_command *cmd;
+	void *args;		/* the command's parsed arguments */
+	FILE *out;
+	FILE *err;
+};
+
+#define CLI_RUN		(-1)
+
+/*
+ * Parse the command line. Returns CLI_RUN when cli->cmd should run, or an
+ * exit status when done (help and version print to out and give 0, usage
+ * errors print a hint to err and give 2). Touches neither netlink nor
+ * anything else; call cli_release() in both cases.
+ */
+int cli_parse(struct cli *cli, int argc, char **argv, FILE *out, FILE *err);
+int cli_run(struct cli *cli);
+void cli_release(struct cli *cli);
+int memattr_main(int argc, char **argv, FILE *out, FILE *err);
+const char *memattr_version(void);
+
+/*
+ * Open the netlink socket and resolve the "memattr" family, once per run.
+ * On failure prints why (module not loaded, ...) and returns an errno.
+ */
+int memattr_nl(struct memattr_ctx *ctx, struct nl_ctx **nl);
+/*
+ * nl_request() that reports: the kernel's extack as "Error: msg." or
+ * "Warning: msg.", EPERM as a missing CAP_NET_ADMIN, cb's errors as an
+ * invalid reply. Returns 0 or a negative errno (already reported).
+ */
+int memattr_request(struct memattr_ctx *ctx, struct nlmsghdr *nlh,
+		    nl_msg_cb_t cb, void *data);
+
+/* ---- cmd_stats.c ---- */
+
+struct memattr_stats {
+	uint64_t present;		/* MEMATTR_BIT(MEMATTR_A_STATS_*) */
+	const char *module_version;	/* points into the parsed buffer */
+	uint32_t sample_ms;
+	uint64_t own_mem_bytes;
+};
+
+/*
+ * Decode a MEMATTR_CMD_GET_STATS reply: one netlink message at buf
+ * (4-byte aligned, len bytes). Attributes it does not know are skipped.
+ */
+int memattr_stats_parse(const void *buf, size_t len,
+			struct memattr_stats *st);
+void memattr_stats_print(struct pr *pr, const struct memattr_stats *st);
+
+#endif /* MEMATTR_H */

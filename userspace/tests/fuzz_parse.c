@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer harness for everything that reads bytes from the kernel or
+ * writes bytes to the terminal:
+ *  - the same input as a netlink message to the GET_STATS, family and ACK
+ *    parsers, which must reject it or return results inside the buffer;
+ *  - accepted stats replies printed as text and JSON;
+ *  - the same input as a program for the printer (open/close/values),
+ *    whose text and JSON output must stay free of raw control characters
+ *    and invalid UTF-8.
+ */
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "memattr.h"
+
+#define BUF_MAX		65536
+#define DEPTH_MAX	8
+
+/* Output may hold '\n' and spaces, never other controls or bad UTF-8. */
+static void check_clean(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n, k;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			assert(s[i] >= 0x20 || s[i] == '\n');
+			assert(s[i] != 0x7f);
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0)
+			n = 2;
+		else if ((s[i] & 0xf0) == 0xe0)
+			n = 3;
+		else
+			n = 4;
+		assert(s[i] >= 0xc2 && s[i] <= 0xf4 && i + n <= len);
+		for (k = 1; k < n; k++)
+			assert((s[i + k] & 0xc0) == 0x80);
+		/* no overlongs, surrogates or code points past U+10FFFF */
+		assert(!(s[i] == 0xe0 && s[i + 1] < 0xa0));
+		assert(!(s[i] == 0xed && s[i + 1] > 0x9f));
+		assert(!(s[i] == 0xf0 && s[i + 1] < 0x90));
+		assert(!(s[i] == 0xf4 && s[i + 1] > 0x8f));
+		i += n;
+	}
+}
+
+typedef void (*emit_fn)(struct pr *pr, const void *arg);
+
+static void render_checked(unsigned int flags, emit_fn emit, const void *arg,
+			   bool valid)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct pr *pr;
+	int err;
+
+	assert(f);
+	pr = pr_new(f, flags);
+	assert(pr);
+	emit(pr, arg);
+	err = pr_free(pr);
+	fclose(f);
+	if (valid && err)
+		fprintf(stderr, "pr_free: %d (flags %#x)\n", err, flags);
+	if (valid)
+		assert(err == 0);
+	check_clean((const unsigned char *)out, len);
+	free(out);
+}
+
+static void emit_stats(struct pr *pr, const void *arg)
+{
+	memattr_stats_print(pr, arg);
+}
+
+static bool inside(const void *p, const void *buf, size_t len)
+{
+	return (const char *)p >= (const char *)buf &&
+	       (const char *)p < (const char *)buf + len;
+}
+
+static void fuzz_parsers(const void *buf, size_t size)
+{
+	struct memattr_stats st;
+	struct nl_family fam;
+	struct nl_ack ack;
+
+	if (!memattr_stats_parse(buf, size, &st)) {
+		if (st.module_version) {
+			assert(inside(st.module_version, buf, size));
+			assert(strnlen(st.module_version, size) < size);
+		}
+		render_checked(0, emit_stats, &st, true);
+		render_checked(PR_JSON, emit_stats, &st, true);
+		render_checked(PR_JSON | PR_PRETTY, emit_stats, &st, true);
+	}
+	if (!nl_family_parse(buf, size, &fam)) {
+		assert(fam.n_mcgrps <= NL_MCGRPS_MAX);
+		assert(strnlen(fam.name, sizeof(fam.name)) < sizeof(fam.name));
+	}
+	if (!nl_ack_parse(buf, size, &ack)) {
+		assert(ack.error <= 0 && ack.error >= -4095);
+		if (ack.msg)
+			assert(inside(ack.msg, buf, size) &&
+			       strnlen(ack.msg, size) < size);
+	}
+}
+
+struct prog {
+	const uint8_t *p;
+	size_t len;
+};
+
+static const char *const keys[] = { "a", "pid", "comm", "rss_kib", "x y" };
+
+/* The input as printer calls; kept valid so pr_free() must succeed. */
+static void emit_prog(struct pr *pr, const void *arg)
+{
+	const struct prog *prog = arg;
+	bool in_obj[DEPTH_MAX + 1] = { false };
+	unsigned int depth = 0;
+	const char *key;
+	size_t i, n;
+
+	for (i = 0; i < prog->len; i++) {
+		uint8_t op = prog->p[i];
+
+		key = in_obj[depth] ? keys[(op >> 4) % 5] : NULL;
+		switch (op & 0xf) {
+		case 0:
+		case 1:
+			if (depth == DEPTH_MAX)
+				break;
+			if (op & 1)
+				pr_arr_open(pr, key);
+			else
+				pr_obj_open(pr, key);
+			in_obj[++depth] = !(op & 1);
+			break;
+		case 2:
+			if (!depth)
+				break;
+			if (in_obj[depth])
+				pr_obj_close(pr);
+			else
+				pr_arr_close(pr);
+			depth--;
+			break;
+		case 3:
+			n = i + 1 < prog->len ? prog->p[i + 1] % 32 : 0;
+			if (n > prog->len - i - 2)
+				n = prog->len > i + 2 ? prog->len - i - 2 : 0;
+			pr_strn(pr, key, (const char *)prog->p + i + 2, n);
+			i += n + 1;
+			break;
+		case 4:
+			pr_u64(pr, key, (uint64_t)op << 56 | i);
+			break;
+		case 5:
+			pr_s64(pr, key, -(int64_t)i);
+			break;
+		case 6:
+			pr_bool(pr, key, op & 0x10);
+			break;
+		case 7:
+			pr_null(pr, key);
+			break;
+		default:
+			break;
+		}
+	}
+	while (depth) {
+		if (in_obj[depth--])
+			pr_obj_close(pr);
+		else
+			pr_arr_close(pr);
+	}
+}
+
+int FUZZ_ENTRY(const uint8_t *data, size_t size)
+{
+	static uint64_t buf[BUF_MAX / 8];	/* netlink buffers are aligned */
+	struct prog prog = { data, size };
+
+	if (size > BUF_MAX)
+		return -1;
+	memcpy(buf, data, size);
+	fuzz_parsers(buf, size);
+	render_checked(0, emit_prog, &prog, true);
+	render_checked(PR_JSON | PR_PRETTY, emit_prog, &prog, true);
+	return 0;
+}

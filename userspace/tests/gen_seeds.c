@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Writes starting inputs for the fuzzers: well-formed netlink replies for
+ * fuzz_parse and typical command lines for fuzz_args.
+ *
+ *   gen_seeds PARSE_DIR ARGS_DIR
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include <linux/netlink.h>
+
+#include "msgs.h"
+#include "util.h"
+
+static int put(const char *dir, const char *name, const void *p, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f || fwrite(p, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		return 1;
+	}
+	return 0;
+}
+
+static int put_msg(const char *dir, const char *name,
+		   const struct nlmsghdr *nlh)
+{
+	return put(dir, name, nlh, nlh->nlmsg_len);
+}
+
+int main(int argc, char **argv)
+{
+#define ARGV(s)	{ s, sizeof(s) - 1 }	/* embedded NULs included */
+	static const struct {
+		const char *s;
+		size_t len;
+	} cmdlines[] = {
+		ARGV("stats"), ARGV("-j\0stats"), ARGV("-p\0version"),
+		ARGV("help\0stats"), ARGV("stats\0help"),
+		ARGV("--json\0--pretty\0version"), ARGV("-V"), ARGV("bogus"),
+		ARGV("--bogus"), ARGV("help"), ARGV("-jx"),
+	};
+	static uint64_t buf[MSG_BUF_SIZE / 8];
+	char name[32];
+	size_t i;
+	int err = 0;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: gen_seeds PARSE_DIR ARGS_DIR\n");
+		return 2;
+	}
+	err |= put_msg(argv[1], "stats", msg_stats(buf, "0.1.0", 1000, 4096));
+	err |= put_msg(argv[1], "stats-pad", msg_stats(buf, "1.0", 5, 1));
+	err |= put_msg(argv[1], "family",
+		       msg_family(buf, "memattr", 0x1c, 3, 7));
+	err |= put_msg(argv[1], "ack", msg_ack(buf, 0, NULL, true));
+	err |= put_msg(argv[1], "ack-extack",
+		       msg_ack(buf, -EINVAL, "bad attribute", true));
+	err |= put_msg(argv[1], "ack-echo",
+		       msg_ack(buf, -EPERM, "denied", false));
+	err |= put_msg(argv[1], "done", msg_done(buf, -ENOENT, "no such pid"));
+	for (i = 0; i < ARRAY_SIZE(cmdlines); i++) {
+		snprintf(name, sizeof(name), "argv-%zu", i);
+		err |= put(argv[2], name, cmdlines[i].s, cmdlines[i].len);
+	}
+	return err;
+}
