@@ -11,7 +11,33 @@
 #define MEMATTR_MAX_PROCS_MAX		1048576
 #define MEMATTR_MAX_PROCS_DEFAULT	4096
 
+#define MEMATTR_LEAK_WINDOW_S_MIN	10
+#define MEMATTR_LEAK_WINDOW_S_MAX	604800
+#define MEMATTR_LEAK_WINDOW_S_DEFAULT	3600
+#define MEMATTR_LEAK_MIN_KBH_MIN	1
+#define MEMATTR_LEAK_MIN_KBH_MAX	4194304
+#define MEMATTR_LEAK_MIN_KBH_DEFAULT	4096
+#define MEMATTR_WATERMARKS_DEFAULT	"85,92,97"
+
+/* The u32 knobs, for memattr_params_set_u32() (netlink SET_CONFIG). */
+enum memattr_param_id {
+	MEMATTR_PARAM_SAMPLE_MS,
+	MEMATTR_PARAM_MAX_PROCS,
+	MEMATTR_PARAM_LEAK_WINDOW_S,
+	MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR,
+	MEMATTR_PARAM_NR,
+};
+
 u32 memattr_params_sample_ms(void);
 u32 memattr_params_max_procs(void);
+u32 memattr_params_leak_window_s(void);
+u32 memattr_params_leak_min_kb_per_hour(void);
+unsigned int memattr_params_watermarks(u8 *levels);
+
+const char *memattr_params_name(enum memattr_param_id id);
+u32 memattr_params_get_u32(enum memattr_param_id id);
+void memattr_params_range(enum memattr_param_id id, u32 *min, u32 *max);
+int memattr_params_set_u32(enum memattr_param_id id, u32 val);
+int memattr_params_set_watermarks(const char *buf);
 
 #endif /* _MEMATTR_PARAMS_H */

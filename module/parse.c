@@ -4,6 +4,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/errno.h>
+#include <linux/string.h>
 
 #include "parse.h"
 
@@ -31,5 +32,55 @@ int memattr_parse_u32_range(const char *buf, u32 min, u32 max, u32 *out)
 	if (val < min || val > max)
 		return -EINVAL;
 	*out = val;
+	return 0;
+}
+
+/**
+ * memattr_parse_watermarks() - parse a list of watermark levels
+ * @buf: NUL-terminated text such as "85,92,97", one optional trailing
+ *	 newline allowed
+ * @levels: where the levels go (MEMATTR_WATERMARKS_MAX of them at most);
+ *	    untouched on error
+ * @nr: where their number goes; untouched on error
+ *
+ * Levels are percentages of MemTotal in use, each in [1, 99], strictly
+ * increasing, separated by single commas, at least one and at most
+ * MEMATTR_WATERMARKS_MAX. Anything else (blanks, empty items, signs,
+ * duplicates, a trailing comma) is -EINVAL.
+ *
+ * Return: 0 on success, -EINVAL on any bad input.
+ */
+int memattr_parse_watermarks(const char *buf, u8 *levels, unsigned int *nr)
+{
+	u8 tmp[MEMATTR_WATERMARKS_MAX];
+	unsigned int n = 0;
+	const char *p = buf;
+
+	if (!buf)
+		return -EINVAL;
+	for (;;) {
+		unsigned int val = 0, digits = 0;
+
+		while (*p >= '0' && *p <= '9') {
+			val = val * 10 + (*p++ - '0');
+			if (++digits > 2)
+				return -EINVAL;
+		}
+		if (!digits || val < 1 || val > 99 || n == ARRAY_SIZE(tmp) ||
+		    (n && val <= tmp[n - 1]))
+			return -EINVAL;
+		tmp[n++] = val;
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == '\n')
+			p++;
+		if (*p)
+			return -EINVAL;
+		break;
+	}
+	memcpy(levels, tmp, n);
+	*nr = n;
 	return 0;
 }

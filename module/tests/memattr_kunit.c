@@ -60,8 +60,69 @@ static void memattr_parse_u32_range_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, out, c->out);
 }
 
+struct parse_wm_case {
+	const char *in;
+	int ret;
+	unsigned int nr;
+	u8 levels[MEMATTR_WATERMARKS_MAX];
+};
+
+static const struct parse_wm_case parse_wm_cases[] = {
+	{ "85,92,97",	0, 3, { 85, 92, 97 } },
+	{ "85,92,97\n",	0, 3, { 85, 92, 97 } },
+	{ "50",		0, 1, { 50 } },
+	{ "1,2,3,4,5,6,7,99", 0, 8, { 1, 2, 3, 4, 5, 6, 7, 99 } },
+	{ "1,2,3,4,5,6,7,8,9", -EINVAL },
+	{ "",		-EINVAL },
+	{ "\n",		-EINVAL },
+	{ "0",		-EINVAL },
+	{ "100",	-EINVAL },
+	{ "050",	-EINVAL },
+	{ "92,85",	-EINVAL },
+	{ "85,85",	-EINVAL },
+	{ "85,,92",	-EINVAL },
+	{ "85,92,",	-EINVAL },
+	{ ",85",	-EINVAL },
+	{ " 85",	-EINVAL },
+	{ "85 ,92",	-EINVAL },
+	{ "-5,10",	-EINVAL },
+	{ "85;92",	-EINVAL },
+	{ "abc",	-EINVAL },
+};
+
+static void parse_wm_case_desc(const struct parse_wm_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%*pE\"", (int)strlen(c->in),
+		 c->in);
+}
+
+KUNIT_ARRAY_PARAM(parse_wm, parse_wm_cases, parse_wm_case_desc);
+
+/*
+ * Invariant: only 1..8 strictly increasing levels in [1, 99], comma
+ * separated, are accepted; on error the outputs are untouched.
+ */
+static void memattr_parse_watermarks_test(struct kunit *test)
+{
+	const struct parse_wm_case *c = test->param_value;
+	u8 levels[MEMATTR_WATERMARKS_MAX] = { 7, 7, 7, 7, 7, 7, 7, 7 };
+	unsigned int i, nr = 42;
+
+	KUNIT_EXPECT_EQ(test, memattr_parse_watermarks(c->in, levels, &nr),
+			c->ret);
+	if (c->ret) {
+		KUNIT_EXPECT_EQ(test, nr, 42U);
+		KUNIT_EXPECT_EQ(test, levels[0], 7);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, nr, c->nr);
+	for (i = 0; i < c->nr; i++)
+		KUNIT_EXPECT_EQ(test, levels[i], c->levels[i]);
+}
+
 static struct kunit_case memattr_parse_cases[] = {
 	KUNIT_CASE_PARAM(memattr_parse_u32_range_test, parse_u32_gen_params),
+	KUNIT_CASE_PARAM(memattr_parse_watermarks_test, parse_wm_gen_params),
 	{}
 };
 

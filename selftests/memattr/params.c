@@ -15,14 +15,29 @@ FIXTURE_VARIANT(params) {
 	long long dflt;
 	const char *good;
 	long long good_val;
+	const char *below;	/* one less than the minimum */
+	const char *above;	/* one more than the maximum */
 };
 
 FIXTURE_VARIANT_ADD(params, sample_ms) {
 	.name = "sample_ms", .dflt = 1000, .good = "250\n", .good_val = 250,
+	.below = "9", .above = "60001",
 };
 
 FIXTURE_VARIANT_ADD(params, max_procs) {
 	.name = "max_procs", .dflt = 4096, .good = "8192", .good_val = 8192,
+	.below = "15", .above = "1048577",
+};
+
+FIXTURE_VARIANT_ADD(params, leak_window_s) {
+	.name = "leak_window_s", .dflt = 3600, .good = "20", .good_val = 20,
+	.below = "9", .above = "604801",
+};
+
+FIXTURE_VARIANT_ADD(params, leak_min_kb_per_hour) {
+	.name = "leak_min_kb_per_hour", .dflt = 4096, .good = "36000",
+	.good_val = 36000,
+	.below = "0", .above = "4194305",
 };
 
 FIXTURE_SETUP(params)
@@ -37,7 +52,7 @@ FIXTURE_TEARDOWN(params)
 }
 
 static const char * const bad_values[] = {
-	"-1", "0", "5", "9\n", "60000000000", "99999999999999999999",
+	"-1", "0", "60000000000", "99999999999999999999",
 	"abc", "\n", " ", " 100", "100 ", "100abc", "0x100", "1e3", "+100",
 	"100\n\n",
 };
@@ -57,6 +72,11 @@ TEST_F(params, bad_writes_rejected)
 			TH_LOG("%s changed by \"%s\"", variant->name,
 			       bad_values[i]);
 	}
+	EXPECT_EQ(EINVAL, mt_write_file(path, variant->below,
+					strlen(variant->below)));
+	EXPECT_EQ(EINVAL, mt_write_file(path, variant->above,
+					strlen(variant->above)));
+	EXPECT_EQ(variant->dflt, mt_param_read(variant->name));
 }
 
 TEST_F(params, good_write_applies)
@@ -66,6 +86,32 @@ TEST_F(params, good_write_applies)
 	snprintf(path, sizeof(path), MEMATTR_PARAMS "/%s", variant->name);
 	ASSERT_EQ(0, mt_write_file(path, variant->good, strlen(variant->good)));
 	EXPECT_EQ(variant->good_val, mt_param_read(variant->name));
+}
+
+/* watermarks: a list; bad lists are refused and change nothing. */
+TEST_F(params, watermarks)
+{
+	static const char * const bad[] = {
+		"", "\n", "0", "100", "92,85", "85,85", "85,,92", "85,92,",
+		" 85", "85 ,92", "-5", "abc", "1,2,3,4,5,6,7,8,9", "85;92",
+	};
+	const char *path = MEMATTR_PARAMS "/watermarks";
+	char buf[64];
+	unsigned int i;
+
+	if (strcmp(variant->name, "sample_ms"))
+		return;	/* one run is enough */
+	ASSERT_LT(0, mt_read_file(path, buf, sizeof(buf)));
+	ASSERT_STREQ("85,92,97\n", buf);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(EINVAL, mt_write_file(path, bad[i], strlen(bad[i])))
+			TH_LOG("watermarks <- \"%s\"", bad[i]);
+		ASSERT_LT(0, mt_read_file(path, buf, sizeof(buf)));
+		EXPECT_STREQ("85,92,97\n", buf);
+	}
+	ASSERT_EQ(0, mt_write_file(path, "30,50,70\n", 9));
+	ASSERT_LT(0, mt_read_file(path, buf, sizeof(buf)));
+	EXPECT_STREQ("30,50,70\n", buf);
 }
 
 TEST_HARNESS_MAIN
