@@ -728,6 +728,113 @@ static void memattr_sampler_fn(struct work_struct *work)
 				   msecs_to_jiffies(sample_ms));
 }
 
+/* Copy @p into @r. Context: RCU (or @p otherwise pinned). */
+static void memattr_proc_row_fill(struct memattr_proc *p,
+				  struct memattr_proc_row *r)
+{
+	r->tgid = p->tgid;
+	r->start_ns = p->start_ns;
+	spin_lock(&p->lock);
+	memcpy(r->comm, p->comm, sizeof(r->comm));
+	r->cgroup_id = p->cgroup_id;
+	r->fp = p->fp;
+	r->leak = p->leak;
+	spin_unlock(&p->lock);
+	memattr_activity_read(p, &r->act);
+}
+
+/**
+ * memattr_acct_proc_get() - one tracked process
+ * @tgid: its pid
+ * @row: where the copy goes
+ *
+ * Return: 0, or -ENOENT when @tgid is not tracked.
+ */
+int memattr_acct_proc_get(pid_t tgid, struct memattr_proc_row *row)
+{
+	struct memattr_proc *p;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	p = memattr_acct_find(tgid);
+	if (p) {
+		memattr_proc_row_fill(p, row);
+		ret = 0;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/**
+ * memattr_acct_proc_history() - a process's footprint history, oldest first
+ * @tgid: its pid
+ * @pts: where the array goes; kvfree() it
+ * @nr: where its length goes
+ *
+ * Every level of the history contributes the slots older than what the
+ * finer levels cover, so the points reach as far back as the history does,
+ * densest near now. A point's time is the end of its slot.
+ * Return: 0, -ENOENT when @tgid is not tracked, or -ENOMEM.
+ */
+int memattr_acct_proc_history(pid_t tgid, struct memattr_hist_point **pts,
+			      u32 *nr)
+{
+	struct memattr_hist_point *out;
+	struct memattr_hist *h;
+	struct memattr_proc *p;
+	u64 last_ms, period_ms, covered = 0;
+	unsigned int lvl, age, n = 0;
+
+	h = kmalloc(sizeof(*h), GFP_KERNEL);
+	out = kvcalloc(MEMATTR_HIST_LEVELS * MEMATTR_HIST_SLOTS, sizeof(*out),
+		       GFP_KERNEL);
+	if (!h || !out) {
+		kfree(h);
+		kvfree(out);
+		return -ENOMEM;
+	}
+	rcu_read_lock();
+	p = memattr_acct_find(tgid);
+	if (p) {
+		spin_lock(&p->lock);
+		*h = p->hist;
+		last_ms = div_u64(p->sampled_ns, NSEC_PER_MSEC);
+		spin_unlock(&p->lock);
+	}
+	rcu_read_unlock();
+	if (!p) {
+		kfree(h);
+		kvfree(out);
+		return -ENOENT;
+	}
+	period_ms = memattr_params_sample_ms();
+	for (lvl = 0; lvl < MEMATTR_HIST_LEVELS; lvl++) {
+		u64 span = memattr_hist_span(lvl);
+		/* Samples folded into level lvl's partial slot, not yet in it. */
+		u64 pending = lvl ? h->samples % span : 0;
+		u64 level_end = 0;
+
+		for (age = 0; age < memattr_hist_used(h, lvl); age++) {
+			u64 end = pending + age * span;	/* samples before now */
+
+			level_end = end + span;
+			if (end < covered)
+				continue;
+			out[n].t_ms = last_ms - min(last_ms, end * period_ms);
+			out[n].kb = memattr_hist_get(h, lvl, age);
+			n++;
+		}
+		covered = max(covered, level_end);
+	}
+	kfree(h);
+	/* Collected newest first: reverse. */
+	for (age = 0; age < n / 2; age++)
+		swap(out[age], out[n - 1 - age]);
+	*pts = out;
+	*nr = n;
+	return 0;
+}
+
 /**
  * memattr_acct_snapshot_procs() - a consistent copy of the process table
  * @rows: where the array goes; kvfree() it
@@ -751,15 +858,7 @@ int memattr_acct_snapshot_procs(struct memattr_proc_row **rows, u32 *nr)
 	hash_for_each_rcu(memattr_procs, bkt, p, node) {
 		if (n == cap)
 			break;
-		r[n].tgid = p->tgid;
-		r[n].start_ns = p->start_ns;
-		spin_lock(&p->lock);
-		memcpy(r[n].comm, p->comm, sizeof(r[n].comm));
-		r[n].cgroup_id = p->cgroup_id;
-		r[n].fp = p->fp;
-		spin_unlock(&p->lock);
-		memattr_activity_read(p, &r[n].act);
-		n++;
+		memattr_proc_row_fill(p, &r[n++]);
 	}
 	rcu_read_unlock();
 	*rows = r;

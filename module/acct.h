@@ -17,6 +17,7 @@
 #include <linux/types.h>
 
 #include "hist.h"
+#include <uapi/linux/memattr.h>
 
 #define MEMATTR_CGROUP_PATH_MAX	256
 #define MEMATTR_EXITED_MAX	64
@@ -42,6 +43,13 @@ struct memattr_activity {
 	u64 brk_calls;		/* brk()s that moved the break as asked */
 	u64 mremap_calls;	/* successful mremap()s */
 	s64 mapped_bytes;	/* net bytes mapped by the calls above */
+};
+
+/* What the leak detector says of an entity (leak.c). */
+struct memattr_leak_info {
+	s64 growth_kb_per_hour;	/* signed slope of the floor over the window */
+	u8 state;		/* enum memattr_leak_state (UAPI) */
+	u64 since_ns;		/* ktime_get_ns() when @state was entered */
 };
 
 /*
@@ -75,6 +83,13 @@ struct memattr_proc {
 	u32 execs;			/* exec()s seen; each resets @hist */
 	bool exited;			/* @fp is the footprint at exit */
 	struct memattr_hist hist;	/* unreclaimable footprint, KiB */
+	struct memattr_leak_info leak;	/* the detector's last verdict */
+};
+
+/* One point of a footprint history. */
+struct memattr_hist_point {
+	u64 t_ms;		/* CLOCK_MONOTONIC, ms */
+	u32 kb;			/* floor of the unreclaimable footprint */
 };
 
 /* One row of a processes snapshot: a consistent copy of a memattr_proc. */
@@ -85,6 +100,7 @@ struct memattr_proc_row {
 	u64 cgroup_id;
 	struct memattr_fp fp;
 	struct memattr_activity act;
+	struct memattr_leak_info leak;
 };
 
 /* A process that exited, as it was at its end. */
@@ -111,6 +127,8 @@ struct memattr_cgroup_row {
 	u64 limit_kb;			/* memory.max; U64_MAX: none */
 	struct memattr_fp procs;	/* sum of its processes' footprints */
 	struct memattr_activity procs_act;
+	struct memattr_leak_info leak;
+	s64 exhaust_s;			/* until usage reaches limit; -1: none */
 };
 
 struct memattr_system_row {
@@ -119,6 +137,9 @@ struct memattr_system_row {
 	u64 mem_available_kb;
 	u32 used_pct;			/* (total - available) / total */
 	u64 sampled_ns;
+	s64 growth_kb_per_hour;		/* of memory in use */
+	s64 exhaust_s;			/* until nothing is available; -1: none */
+	u8 watermark_level;		/* levels crossed upwards, 0: none */
 };
 
 struct memattr_acct_stats {
@@ -157,6 +178,9 @@ void memattr_acct_count_untracked_pages(unsigned int nr);
 int memattr_acct_snapshot_procs(struct memattr_proc_row **rows, u32 *nr);
 int memattr_acct_snapshot_cgroups(struct memattr_cgroup_row **rows, u32 *nr);
 int memattr_acct_snapshot_exited(struct memattr_exited_row **rows, u32 *nr);
+int memattr_acct_proc_get(pid_t tgid, struct memattr_proc_row *row);
+int memattr_acct_proc_history(pid_t tgid, struct memattr_hist_point **pts,
+			      u32 *nr);
 void memattr_acct_system(struct memattr_system_row *row);
 void memattr_acct_get_stats(struct memattr_acct_stats *st);
 void memattr_acct_sample_ms_changed(void);

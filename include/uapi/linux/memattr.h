@@ -28,6 +28,13 @@
 #define MEMATTR_GENL_VERSION	1
 #define MEMATTR_GENL_MCGRP_EVENTS "events"
 
+/* A leak detector's verdict on a process or cgroup. */
+enum memattr_leak_state {
+	MEMATTR_LEAK_OK,
+	MEMATTR_LEAK_SUSPECT,
+	MEMATTR_LEAK_LEAK,
+};
+
 enum memattr_cmd {
 	MEMATTR_CMD_UNSPEC,
 	MEMATTR_CMD_GET_STATS,
