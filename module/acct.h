@@ -17,9 +17,10 @@
 #include <linux/types.h>
 
 #include "hist.h"
+#include "leak.h"
 #include <uapi/linux/memattr.h>
 
-#define MEMATTR_CGROUP_PATH_MAX	256
+#define MEMATTR_CGROUP_PATH_MAX	256	/* == MEMATTR_CGROUP_PATH_LEN */
 #define MEMATTR_EXITED_MAX	64
 
 /* A footprint, as the kernel's own counters give it (KiB). */
@@ -43,13 +44,6 @@ struct memattr_activity {
 	u64 brk_calls;		/* brk()s that moved the break as asked */
 	u64 mremap_calls;	/* successful mremap()s */
 	s64 mapped_bytes;	/* net bytes mapped by the calls above */
-};
-
-/* What the leak detector says of an entity (leak.c). */
-struct memattr_leak_info {
-	s64 growth_kb_per_hour;	/* signed slope of the floor over the window */
-	u8 state;		/* enum memattr_leak_state (UAPI) */
-	u64 since_ns;		/* ktime_get_ns() when @state was entered */
 };
 
 /*

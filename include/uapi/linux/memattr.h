@@ -35,6 +35,21 @@ enum memattr_leak_state {
 	MEMATTR_LEAK_LEAK,
 };
 
+/* What a LEAK or LEAK_CLEARED event is about. */
+enum memattr_entity_kind {
+	MEMATTR_ENTITY_PROCESS = 1,
+	MEMATTR_ENTITY_CGROUP,
+	MEMATTR_ENTITY_SYSTEM,
+};
+
+/* Events on the "events" multicast group (the command of the message). */
+enum memattr_event_kind {
+	MEMATTR_EV_LEAK = 1,
+	MEMATTR_EV_LEAK_CLEARED,
+	MEMATTR_EV_WATERMARK,
+	MEMATTR_EV_OOM_KILL,
+};
+
 enum memattr_cmd {
 	MEMATTR_CMD_UNSPEC,
 	MEMATTR_CMD_GET_STATS,

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Events: what memattr pushes to listeners. Each goes into a bounded ring
+ * (debugfs `events`) and out on the "events" generic netlink multicast
+ * group.
+ */
+#ifndef _MEMATTR_EVENTS_H
+#define _MEMATTR_EVENTS_H
+
+#include <linux/sched.h>
+#include <linux/types.h>
+
+#include "oom.h"
+
+#define MEMATTR_EVENTS_MAX	128
+
+struct memattr_event {
+	u32 kind;		/* enum memattr_event_kind (UAPI) */
+	u64 time_ms;		/* CLOCK_MONOTONIC */
+	/* LEAK, LEAK_CLEARED: the entity */
+	u8 entity;		/* enum memattr_entity_kind (UAPI) */
+	pid_t pid;		/* process: its pid */
+	char comm[TASK_COMM_LEN];
+	u64 cgroup_id;
+	char cgroup[MEMATTR_CGROUP_PATH_LEN];
+	s64 growth_kb_per_hour;
+	u64 since_ms;		/* CLOCK_MONOTONIC when the state began */
+	/* WATERMARK */
+	u8 level;		/* 1-based index of the level crossed */
+	u8 level_pct;		/* that level, percent of MemTotal */
+	bool up;		/* crossed upwards */
+	u32 used_pct;
+	/* OOM_KILL */
+	struct memattr_oom_report oom;
+};
+
+int memattr_events_init(void);
+void memattr_events_exit(void);
+void memattr_events_emit(const struct memattr_event *ev);
+int memattr_events_snapshot(struct memattr_event **evs, u32 *nr);
+
+#endif /* _MEMATTR_EVENTS_H */

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Leak detection over a footprint history: pure logic, integer arithmetic
+ * only, no locking of its own (the owner serialises calls) and no hook
+ * dependencies, so KUnit tests it directly.
+ *
+ * A leak is a rising floor: over the last window the history's floor rose
+ * at least min_kb_per_hour, with a statistically significant upward trend
+ * (a rank test, not a first-vs-last difference), and did not come back to
+ * its earlier baseline. `suspect` is the same over half the window.
+ */
+#ifndef _MEMATTR_LEAK_H
+#define _MEMATTR_LEAK_H
+
+#include <linux/types.h>
+
+#include "hist.h"
+
+/* What the leak detector says of an entity. */
+struct memattr_leak_info {
+	s64 growth_kb_per_hour;	/* signed slope of the floor over the window */
+	u8 state;		/* enum memattr_leak_state (UAPI) */
+	u64 since_ns;		/* ktime_get_ns() when @state was entered */
+};
+
+struct memattr_leak_cfg {
+	u32 sample_ms;		/* period of the history's samples */
+	u32 window_s;		/* leak_window_s */
+	u32 min_kb_per_hour;	/* leak_min_kb_per_hour */
+};
+
+/* The detector's reading of one window. */
+struct memattr_leak_verdict {
+	s64 slope_kb_per_hour;	/* Theil-Sen slope of the floor */
+	unsigned int points;	/* history points inside the window */
+	bool covered;		/* the history spans the whole window */
+	bool rising;		/* significant upward trend */
+	bool above_baseline;	/* recent floor above the early baseline */
+};
+
+void memattr_leak_judge(const struct memattr_hist *h,
+			const struct memattr_leak_cfg *cfg, u32 window_s,
+			struct memattr_leak_verdict *v);
+bool memattr_leak_step(struct memattr_leak_info *info,
+		       const struct memattr_leak_cfg *cfg,
+		       const struct memattr_hist *h, u64 now_ns);
+s64 memattr_leak_exhaust_s(u64 headroom_kb, s64 slope_kb_per_hour);
+
+#endif /* _MEMATTR_LEAK_H */

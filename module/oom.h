@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * OOM kills: the victim as it was, and the top growers at that moment. The
+ * last MEMATTR_OOM_REPORTS reports are kept (debugfs `oom`, GET_OOM).
+ */
+#ifndef _MEMATTR_OOM_H
+#define _MEMATTR_OOM_H
+
+#include <linux/sched.h>
+#include <linux/types.h>
+
+#define MEMATTR_OOM_REPORTS	8
+#define MEMATTR_OOM_TOP		3
+#define MEMATTR_OOM_HIST	16
+#define MEMATTR_CGROUP_PATH_LEN	256
+
+struct memattr_oom_grower {
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	s64 growth_kb_per_hour;
+	u64 rss_kb;
+};
+
+struct memattr_oom_report {
+	u64 time_ms;			/* CLOCK_MONOTONIC */
+	pid_t pid;			/* the victim */
+	char comm[TASK_COMM_LEN];
+	char cgroup[MEMATTR_CGROUP_PATH_LEN];
+	u64 rss_kb;			/* at its last sample */
+	u32 nr_hist;
+	struct {
+		u64 t_ms;
+		u32 kb;
+	} hist[MEMATTR_OOM_HIST];	/* its recent footprint, oldest first */
+	u32 nr_top;
+	struct memattr_oom_grower top[MEMATTR_OOM_TOP];	/* fastest first */
+};
+
+int memattr_oom_init(void);
+void memattr_oom_exit(void);
+int memattr_oom_snapshot(struct memattr_oom_report **reports, u32 *nr);
+
+#endif /* _MEMATTR_OOM_H */
