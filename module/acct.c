@@ -38,6 +38,9 @@
 #include <linux/workqueue.h>
 
 #include "acct.h"
+#include "detect.h"
+#include "events.h"
+#include "oom.h"
 #include "mem.h"
 #include "params.h"
 
@@ -57,6 +60,7 @@ static atomic64_t memattr_procs_removed = ATOMIC64_INIT(0);
 static atomic64_t memattr_procs_dropped = ATOMIC64_INIT(0);
 static atomic64_t memattr_procs_reaped = ATOMIC64_INIT(0);
 static bool memattr_need_adopt;	/* READ_ONCE/WRITE_ONCE */
+static atomic64_t memattr_oom_dropped = ATOMIC64_INIT(0);
 
 static DEFINE_PER_CPU(u64, memattr_irq_pages);
 static DEFINE_PER_CPU(u64, memattr_kthread_pages);
@@ -636,9 +640,28 @@ static void memattr_system_read(struct memattr_system_row *s)
 	s->sampled_ns = ktime_get_ns();
 }
 
+/* Queue the event of a leak transition. Context: under @p->lock. */
+static void memattr_proc_leak_event(struct memattr_proc *p)
+{
+	struct memattr_event *ev = memattr_detect_event_slot();
+
+	lockdep_assert_held(&p->lock);
+	if (!ev)
+		return;
+	ev->kind = p->leak.state == MEMATTR_LEAK_LEAK ? MEMATTR_EV_LEAK :
+							 MEMATTR_EV_LEAK_CLEARED;
+	ev->entity = MEMATTR_ENTITY_PROCESS;
+	ev->pid = p->tgid;
+	memcpy(ev->comm, p->comm, sizeof(ev->comm));
+	ev->cgroup_id = p->cgroup_id;
+	ev->growth_kb_per_hour = p->leak.growth_kb_per_hour;
+	ev->since_ms = div_u64(p->leak.since_ns, NSEC_PER_MSEC);
+}
+
 /* Sample every tracked process, bucket by bucket, with breaks between. */
 static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
-				 bool reset_hist)
+				 const struct memattr_leak_cfg *cfg,
+				 bool reset_hist, u64 now_ns)
 {
 	unsigned int bkt;
 
@@ -671,6 +694,8 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			}
 			p->cgroup_id = cgid;
 			fp = p->fp;
+			if (memattr_leak_step(&p->leak, cfg, &p->hist, now_ns))
+				memattr_proc_leak_event(p);
 			spin_unlock(&p->lock);
 
 			cg = memattr_cgroup_lookup(cgs, nr_cgs, cgid);
@@ -692,12 +717,14 @@ static void memattr_sampler_fn(struct work_struct *work)
 	struct memattr_cgroup_row *cgs, *old;
 	struct memattr_system_row sys;
 	size_t cgs_bytes = 0, old_bytes;
+	struct memattr_leak_cfg cfg;
 	u32 nr_cgs, sample_ms;
 	bool reset_hist;
 	u64 t0, dt;
 
 	t0 = ktime_get_ns();
-	sample_ms = memattr_params_sample_ms();
+	memattr_detect_cfg(&cfg);
+	sample_ms = cfg.sample_ms;
 	if (READ_ONCE(memattr_need_adopt))
 		memattr_acct_adopt();
 
@@ -705,7 +732,9 @@ static void memattr_sampler_fn(struct work_struct *work)
 	cgs = memattr_cgroups_collect(&nr_cgs, &cgs_bytes);
 	/* A history's time axis is its sampling period: a new one resets it. */
 	reset_hist = memattr_sample_ms_seen && sample_ms != memattr_sample_ms_seen;
-	memattr_sample_procs(cgs, nr_cgs, reset_hist);
+	memattr_sample_procs(cgs, nr_cgs, &cfg, reset_hist, t0);
+	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0);
+	memattr_detect_system(&sys, &cfg, reset_hist, t0);
 
 	mutex_lock(&memattr_sample_mutex);
 	old = memattr_cgroups;
@@ -722,6 +751,7 @@ static void memattr_sampler_fn(struct work_struct *work)
 	mutex_unlock(&memattr_sample_mutex);
 	kvfree(old);
 	memattr_mem_uncharge(old_bytes);
+	memattr_detect_flush(cgs, nr_cgs);
 
 	if (!READ_ONCE(memattr_sampler_stopping))
 		queue_delayed_work(system_unbound_wq, &memattr_sampler,
@@ -944,6 +974,7 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st)
 	st->irq_pages = memattr_percpu_sum(&memattr_irq_pages);
 	st->kthread_pages = memattr_percpu_sum(&memattr_kthread_pages);
 	st->untracked_pages = memattr_percpu_sum(&memattr_untracked_pages);
+	st->oom_dropped = atomic64_read(&memattr_oom_dropped);
 	spin_lock(&memattr_exited_lock);
 	st->exited_total = memattr_exited_total;
 	spin_unlock(&memattr_exited_lock);
@@ -955,6 +986,137 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st)
 	mutex_unlock(&memattr_sample_mutex);
 }
 
+/*
+ * OOM kills. The mark_victim tracepoint fires in the OOM killer, in atomic
+ * context and under the victim's task_lock(): the report is captured there
+ * from memattr's own tables (never from the victim's task or mm), into a
+ * single pending slot, and finished by a work item (cgroup path, the
+ * reports ring, the OOM_KILL event). A second kill before the work ran
+ * replaces the pending one and is counted as dropped.
+ */
+static DEFINE_SPINLOCK(memattr_oom_lock);	/* the three fields below */
+static struct memattr_oom_report memattr_oom_pending;
+static u64 memattr_oom_pending_cgroup;
+static bool memattr_oom_has_pending;
+static struct work_struct memattr_oom_work;
+
+/* Put the MEMATTR_OOM_TOP fastest growers into @r. Context: RCU. */
+static void memattr_oom_top(struct memattr_oom_report *r)
+{
+	struct memattr_proc *p;
+	unsigned int bkt, i;
+
+	r->nr_top = 0;
+	hash_for_each_rcu(memattr_procs, bkt, p, node) {
+		struct memattr_oom_grower g;
+
+		spin_lock(&p->lock);
+		g.pid = p->tgid;
+		memcpy(g.comm, p->comm, sizeof(g.comm));
+		g.growth_kb_per_hour = p->leak.growth_kb_per_hour;
+		g.rss_kb = p->fp.rss_kb;
+		spin_unlock(&p->lock);
+		/* Insert in order, fastest first, keeping MEMATTR_OOM_TOP. */
+		for (i = r->nr_top; i > 0 &&
+		     r->top[i - 1].growth_kb_per_hour < g.growth_kb_per_hour; i--)
+			if (i < MEMATTR_OOM_TOP)
+				r->top[i] = r->top[i - 1];
+		if (i < MEMATTR_OOM_TOP) {
+			r->top[i] = g;
+			if (r->nr_top < MEMATTR_OOM_TOP)
+				r->nr_top++;
+		}
+	}
+}
+
+/**
+ * memattr_acct_oom_victim() - the OOM killer chose a victim
+ * @tgid: its process
+ *
+ * Context: atomic (mark_victim tracepoint), the victim's task_lock held.
+ */
+void memattr_acct_oom_victim(pid_t tgid)
+{
+	struct memattr_oom_report *r = &memattr_oom_pending;
+	u64 period_ms = memattr_params_sample_ms();
+	struct memattr_proc *p;
+	unsigned int age, used;
+	u64 last_ms = 0;
+
+	spin_lock(&memattr_oom_lock);
+	if (memattr_oom_has_pending)
+		atomic64_inc(&memattr_oom_dropped);
+	memset(r, 0, sizeof(*r));
+	r->time_ms = div_u64(ktime_get_ns(), NSEC_PER_MSEC);
+	r->pid = tgid;
+	memattr_oom_pending_cgroup = 0;
+	rcu_read_lock();
+	p = memattr_acct_find(tgid);
+	if (p) {
+		spin_lock(&p->lock);
+		memcpy(r->comm, p->comm, sizeof(r->comm));
+		r->rss_kb = p->fp.rss_kb;
+		memattr_oom_pending_cgroup = p->cgroup_id;
+		last_ms = div_u64(p->sampled_ns, NSEC_PER_MSEC);
+		used = min_t(unsigned int, memattr_hist_used(&p->hist, 0),
+			     MEMATTR_OOM_HIST);
+		for (age = 0; age < used; age++) {
+			/* Oldest first. */
+			r->hist[used - 1 - age].t_ms =
+				last_ms - min(last_ms, age * period_ms);
+			r->hist[used - 1 - age].kb =
+				memattr_hist_get(&p->hist, 0, age);
+		}
+		r->nr_hist = used;
+		spin_unlock(&p->lock);
+	} else {
+		strscpy(r->comm, "?", sizeof(r->comm));
+	}
+	memattr_oom_top(r);
+	rcu_read_unlock();
+	memattr_oom_has_pending = true;
+	spin_unlock(&memattr_oom_lock);
+	schedule_work(&memattr_oom_work);
+}
+
+static void memattr_oom_work_fn(struct work_struct *work)
+{
+	struct memattr_event *ev;
+	struct memattr_cgroup_row *r;
+	u64 cgid;
+
+	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
+	if (!ev) {
+		atomic64_inc(&memattr_oom_dropped);
+		return;
+	}
+	spin_lock(&memattr_oom_lock);
+	if (!memattr_oom_has_pending) {
+		spin_unlock(&memattr_oom_lock);
+		kfree(ev);
+		return;
+	}
+	ev->oom = memattr_oom_pending;
+	cgid = memattr_oom_pending_cgroup;
+	memattr_oom_has_pending = false;
+	spin_unlock(&memattr_oom_lock);
+
+	mutex_lock(&memattr_sample_mutex);
+	r = memattr_cgroup_lookup(memattr_cgroups, memattr_nr_cgroups, cgid);
+	strscpy(ev->oom.cgroup, r ? r->path : "-", sizeof(ev->oom.cgroup));
+	mutex_unlock(&memattr_sample_mutex);
+
+	memattr_oom_record(&ev->oom);
+	ev->kind = MEMATTR_EV_OOM_KILL;
+	ev->time_ms = ev->oom.time_ms;
+	ev->pid = ev->oom.pid;
+	memcpy(ev->comm, ev->oom.comm, sizeof(ev->comm));
+	ev->cgroup_id = cgid;
+	strscpy(ev->cgroup, ev->oom.cgroup, sizeof(ev->cgroup));
+	memattr_events_emit(ev);
+	kfree(ev);
+}
+
 /**
  * memattr_acct_init() - prepare the tables
  *
@@ -963,6 +1125,7 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st)
 int memattr_acct_init(void)
 {
 	INIT_DELAYED_WORK(&memattr_sampler, memattr_sampler_fn);
+	INIT_WORK(&memattr_oom_work, memattr_oom_work_fn);
 	return 0;
 }
 
@@ -1012,6 +1175,8 @@ void memattr_acct_stop(void)
 	mutex_unlock(&memattr_sample_mutex);
 	WRITE_ONCE(memattr_sampler_stopping, true);
 	cancel_delayed_work_sync(&memattr_sampler);
+	/* ORDER: the hooks are gone, so nothing queues it again. */
+	cancel_work_sync(&memattr_oom_work);
 }
 
 /**
@@ -1033,6 +1198,7 @@ void memattr_acct_exit(void)
 		memattr_proc_free(p);
 	}
 	spin_unlock(&memattr_procs_lock);
+	memattr_detect_exit();
 	mutex_lock(&memattr_sample_mutex);
 	kvfree(memattr_cgroups);
 	memattr_mem_uncharge(memattr_cgroups_bytes);

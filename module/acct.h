@@ -151,6 +151,7 @@ struct memattr_acct_stats {
 	u64 irq_pages;			/* allocated in IRQ/softirq context */
 	u64 kthread_pages;		/* allocated by kernel threads */
 	u64 untracked_pages;		/* allocated by untracked processes */
+	u64 oom_dropped;		/* OOM reports lost: two kills at once */
 };
 
 int memattr_acct_init(void);
@@ -167,6 +168,7 @@ void memattr_acct_exit_task(struct task_struct *task);
 void memattr_acct_count_irq_pages(unsigned int nr);
 void memattr_acct_count_kthread_pages(unsigned int nr);
 void memattr_acct_count_untracked_pages(unsigned int nr);
+void memattr_acct_oom_victim(pid_t tgid);
 
 /* Snapshots for outputs: kvfree() the array when done. */
 int memattr_acct_snapshot_procs(struct memattr_proc_row **rows, u32 *nr);

@@ -57,4 +57,19 @@ memattr_memcg_node_page_state(struct mem_cgroup *memcg, int nid,
 	return x < 0 ? 0 : x;
 }
 
+/*
+ * oom:mark_victim took (int pid) until 6.8, which made it
+ * (struct task_struct *, uid_t) to report the victim's uid; stable and
+ * distribution kernels backport that (Debian's 6.1.192 has it), so Kbuild
+ * probes the target's trace/events/oom.h and defines
+ * MEMATTR_MARK_VICTIM_TASK rather than trusting the version.
+ */
+#ifdef MEMATTR_MARK_VICTIM_TASK
+#define MEMATTR_MARK_VICTIM_ARGS	struct task_struct *task, uid_t uid
+#define MEMATTR_MARK_VICTIM_TGID	(task->tgid)
+#else
+#define MEMATTR_MARK_VICTIM_ARGS	int pid
+#define MEMATTR_MARK_VICTIM_TGID	memattr_tgid_of_pid(pid)
+#endif
+
 #endif /* _MEMATTR_COMPAT_H */

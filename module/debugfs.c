@@ -20,6 +20,7 @@
 #include "debugfs.h"
 #include "hooks.h"
 #include "mem.h"
+#include "oom.h"
 #include "params.h"
 
 static struct dentry *memattr_debugfs_dir;
@@ -121,6 +122,18 @@ static const char *memattr_dfs_cgroup_path(struct memattr_dfs_snap *s, u64 id)
 	return r ? r->path : "-";
 }
 
+static const char *memattr_leak_state_name(u8 state)
+{
+	switch (state) {
+	case MEMATTR_LEAK_SUSPECT:
+		return "suspect";
+	case MEMATTR_LEAK_LEAK:
+		return "leak";
+	default:
+		return "ok";
+	}
+}
+
 /* --- processes ------------------------------------------------------------ */
 
 static int memattr_procs_fill(struct memattr_dfs_snap *s)
@@ -136,20 +149,22 @@ static int memattr_procs_show(struct seq_file *m, struct memattr_dfs_snap *s,
 	const struct memattr_proc_row *r = row;
 
 	if (!r) {
-		seq_printf(m, "%7s %-16s %9s %9s %9s %9s %9s %9s %10s %9s %11s %11s %8s %8s %8s %8s %10s %s\n",
+		seq_printf(m, "%7s %-16s %9s %9s %9s %9s %9s %9s %10s %9s %11s %11s %8s %8s %8s %8s %10s %12s %-7s %s\n",
 			   "pid", "comm", "rss_kb", "anon_kb", "file_kb",
 			   "shmem_kb", "swap_kb", "peak_kb", "vm_kb", "pgtbl_kb",
 			   "page_allocs", "page_frees", "mmap", "munmap", "brk",
-			   "mremap", "mapped_kb", "cgroup");
+			   "mremap", "mapped_kb", "growth_kbh", "leak",
+			   "cgroup");
 		return 0;
 	}
-	seq_printf(m, "%7d %-16s %9llu %9llu %9llu %9llu %9llu %9llu %10llu %9llu %11llu %11llu %8llu %8llu %8llu %8llu %10lld %s\n",
+	seq_printf(m, "%7d %-16s %9llu %9llu %9llu %9llu %9llu %9llu %10llu %9llu %11llu %11llu %8llu %8llu %8llu %8llu %10lld %12lld %-7s %s\n",
 		   r->tgid, r->comm, r->fp.rss_kb, r->fp.anon_kb, r->fp.file_kb,
 		   r->fp.shmem_kb, r->fp.swap_kb, r->fp.peak_rss_kb,
 		   r->fp.vm_kb, r->fp.pgtables_kb, r->act.page_allocs,
 		   r->act.page_frees, r->act.mmap_calls, r->act.munmap_calls,
 		   r->act.brk_calls, r->act.mremap_calls,
-		   r->act.mapped_bytes / 1024,
+		   r->act.mapped_bytes / 1024, r->leak.growth_kb_per_hour,
+		   memattr_leak_state_name(r->leak.state),
 		   memattr_dfs_cgroup_path(s, r->cgroup_id));
 	return 0;
 }
@@ -175,10 +190,11 @@ static int memattr_cgroups_show(struct seq_file *m, struct memattr_dfs_snap *s,
 	const struct memattr_cgroup_row *r = row;
 
 	if (!r) {
-		seq_printf(m, "%8s %6s %10s %10s %10s %10s %10s %10s %10s %10s %s\n",
+		seq_printf(m, "%8s %6s %10s %10s %10s %10s %10s %10s %10s %10s %12s %-7s %10s %s\n",
 			   "id", "procs", "usage_kb", "anon_kb", "file_kb",
 			   "shmem_kb", "kernel_kb", "limit_kb", "p_rss_kb",
-			   "p_allocs", "path");
+			   "p_allocs", "growth_kbh", "leak", "exhaust_s",
+			   "path");
 		return 0;
 	}
 	seq_printf(m, "%8llu %6u %10llu %10llu %10llu %10llu %10llu ",
@@ -188,8 +204,14 @@ static int memattr_cgroups_show(struct seq_file *m, struct memattr_dfs_snap *s,
 		seq_printf(m, "%10s ", "max");
 	else
 		seq_printf(m, "%10llu ", r->limit_kb);
-	seq_printf(m, "%10llu %10llu %s\n", r->procs.rss_kb,
-		   r->procs_act.page_allocs, r->path);
+	seq_printf(m, "%10llu %10llu %12lld %-7s ", r->procs.rss_kb,
+		   r->procs_act.page_allocs, r->leak.growth_kb_per_hour,
+		   memattr_leak_state_name(r->leak.state));
+	if (r->exhaust_s < 0)
+		seq_printf(m, "%10s ", "none");
+	else
+		seq_printf(m, "%10lld ", r->exhaust_s);
+	seq_printf(m, "%s\n", r->path);
 	return 0;
 }
 
@@ -257,6 +279,47 @@ MEMATTR_DFS_FOPS(procs);
 MEMATTR_DFS_FOPS(cgroups);
 MEMATTR_DFS_FOPS(exited);
 
+/* --- oom ------------------------------------------------------------------ */
+
+static int memattr_oom_fill(struct memattr_dfs_snap *s)
+{
+	s->row_size = sizeof(struct memattr_oom_report);
+	return memattr_oom_snapshot((struct memattr_oom_report **)&s->rows,
+				    &s->nr);
+}
+
+/* One report per block: the victim, its recent footprint, the top growers. */
+static int memattr_oom_show(struct seq_file *m, struct memattr_dfs_snap *s,
+			    const void *row)
+{
+	const struct memattr_oom_report *r = row;
+	unsigned int i;
+
+	if (!r) {
+		seq_printf(m, "%12s %7s %-16s %9s %s\n", "time_ms", "pid",
+			   "comm", "rss_kb", "cgroup");
+		return 0;
+	}
+	seq_printf(m, "%12llu %7d %-16s %9llu %s\n", r->time_ms, r->pid,
+		   r->comm, r->rss_kb, r->cgroup);
+	seq_puts(m, "  history_kb");
+	for (i = 0; i < r->nr_hist; i++)
+		seq_printf(m, " %u", r->hist[i].kb);
+	seq_puts(m, "\n");
+	for (i = 0; i < r->nr_top; i++)
+		seq_printf(m, "  grower %7d %-16s %12lld kb/h %9llu kb\n",
+			   r->top[i].pid, r->top[i].comm,
+			   r->top[i].growth_kb_per_hour, r->top[i].rss_kb);
+	return 0;
+}
+
+static int memattr_oom_open(struct inode *inode, struct file *file)
+{
+	return memattr_dfs_open(file, memattr_oom_fill, memattr_oom_show);
+}
+
+MEMATTR_DFS_FOPS(oom);
+
 /* --- system and stats: key/value tables ---------------------------------- */
 
 static int memattr_system_show(struct seq_file *m, void *v)
@@ -269,6 +332,12 @@ static int memattr_system_show(struct seq_file *m, void *v)
 	seq_printf(m, "%-20s %llu\n", "mem_free_kb", sys.mem_free_kb);
 	seq_printf(m, "%-20s %llu\n", "mem_available_kb", sys.mem_available_kb);
 	seq_printf(m, "%-20s %u\n", "used_pct", sys.used_pct);
+	seq_printf(m, "%-20s %lld\n", "growth_kb_per_hour", sys.growth_kb_per_hour);
+	if (sys.exhaust_s < 0)
+		seq_printf(m, "%-20s %s\n", "exhaust_s", "none");
+	else
+		seq_printf(m, "%-20s %lld\n", "exhaust_s", sys.exhaust_s);
+	seq_printf(m, "%-20s %u\n", "watermark_level", sys.watermark_level);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(memattr_system);
@@ -293,6 +362,7 @@ static int memattr_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "%-20s %llu\n", "irq_pages", st.irq_pages);
 	seq_printf(m, "%-20s %llu\n", "kthread_pages", st.kthread_pages);
 	seq_printf(m, "%-20s %llu\n", "untracked_pages", st.untracked_pages);
+	seq_printf(m, "%-20s %llu\n", "oom_dropped", st.oom_dropped);
 	seq_printf(m, "%-20s %llu\n", "samples", st.samples);
 	seq_printf(m, "%-20s %llu\n", "sample_last_ns", st.sample_last_ns);
 	seq_printf(m, "%-20s %llu\n", "sample_max_ns", st.sample_max_ns);
@@ -328,6 +398,7 @@ int memattr_debugfs_init(void)
 	debugfs_create_file("processes", 0400, dir, NULL, &memattr_procs_fops);
 	debugfs_create_file("cgroups", 0400, dir, NULL, &memattr_cgroups_fops);
 	debugfs_create_file("exited", 0400, dir, NULL, &memattr_exited_fops);
+	debugfs_create_file("oom", 0400, dir, NULL, &memattr_oom_fops);
 	debugfs_create_file("system", 0400, dir, NULL, &memattr_system_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &memattr_stats_fops);
 	memattr_debugfs_dir = dir;

@@ -14,6 +14,7 @@
  * - mmap/munmap/brk/mremap have no tracepoints: kretprobes on the syscall
  *   paths, with the change of mm->total_vm across the call (on success only)
  *   as the exact number of bytes mapped or unmapped.
+ * - oom mark_victim: the OOM killer's choice, to capture a report.
  * - do_exit(): a kprobe, to read a process's final footprint while its last
  *   thread still holds the mm (sched_process_exit fires after exit_mm()).
  * Symbols moved between versions, so each kprobe has a list of candidates,
@@ -28,6 +29,8 @@
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/preempt.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
@@ -124,6 +127,28 @@ static void memattr_tp_exit(void *data, struct task_struct *p)
 	memattr_acct_exit_task(p);
 }
 
+#ifndef MEMATTR_MARK_VICTIM_TASK
+/* The process of thread @pid. Context: RCU-safe (atomic). */
+static pid_t memattr_tgid_of_pid(int pid)
+{
+	struct task_struct *t;
+	pid_t tgid = pid;
+
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
+	if (t)
+		tgid = t->tgid;
+	rcu_read_unlock();
+	return tgid;
+}
+#endif
+
+static void memattr_tp_mark_victim(void *data, MEMATTR_MARK_VICTIM_ARGS)
+{
+	memattr_hit(MEMATTR_HOOK_OOM);
+	memattr_acct_oom_victim(MEMATTR_MARK_VICTIM_TGID);
+}
+
 static int memattr_kp_do_exit(struct kprobe *kp, struct pt_regs *regs)
 {
 	memattr_hit(MEMATTR_HOOK_EXIT_MM);
@@ -151,6 +176,7 @@ static struct memattr_tp memattr_tps[] = {
 	{ MEMATTR_HOOK_EXIT, "sched_process_exit", memattr_tp_exit },
 	{ MEMATTR_HOOK_PAGE_ALLOC, "mm_page_alloc", memattr_tp_page_alloc },
 	{ MEMATTR_HOOK_PAGE_FREE, "mm_page_free", memattr_tp_page_free },
+	{ MEMATTR_HOOK_OOM, "mark_victim", memattr_tp_mark_victim },
 };
 
 static void memattr_tp_lookup(struct tracepoint *tp, void *priv)
@@ -433,6 +459,7 @@ void memattr_hooks_info(enum memattr_hook_id id, struct memattr_hook_info *info)
 		[MEMATTR_HOOK_MUNMAP] = "munmap",
 		[MEMATTR_HOOK_BRK] = "brk",
 		[MEMATTR_HOOK_MREMAP] = "mremap",
+		[MEMATTR_HOOK_OOM] = "oom_victim",
 	};
 	unsigned int i;
 	int cpu;

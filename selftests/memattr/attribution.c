@@ -12,86 +12,6 @@
 #include "memattr_test.h"
 #include "kselftest_harness.h"
 
-#define MiB		(1024UL * 1024)
-#define SAMPLE_MS	100
-
-/* One row of /sys/kernel/debug/memattr/processes. */
-struct mt_proc {
-	long long rss_kb, anon_kb, file_kb, shmem_kb, swap_kb, peak_kb, vm_kb;
-	long long pgtables_kb, page_allocs, page_frees, mmap, munmap, brk;
-	long long mremap, mapped_kb;
-	char comm[32], cgroup[256];
-};
-
-static char mt_buf[4 << 20];
-
-/* Return: 0 when @pid has a row, -1 when it has none. */
-static int mt_proc_get(pid_t pid, struct mt_proc *p)
-{
-	char *line;
-
-	if (mt_read_file(MEMATTR_DEBUGFS "/processes", mt_buf,
-			 sizeof(mt_buf)) <= 0)
-		return -1;
-	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n")) {
-		int rpid;
-
-		if (strtol(line, NULL, 10) != pid)
-			continue;
-		if (sscanf(line, "%d %31s %lld %lld %lld %lld %lld %lld %lld "
-			   "%lld %lld %lld %lld %lld %lld %lld %lld %255s",
-			   &rpid, p->comm, &p->rss_kb, &p->anon_kb, &p->file_kb,
-			   &p->shmem_kb, &p->swap_kb, &p->peak_kb, &p->vm_kb,
-			   &p->pgtables_kb, &p->page_allocs, &p->page_frees,
-			   &p->mmap, &p->munmap, &p->brk, &p->mremap,
-			   &p->mapped_kb, p->cgroup) == 18)
-			return 0;
-	}
-	return -1;
-}
-
-/* A value from the stats table, or -1. */
-static long long mt_stat(const char *key)
-{
-	char *line;
-	size_t len = strlen(key);
-
-	if (mt_read_file(MEMATTR_DEBUGFS "/stats", mt_buf, sizeof(mt_buf)) <= 0)
-		return -1;
-	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n"))
-		if (!strncmp(line, key, len) && line[len] == ' ')
-			return strtoll(line + len, NULL, 10);
-	return -1;
-}
-
-/* A field of /proc/PID/status in KiB, or -1. */
-static long long mt_status_kb(pid_t pid, const char *field)
-{
-	char path[64], *line;
-	size_t len = strlen(field);
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (mt_read_file(path, mt_buf, sizeof(mt_buf)) <= 0)
-		return -1;
-	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n"))
-		if (!strncmp(line, field, len) && line[len] == ':')
-			return strtoll(line + len + 1, NULL, 10);
-	return -1;
-}
-
-static void mt_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Let the sampler see the current state: a few of its periods. */
-static void mt_settle(void)
-{
-	mt_sleep_ms(4 * SAMPLE_MS);
-}
-
 /*
  * A child that runs @step(n) for n = 0, 1, ... each time the parent says
  * so, and reports back after each step.
@@ -353,7 +273,7 @@ static long long mt_cgroup_shmem(const char *path, long long *procs)
 	if (mt_read_file(MEMATTR_DEBUGFS "/cgroups", mt_buf, sizeof(mt_buf)) <= 0)
 		return -1;
 	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n")) {
-		if (sscanf(line, "%lld %lld %lld %lld %lld %lld %*s %*s %*s %*s %255s",
+		if (sscanf(line, "%lld %lld %lld %lld %lld %lld %*s %*s %*s %*s %*s %*s %*s %255s",
 			   &id, &nprocs, &usage, &anon, &file, &shmem, rpath) != 7)
 			continue;
 		if (!strcmp(rpath, path)) {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MEMATTR_KO	"/lib/modules/memattr/memattr.ko"
@@ -131,6 +132,89 @@ static inline int mt_run(const char *cmd, char *out, size_t size)
 	}
 	st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* --- debugfs tables ------------------------------------------------------ */
+
+#define MiB		(1024UL * 1024)
+#define SAMPLE_MS	100
+
+/* One row of /sys/kernel/debug/memattr/processes. */
+struct mt_proc {
+	long long rss_kb, anon_kb, file_kb, shmem_kb, swap_kb, peak_kb, vm_kb;
+	long long pgtables_kb, page_allocs, page_frees, mmap, munmap, brk;
+	long long mremap, mapped_kb, growth_kbh;
+	char comm[32], leak[16], cgroup[256];
+};
+
+static char mt_buf[4 << 20] __attribute__((unused));
+
+/* Return: 0 when @pid has a row, -1 when it has none. */
+static inline int mt_proc_get(pid_t pid, struct mt_proc *p)
+{
+	char *line;
+
+	if (mt_read_file(MEMATTR_DEBUGFS "/processes", mt_buf,
+			 sizeof(mt_buf)) <= 0)
+		return -1;
+	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n")) {
+		int rpid;
+
+		if (strtol(line, NULL, 10) != pid)
+			continue;
+		if (sscanf(line, "%d %31s %lld %lld %lld %lld %lld %lld %lld "
+			   "%lld %lld %lld %lld %lld %lld %lld %lld %lld %15s %255s",
+			   &rpid, p->comm, &p->rss_kb, &p->anon_kb, &p->file_kb,
+			   &p->shmem_kb, &p->swap_kb, &p->peak_kb, &p->vm_kb,
+			   &p->pgtables_kb, &p->page_allocs, &p->page_frees,
+			   &p->mmap, &p->munmap, &p->brk, &p->mremap,
+			   &p->mapped_kb, &p->growth_kbh, p->leak,
+			   p->cgroup) == 20)
+			return 0;
+	}
+	return -1;
+}
+
+/* A value from the stats table, or -1. */
+static inline long long mt_stat(const char *key)
+{
+	char *line;
+	size_t len = strlen(key);
+
+	if (mt_read_file(MEMATTR_DEBUGFS "/stats", mt_buf, sizeof(mt_buf)) <= 0)
+		return -1;
+	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strncmp(line, key, len) && line[len] == ' ')
+			return strtoll(line + len, NULL, 10);
+	return -1;
+}
+
+/* A field of /proc/PID/status in KiB, or -1. */
+static inline long long mt_status_kb(pid_t pid, const char *field)
+{
+	char path[64], *line;
+	size_t len = strlen(field);
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (mt_read_file(path, mt_buf, sizeof(mt_buf)) <= 0)
+		return -1;
+	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strncmp(line, field, len) && line[len] == ':')
+			return strtoll(line + len + 1, NULL, 10);
+	return -1;
+}
+
+static inline void mt_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Let the sampler see the current state: a few of its periods. */
+static inline void mt_settle(void)
+{
+	mt_sleep_ms(4 * SAMPLE_MS);
 }
 
 #endif /* _MEMATTR_TEST_H */

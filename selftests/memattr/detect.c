@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Leak detection, watermarks and OOM capture, end to end, in accelerated
+ * time: sample_ms=100, leak_window_s=20, leak_min_kb_per_hour=36000.
+ */
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "memattr_test.h"
+#include "kselftest_harness.h"
+
+#define RATE_KBH	(1024LL * 3600)	/* 1 MiB/s */
+
+static long long mt_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Does debugfs `events` hold an event of @kind (its name as printed) about
+ * @pid (0: any)? Return: how many.
+ */
+static int mt_events(const char *kind, pid_t pid)
+{
+	char *line, *save, tok[64], want[32];
+	int n = 0;
+
+	snprintf(want, sizeof(want), "%d", pid);
+	if (mt_read_file(MEMATTR_DEBUGFS "/events", mt_buf, sizeof(mt_buf)) <= 0)
+		return -1;
+	for (line = strtok_r(mt_buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		int kind_ok = 0, pid_ok = !pid, off = 0, len;
+
+		while (sscanf(line + off, "%63s%n", tok, &len) == 1) {
+			off += len;
+			if (!strcmp(tok, kind))
+				kind_ok = 1;
+			if (pid && (!strcmp(tok, want) ||
+				    (!strncmp(tok, "pid=", 4) &&
+				     !strcmp(tok + 4, want))))
+				pid_ok = 1;
+		}
+		n += kind_ok && pid_ok;
+	}
+	return n;
+}
+
+/* A process that grows and frees as its @script says, every 100 ms. */
+typedef long (*mt_shape)(long tick);	/* KiB wanted at tick */
+
+static void mt_shaped(mt_shape shape, long ticks)
+{
+	char *chunks[4096] = { 0 };
+	long have = 0, want, tick;
+
+	for (tick = 0; tick < ticks; tick++) {
+		want = shape(tick) / 64;	/* in 64 KiB chunks */
+		while (have < want && have < 4096) {
+			chunks[have] = mmap(NULL, 64 << 10,
+					    PROT_READ | PROT_WRITE,
+					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (chunks[have] == MAP_FAILED)
+				_exit(20);
+			memset(chunks[have++], 0x42, 64 << 10);
+		}
+		while (have > want)
+			munmap(chunks[--have], 64 << 10);
+		mt_sleep_ms(100);
+	}
+	_exit(0);
+}
+
+static long mt_linear_1mib(long tick) { return 1024 + tick * 1024 / 10; }
+static long mt_sawtooth(long tick) { return 1024 + (tick % 40) * 64 * 1024 / 40; }
+static long mt_grow15_flat(long tick)
+{
+	if (tick < 100)		/* 10 s idle, */
+		return 1024;
+	if (tick < 250)		/* 15 s at 1 MiB/s, */
+		return 1024 + (tick - 100) * 1024 / 10;
+	return 1024 + 150 * 1024 / 10;	/* then flat */
+}
+
+FIXTURE(det) {
+	int unused;
+};
+
+FIXTURE_SETUP(det)
+{
+	if (mt_module_loaded())
+		ASSERT_EQ(0, mt_module_unload());
+	ASSERT_EQ(0, mt_module_load("sample_ms=100 leak_window_s=20 leak_min_kb_per_hour=36000"));
+}
+
+FIXTURE_TEARDOWN(det)
+{
+	EXPECT_EQ(0, mt_module_unload());
+}
+
+static pid_t mt_spawn(mt_shape shape, long ticks)
+{
+	pid_t pid = fork();
+
+	if (!pid)
+		mt_shaped(shape, ticks);
+	return pid;
+}
+
+/* 1 MiB/s for 40 s: `leak` within 25 s, slope within 15 %, one event. */
+TEST_F_TIMEOUT(det, linear_leak_detected, 120)
+{
+	long long t0 = mt_now_ms(), t_leak = -1;
+	struct mt_proc p = { 0 };
+	pid_t pid;
+	int st;
+
+	pid = mt_spawn(mt_linear_1mib, 400);
+	ASSERT_LT(0, pid);
+	while (mt_now_ms() - t0 < 40000) {
+		mt_sleep_ms(250);
+		if (mt_proc_get(pid, &p))
+			continue;
+		if (!strcmp(p.leak, "leak")) {
+			t_leak = mt_now_ms() - t0;
+			break;
+		}
+	}
+	TH_LOG("leak after %lld ms, growth %lld KiB/h (true %lld)", t_leak,
+	       p.growth_kbh, RATE_KBH);
+	EXPECT_LE(0, t_leak);
+	EXPECT_GE(25000, t_leak);
+	EXPECT_GE(RATE_KBH * 15 / 100, llabs(p.growth_kbh - RATE_KBH));
+	mt_sleep_ms(300);
+	EXPECT_EQ(1, mt_events("leak", pid));
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+}
+
+static void mt_never_leaks(struct __test_metadata *_metadata, mt_shape shape,
+			   long ticks)
+{
+	long long t0 = mt_now_ms(), worst = 0;
+	struct mt_proc p;
+	int st, seen_leak = 0;
+	pid_t pid;
+
+	pid = mt_spawn(shape, ticks);
+	ASSERT_LT(0, pid);
+	while (mt_now_ms() - t0 < ticks * 100) {
+		mt_sleep_ms(250);
+		if (mt_proc_get(pid, &p))
+			continue;
+		seen_leak |= !strcmp(p.leak, "leak");
+		if (llabs(p.growth_kbh) > worst)
+			worst = llabs(p.growth_kbh);
+	}
+	TH_LOG("largest |growth| %lld KiB/h", worst);
+	EXPECT_EQ(0, seen_leak);
+	EXPECT_EQ(0, mt_events("leak", pid));
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+}
+
+/* A GC sawtooth (0 -> 64 MiB in 4 s, free, repeat) for 60 s: no leak. */
+TEST_F_TIMEOUT(det, sawtooth_never_leaks, 120)
+{
+	mt_never_leaks(_metadata, mt_sawtooth, 600);
+}
+
+/* Reading a 64 MiB file over and over for 60 s: page cache is no leak. */
+TEST_F_TIMEOUT(det, file_reader_never_leaks, 120)
+{
+	long long t0, now;
+	int fd, i, st, seen_leak = 0;
+	struct mt_proc p;
+	char *buf;
+	pid_t pid;
+
+	buf = malloc(MiB);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 0x11, MiB);
+	fd = open("/tmp/mt_file", O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ((ssize_t)MiB, write(fd, buf, MiB));
+	close(fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		for (;;) {
+			fd = open("/tmp/mt_file", O_RDONLY);
+			while (read(fd, buf, MiB) > 0)
+				;
+			close(fd);
+		}
+	}
+	t0 = mt_now_ms();
+	do {
+		mt_sleep_ms(250);
+		if (!mt_proc_get(pid, &p))
+			seen_leak |= !strcmp(p.leak, "leak");
+		now = mt_now_ms();
+	} while (now - t0 < 60000);
+	EXPECT_EQ(0, seen_leak);
+	EXPECT_EQ(0, mt_events("leak", pid));
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	unlink("/tmp/mt_file");
+	free(buf);
+}
+
+/* Growth that stops: LEAK_CLEARED within one window (20 s). */
+TEST_F_TIMEOUT(det, leak_clears_after_growth_stops, 120)
+{
+	long long t0 = mt_now_ms(), t_leak = -1, t_clear = -1;
+	struct mt_proc p;
+	pid_t pid;
+	int st;
+
+	pid = mt_spawn(mt_grow15_flat, 700);
+	ASSERT_LT(0, pid);
+	while (mt_now_ms() - t0 < 65000) {
+		mt_sleep_ms(250);
+		if (mt_proc_get(pid, &p))
+			continue;
+		if (t_leak < 0 && !strcmp(p.leak, "leak"))
+			t_leak = mt_now_ms() - t0;
+		if (t_leak >= 0 && strcmp(p.leak, "leak")) {
+			t_clear = mt_now_ms() - t0;
+			break;
+		}
+	}
+	/* Growth ran from 10 s to 25 s. */
+	TH_LOG("leak at %lld ms, cleared at %lld ms (growth stopped at 25000)",
+	       t_leak, t_clear);
+	EXPECT_LE(0, t_leak);
+	EXPECT_LE(0, t_clear);
+	EXPECT_GE(25000 + 20000 + 1000, t_clear);
+	mt_sleep_ms(300);
+	EXPECT_EQ(1, mt_events("leak_cleared", pid));
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+}
+
+/* 40 short-lived writers of /dev/shm in one cgroup: the cgroup leaks. */
+TEST_F_TIMEOUT(det, cgroup_shm_leak, 120)
+{
+	const char *cg = "/sys/fs/cgroup/mt_leaky";
+	char path[64], pid[16], line[512] = "";
+	int i, st, fd, cg_leak = 0, proc_leak = 0;
+	pid_t child, kids[40];
+	char *buf;
+
+	rmdir(cg);
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	buf = malloc(MiB);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 0x55, MiB);
+	for (i = 0; i < 40; i++) {
+		child = fork();
+		ASSERT_LE(0, child);
+		if (!child) {
+			snprintf(pid, sizeof(pid), "%d", getpid());
+			if (mt_write_file("/sys/fs/cgroup/mt_leaky/cgroup.procs",
+					  pid, strlen(pid)))
+				_exit(30);
+			snprintf(path, sizeof(path), "/dev/shm/mt_leak.%d", i);
+			fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+			if (fd < 0 || write(fd, buf, MiB) != (ssize_t)MiB)
+				_exit(31);
+			_exit(0);
+		}
+		kids[i] = child;
+		ASSERT_EQ(child, waitpid(child, &st, 0));
+		ASSERT_EQ(0, WEXITSTATUS(st));
+		mt_sleep_ms(1000);
+		if (mt_read_file(MEMATTR_DEBUGFS "/cgroups", mt_buf,
+				 sizeof(mt_buf)) > 0) {
+			char *l = strstr(mt_buf, " /mt_leaky\n");
+
+			if (l) {
+				while (l > mt_buf && l[-1] != '\n')
+					l--;
+				snprintf(line, sizeof(line), "%.*s",
+					 (int)(strchr(l, '\n') - l), l);
+				cg_leak |= !!strstr(line, " leak ");
+			}
+		}
+	}
+	for (i = 0; i < 40; i++)
+		proc_leak += mt_events("leak", kids[i]);
+	TH_LOG("cgroup row: %s", line);
+	EXPECT_EQ(1, cg_leak);
+	EXPECT_EQ(0, proc_leak);
+	EXPECT_LE(1, mt_events("leak", 0));
+	for (i = 0; i < 40; i++) {
+		snprintf(path, sizeof(path), "/dev/shm/mt_leak.%d", i);
+		unlink(path);
+	}
+	free(buf);
+	mt_sleep_ms(500);
+	EXPECT_EQ(0, rmdir(cg));
+}
+
+static long long mt_meminfo_kb(const char *field)
+{
+	char *line;
+	size_t len = strlen(field);
+
+	if (mt_read_file("/proc/meminfo", mt_buf, sizeof(mt_buf)) <= 0)
+		return -1;
+	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strncmp(line, field, len) && line[len] == ':')
+			return strtoll(line + len + 1, NULL, 10);
+	return -1;
+}
+
+static int mt_used_pct(void)
+{
+	long long total = mt_meminfo_kb("MemTotal");
+	long long avail = mt_meminfo_kb("MemAvailable");
+
+	return (int)((total - avail) * 100 / total);
+}
+
+/*
+ * Crossing a watermark sends exactly one event up, hovering +-1 % sends no
+ * more, and falling back sends exactly one event down.
+ */
+TEST_F_TIMEOUT(det, watermark_hysteresis, 120)
+{
+	long long total = mt_meminfo_kb("MemTotal");
+	char levels[32], *chunks[512];
+	int used0, level, n = 0, i, ups, downs;
+	size_t chunk = total * 1024 / 200;	/* 0.5 % of MemTotal */
+
+	used0 = mt_used_pct();
+	level = used0 + 15;
+	ASSERT_GT(90, level);
+	snprintf(levels, sizeof(levels), "%d,%d", level, level + 20);
+	ASSERT_EQ(0, mt_write_file(MEMATTR_PARAMS "/watermarks", levels,
+				   strlen(levels)));
+	mt_sleep_ms(500);
+	/* Up to one point above the level. */
+	while (mt_used_pct() < level + 1 && n < 512) {
+		chunks[n] = mmap(NULL, chunk, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, chunks[n]);
+		memset(chunks[n++], 1, chunk);
+	}
+	mt_sleep_ms(600);
+	/* Hover: 1 % down and up again, five times. */
+	for (i = 0; i < 5; i++) {
+		munmap(chunks[--n], chunk);
+		munmap(chunks[--n], chunk);
+		mt_sleep_ms(400);
+		chunks[n] = mmap(NULL, chunk, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		memset(chunks[n++], 1, chunk);
+		chunks[n] = mmap(NULL, chunk, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		memset(chunks[n++], 1, chunk);
+		mt_sleep_ms(400);
+	}
+	ups = mt_events("up", 0);
+	while (n > 0)
+		munmap(chunks[--n], chunk);
+	mt_sleep_ms(600);
+	downs = mt_events("down", 0);
+	TH_LOG("levels %s (use was %d%%): %d up, %d down", levels, used0, ups,
+	       downs);
+	EXPECT_EQ(1, ups);
+	EXPECT_EQ(1, downs);
+}
+
+/* An OOM kill in a 32 MiB cgroup is reported, victim named. */
+TEST_F_TIMEOUT(det, oom_kill_reported, 120)
+{
+	const char *cg = "/sys/fs/cgroup/mt_oom";
+	char pid[16];
+	pid_t child;
+	int st;
+
+	rmdir(cg);
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	ASSERT_EQ(0, mt_write_file("/sys/fs/cgroup/mt_oom/memory.max", "32M", 3));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		char *b;
+
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (mt_write_file("/sys/fs/cgroup/mt_oom/cgroup.procs", pid,
+				  strlen(pid)))
+			_exit(40);
+		mt_sleep_ms(500);	/* let the sampler see it in the cgroup */
+		b = mmap(NULL, 64 * MiB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		memset(b, 1, 64 * MiB);
+		_exit(41);
+	}
+	ASSERT_EQ(child, waitpid(child, &st, 0));
+	ASSERT_TRUE(WIFSIGNALED(st));
+	EXPECT_EQ(SIGKILL, WTERMSIG(st));
+	mt_sleep_ms(500);
+	EXPECT_EQ(1, mt_events("oom_kill", child));
+	ASSERT_LT(0, mt_read_file(MEMATTR_DEBUGFS "/oom", mt_buf, sizeof(mt_buf)));
+	snprintf(pid, sizeof(pid), " %d ", child);
+	EXPECT_NE(NULL, strstr(mt_buf, pid)) TH_LOG("oom:\n%s", mt_buf);
+	EXPECT_NE(NULL, strstr(mt_buf, "/mt_oom"));
+	EXPECT_EQ(0, rmdir(cg));
+}
+
+TEST_HARNESS_MAIN
