@@ -197,6 +197,18 @@ static void memattr_hist_span_test(struct kunit *test)
 			MEMATTR_HIST_FANOUT);
 }
 
+/*
+ * The history stays small and its coarsest level spans the longest leak
+ * window (7 days) at the default 1 s period.
+ */
+static void memattr_hist_capacity_test(struct kunit *test)
+{
+	KUNIT_EXPECT_LE(test, sizeof(struct memattr_hist), (size_t)800);
+	KUNIT_EXPECT_GE(test, MEMATTR_HIST_SLOTS *
+			memattr_hist_span(MEMATTR_HIST_LEVELS - 1),
+			7ULL * 24 * 3600);
+}
+
 /* reset forgets everything. */
 static void memattr_hist_reset_test(struct kunit *test)
 {
@@ -217,6 +229,7 @@ static struct kunit_case memattr_hist_cases[] = {
 	KUNIT_CASE(memattr_hist_floor_test),
 	KUNIT_CASE(memattr_hist_sawtooth_floor_flat_test),
 	KUNIT_CASE(memattr_hist_span_test),
+	KUNIT_CASE(memattr_hist_capacity_test),
 	KUNIT_CASE(memattr_hist_reset_test),
 	{}
 };
