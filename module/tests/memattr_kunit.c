@@ -8,6 +8,7 @@
 
 #include "../hist.c"
 #include "../parse.c"
+#include "../watermark.c"
 
 struct parse_u32_case {
 	const char *in;
@@ -239,7 +240,86 @@ static struct kunit_suite memattr_hist_suite = {
 	.test_cases = memattr_hist_cases,
 };
 
-kunit_test_suites(&memattr_parse_suite, &memattr_hist_suite);
+/* --- watermarks ------------------------------------------------------------ */
+
+#define WM_STEPS_MAX	8
+
+struct wm_case {
+	const char *name;
+	u8 levels[MEMATTR_WATERMARKS_MAX];
+	unsigned int nr;
+	u8 start;			/* st->level before the first step */
+	unsigned int steps;
+	u32 used[WM_STEPS_MAX];		/* used_pct of each step */
+	int ret[WM_STEPS_MAX];		/* what each step returns */
+	u8 end;				/* st->level after the last step */
+};
+
+static const struct wm_case wm_cases[] = {
+	{ "up through 50 once", { 30, 50, 70 }, 3, 0,
+	  3, { 40, 50, 60 }, { 1, 1, 0 }, 2 },
+	{ "hovering at 50: one up", { 30, 50, 70 }, 3, 1,
+	  6, { 49, 50, 51, 49, 51, 50 }, { 0, 1, 0, 0, 0, 0 }, 2 },
+	{ "falling to 47: one down", { 30, 50, 70 }, 3, 2,
+	  3, { 51, 47, 49 }, { 0, -1, 0 }, 1 },
+	{ "exactly the hysteresis below", { 30, 50, 70 }, 3, 2,
+	  3, { 49, 48, 49 }, { 0, -1, 0 }, 1 },
+	{ "up again after down", { 30, 50, 70 }, 3, 2,
+	  3, { 47, 50, 47 }, { -1, 1, -1 }, 1 },
+	{ "jump 10 to 95: +3", { 30, 50, 70 }, 3, 0,
+	  2, { 10, 95 }, { 0, 3 }, 3 },
+	{ "drop 95 to 10: -3", { 30, 50, 70 }, 3, 0,
+	  2, { 95, 10 }, { 3, -3 }, 0 },
+	{ "above the top level", { 30, 50, 70 }, 3, 3,
+	  2, { 100, 200 }, { 0, 0 }, 3 },
+	{ "levels shrank: clamp", { 30, 50 }, 2, 3,
+	  2, { 60, 10 }, { 0, -2 }, 0 },
+	{ "levels shrank below use", { 30 }, 1, 3,
+	  1, { 29 }, { 0 }, 1 },
+	{ "no levels", { }, 0, 2,
+	  2, { 99, 0 }, { 0, 0 }, 0 },
+	{ "huge use", { 30, 50, 70 }, 3, 0,
+	  1, { U32_MAX }, { 3 }, 3 },
+};
+
+static void wm_case_desc(const struct wm_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(wm, wm_cases, wm_case_desc);
+
+/*
+ * Invariant: a level is crossed upwards when the use reaches it, downwards
+ * only MEMATTR_WM_HYSTERESIS_PCT below it; each step returns the signed
+ * number of levels crossed; a shrunk level list clamps the state silently.
+ */
+static void memattr_wm_step_test(struct kunit *test)
+{
+	const struct wm_case *c = test->param_value;
+	struct memattr_wm_state st = { .level = c->start };
+	unsigned int i;
+
+	for (i = 0; i < c->steps; i++)
+		KUNIT_EXPECT_EQ_MSG(test, memattr_wm_step(&st, c->levels, c->nr,
+							  c->used[i]),
+				    c->ret[i], "step %u (used %u%%)", i,
+				    c->used[i]);
+	KUNIT_EXPECT_EQ(test, st.level, c->end);
+}
+
+static struct kunit_case memattr_wm_cases[] = {
+	KUNIT_CASE_PARAM(memattr_wm_step_test, wm_gen_params),
+	{}
+};
+
+static struct kunit_suite memattr_wm_suite = {
+	.name = "memattr_watermark",
+	.test_cases = memattr_wm_cases,
+};
+
+kunit_test_suites(&memattr_parse_suite, &memattr_hist_suite,
+		  &memattr_wm_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for memattr");
