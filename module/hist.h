@@ -16,7 +16,12 @@
 
 #include <linux/types.h>
 
-#define MEMATTR_HIST_LEVELS	8
+/*
+ * 9 levels: the coarsest one (4^8 = 65536 samples a slot) spans 20 * 65536
+ * samples, 15 days at the default 1 s period, so the longest leak window
+ * (7 days) fits at 1 s; the whole history is 800 bytes.
+ */
+#define MEMATTR_HIST_LEVELS	9
 #define MEMATTR_HIST_SLOTS	20
 #define MEMATTR_HIST_FANOUT	4
 

@@ -6,8 +6,9 @@
  *
  * A leak is a rising floor: over the last window the history's floor rose
  * at least min_kb_per_hour, with a statistically significant upward trend
- * (a rank test, not a first-vs-last difference), and did not come back to
- * its earlier baseline. `suspect` is the same over half the window.
+ * (a rank test, not a first-vs-last difference), gradually (not in one
+ * step), and did not come back to its earlier baseline. `suspect` is the
+ * same over half the window.
  */
 #ifndef _MEMATTR_LEAK_H
 #define _MEMATTR_LEAK_H
@@ -15,6 +16,17 @@
 #include <linux/types.h>
 
 #include "hist.h"
+
+/* Fewest floor points the rank test judges: fewer are never "rising". */
+#define MEMATTR_LEAK_MIN_POINTS		5
+/*
+ * The trend is judged on the window's points floored once more over a
+ * rolling 1/MEMATTR_LEAK_FLOOR_DIV of them (a quarter of the window), so a
+ * GC sawtooth up to a quarter of the window long leaves only its troughs.
+ */
+#define MEMATTR_LEAK_FLOOR_DIV		4
+/* Longest time to exhaustion reported: 100 years is never. */
+#define MEMATTR_LEAK_EXHAUST_MAX_S	(100ULL * 365 * 24 * 3600)
 
 /* What the leak detector says of an entity. */
 struct memattr_leak_info {
@@ -36,6 +48,12 @@ struct memattr_leak_verdict {
 	bool covered;		/* the history spans the whole window */
 	bool rising;		/* significant upward trend */
 	bool above_baseline;	/* recent floor above the early baseline */
+	/*
+	 * Not in the original contract: the rise is spread over the window,
+	 * not one step (no jump between adjacent floor points carries more
+	 * than half of it). A one-off step up is not a leak.
+	 */
+	bool gradual;
 };
 
 void memattr_leak_judge(const struct memattr_hist *h,

@@ -7,7 +7,9 @@
 #include <kunit/test.h>
 
 #include "../hist.c"
+#include "../leak.c"
 #include "../parse.c"
+#include "../watermark.c"
 
 struct parse_u32_case {
 	const char *in;
@@ -197,6 +199,18 @@ static void memattr_hist_span_test(struct kunit *test)
 			MEMATTR_HIST_FANOUT);
 }
 
+/*
+ * The history stays small and its coarsest level spans the longest leak
+ * window (7 days) at the default 1 s period.
+ */
+static void memattr_hist_capacity_test(struct kunit *test)
+{
+	KUNIT_EXPECT_LE(test, sizeof(struct memattr_hist), (size_t)800);
+	KUNIT_EXPECT_GE(test, MEMATTR_HIST_SLOTS *
+			memattr_hist_span(MEMATTR_HIST_LEVELS - 1),
+			7ULL * 24 * 3600);
+}
+
 /* reset forgets everything. */
 static void memattr_hist_reset_test(struct kunit *test)
 {
@@ -217,6 +231,7 @@ static struct kunit_case memattr_hist_cases[] = {
 	KUNIT_CASE(memattr_hist_floor_test),
 	KUNIT_CASE(memattr_hist_sawtooth_floor_flat_test),
 	KUNIT_CASE(memattr_hist_span_test),
+	KUNIT_CASE(memattr_hist_capacity_test),
 	KUNIT_CASE(memattr_hist_reset_test),
 	{}
 };
@@ -226,7 +241,525 @@ static struct kunit_suite memattr_hist_suite = {
 	.test_cases = memattr_hist_cases,
 };
 
-kunit_test_suites(&memattr_parse_suite, &memattr_hist_suite);
+/* --- leak detector ------------------------------------------------------- */
+
+/*
+ * The acceptance scenarios run in accelerated time: a 100 ms period, a 20 s
+ * window (200 samples) and a 36000 KiB/h (10 KiB/s) minimum rate. Samples
+ * are KiB; sample i is taken at i * 100 ms.
+ */
+#define LEAK_MIB		1024U
+#define LEAK_BASE_KB		(10 * LEAK_MIB)
+#define LEAK_SAMPLE_NS		(100 * NSEC_PER_MSEC)
+#define LEAK_WINDOW		200U	/* samples in the 20 s window */
+
+static const struct memattr_leak_cfg leak_cfg = {
+	.sample_ms = 100,
+	.window_s = 20,
+	.min_kb_per_hour = 36000,
+};
+
+/* What one run of memattr_leak_step() over a synthetic footprint did. */
+struct leak_run {
+	unsigned int transitions;	/* step() returned true */
+	int first_suspect;		/* first sample in SUSPECT, -1: never */
+	int first_leak;			/* first sample in LEAK, -1: never */
+	int left_leak;			/* first sample out of LEAK after it */
+	u8 max_state;			/* highest state seen */
+	s64 max_abs_growth;		/* once the full window is covered */
+	struct memattr_leak_info info;	/* at the end */
+	/*
+	 * step() returned true without entering or leaving LEAK, or false
+	 * when it did, or a change of state left since_ns behind.
+	 */
+	bool inconsistent;
+};
+
+typedef u32 (*leak_gen_t)(unsigned int i);
+
+/* Push @n samples of @gen, stepping the detector after each. */
+static void leak_simulate(struct kunit *test,
+			  const struct memattr_leak_cfg *cfg, leak_gen_t gen,
+			  unsigned int n, struct leak_run *r)
+{
+	struct memattr_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	u64 window = div_u64((u64)cfg->window_s * MSEC_PER_SEC, cfg->sample_ms);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	memset(r, 0, sizeof(*r));
+	r->first_suspect = -1;
+	r->first_leak = -1;
+	r->left_leak = -1;
+	for (i = 0; i < n; i++) {
+		u8 old = r->info.state;
+		bool edge, was, is;
+
+		memattr_hist_push(h, gen(i));
+		edge = memattr_leak_step(&r->info, cfg, h, i * LEAK_SAMPLE_NS);
+		was = old == MEMATTR_LEAK_LEAK;
+		is = r->info.state == MEMATTR_LEAK_LEAK;
+		r->transitions += edge;
+		if (edge ^ was ^ is)	/* true exactly on a LEAK edge */
+			r->inconsistent = true;
+		if (r->info.state != old &&
+		    r->info.since_ns != i * LEAK_SAMPLE_NS)
+			r->inconsistent = true;
+		if (r->info.state == MEMATTR_LEAK_SUSPECT &&
+		    r->first_suspect < 0)
+			r->first_suspect = i;
+		if (r->info.state == MEMATTR_LEAK_LEAK && r->first_leak < 0)
+			r->first_leak = i;
+		if (old == MEMATTR_LEAK_LEAK &&
+		    r->info.state != MEMATTR_LEAK_LEAK && r->left_leak < 0)
+			r->left_leak = i;
+		r->max_state = max(r->max_state, r->info.state);
+		if (i + 1 >= window)
+			r->max_abs_growth = max(r->max_abs_growth,
+						abs(r->info.growth_kb_per_hour));
+	}
+}
+
+/* 1 MiB/s (102.4 KiB a sample) from the base. */
+static u32 leak_gen_linear(unsigned int i)
+{
+	return LEAK_BASE_KB + i * 1024 / 10;
+}
+
+/*
+ * Invariant: a steady 1 MiB/s growth is a LEAK as soon as the window is
+ * covered (within 25 s), reported by exactly one true return, with the
+ * growth measured within 15%.
+ */
+static void memattr_leak_linear_test(struct kunit *test)
+{
+	const s64 rate = 3686400;	/* 1 MiB/s in KiB/h */
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_linear, 400, &r);
+	KUNIT_EXPECT_GE(test, r.first_leak, 0);
+	KUNIT_EXPECT_LE(test, r.first_leak, 250);
+	KUNIT_EXPECT_EQ(test, r.transitions, 1U);
+	KUNIT_EXPECT_FALSE(test, r.inconsistent);
+	KUNIT_EXPECT_EQ(test, r.info.state, MEMATTR_LEAK_LEAK);
+	KUNIT_EXPECT_EQ(test, r.info.since_ns, r.first_leak * LEAK_SAMPLE_NS);
+	KUNIT_EXPECT_GE(test, r.info.growth_kb_per_hour, rate * 85 / 100);
+	KUNIT_EXPECT_LE(test, r.info.growth_kb_per_hour, rate * 115 / 100);
+}
+
+/* GC sawtooth: base to base + 64 MiB over 4 s, then back down. */
+static u32 leak_gen_sawtooth(unsigned int i)
+{
+	return LEAK_BASE_KB + (i % 40) * 64 * LEAK_MIB / 40;
+}
+
+/* Flat with +-1% noise (a fixed pseudo-random sequence). */
+static u32 leak_gen_noise(unsigned int i)
+{
+	return LEAK_BASE_KB + ((i * 2654435761U) >> 16) % 205 - 102;
+}
+
+/* One 50 MiB step up at 30 s, flat before and after. */
+static u32 leak_gen_step(unsigned int i)
+{
+	return LEAK_BASE_KB + (i >= 300 ? 50 * LEAK_MIB : 0);
+}
+
+/* One sample 200 MiB above a flat footprint, at 30 s. */
+static u32 leak_gen_spike(unsigned int i)
+{
+	return LEAK_BASE_KB + (i == 300 ? 200 * LEAK_MIB : 0);
+}
+
+struct leak_quiet_case {
+	const char *name;
+	leak_gen_t gen;
+	unsigned int samples;
+	s64 max_abs_growth;	/* KiB/h, once the window is covered */
+};
+
+/*
+ * Footprints that are not leaks; none may leave OK. The step's growth is
+ * not bounded: while the step is inside the window the Theil-Sen slope does
+ * see it, only the gradual test (and the rank test on the floor) keep it
+ * from being a leak.
+ */
+static const struct leak_quiet_case leak_quiet_cases[] = {
+	{ "GC sawtooth 64 MiB / 4 s", leak_gen_sawtooth, 600, 36000 / 2 },
+	{ "flat +-1% noise", leak_gen_noise, 600, 36000 / 2 },
+	{ "one 50 MiB step", leak_gen_step, 900, S64_MAX },
+	{ "one 200 MiB spike", leak_gen_spike, 600, 36000 / 2 },
+};
+
+static void leak_quiet_case_desc(const struct leak_quiet_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(leak_quiet, leak_quiet_cases, leak_quiet_case_desc);
+
+/*
+ * Invariant: a GC sawtooth over a flat floor, flat noisy data, a single
+ * step up and a single spike are never SUSPECT or LEAK, and (but for the
+ * step) the growth stays below half the minimum rate once the window is
+ * covered.
+ */
+static void memattr_leak_quiet_test(struct kunit *test)
+{
+	const struct leak_quiet_case *c = test->param_value;
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, c->gen, c->samples, &r);
+	KUNIT_EXPECT_EQ(test, r.max_state, MEMATTR_LEAK_OK);
+	KUNIT_EXPECT_EQ(test, r.transitions, 0U);
+	KUNIT_EXPECT_FALSE(test, r.inconsistent);
+	KUNIT_EXPECT_LE(test, r.max_abs_growth, c->max_abs_growth);
+}
+
+/* 1 MiB/s for 15 s, then flat. */
+static u32 leak_gen_grow_then_flat(unsigned int i)
+{
+	return LEAK_BASE_KB + min(i, 150U) * 1024 / 10;
+}
+
+/*
+ * Invariant: growth that stops is reported while it lasts and cleared
+ * within one window after it stopped. The full window cannot be covered
+ * within 15 s of a 20 s window, so during the growth the detector reaches
+ * SUSPECT (half window, at 10 s); it enters LEAK when the full window is
+ * covered (20 s, the window still mostly growth) and leaves it, with one
+ * true return, before 15 s + 20 s.
+ */
+static void memattr_leak_growth_stops_test(struct kunit *test)
+{
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_grow_then_flat, 550, &r);
+	KUNIT_EXPECT_GE(test, r.first_suspect, 0);
+	KUNIT_EXPECT_LT(test, r.first_suspect, 150);
+	KUNIT_EXPECT_FALSE(test, r.inconsistent);
+	if (r.first_leak >= 0) {
+		KUNIT_EXPECT_EQ(test, r.transitions, 2U);
+		KUNIT_EXPECT_GT(test, r.left_leak, r.first_leak);
+		KUNIT_EXPECT_LE(test, r.left_leak, 150 + (int)LEAK_WINDOW);
+	} else {
+		KUNIT_EXPECT_EQ(test, r.transitions, 0U);
+	}
+	KUNIT_EXPECT_NE(test, r.info.state, MEMATTR_LEAK_LEAK);
+	KUNIT_EXPECT_EQ(test, r.info.growth_kb_per_hour, 0);
+}
+
+/* 20 KiB/s (2x the minimum) under the 64 MiB / 4 s GC sawtooth. */
+static u32 leak_gen_slow_sawtooth(unsigned int i)
+{
+	return leak_gen_sawtooth(i) + i * 2;
+}
+
+/*
+ * Invariant: a slow leak hidden under a GC sawtooth 160 times its growth
+ * per window is found from the rising floor within two windows, and its
+ * growth is measured within 15%.
+ */
+static void memattr_leak_slow_under_gc_test(struct kunit *test)
+{
+	const s64 rate = 2 * 36000;
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_slow_sawtooth, 600, &r);
+	KUNIT_EXPECT_GE(test, r.first_leak, 0);
+	KUNIT_EXPECT_LE(test, r.first_leak, 2 * (int)LEAK_WINDOW);
+	KUNIT_EXPECT_EQ(test, r.transitions, 1U);
+	KUNIT_EXPECT_FALSE(test, r.inconsistent);
+	KUNIT_EXPECT_EQ(test, r.info.state, MEMATTR_LEAK_LEAK);
+	KUNIT_EXPECT_GE(test, r.info.growth_kb_per_hour, rate * 85 / 100);
+	KUNIT_EXPECT_LE(test, r.info.growth_kb_per_hour, rate * 115 / 100);
+}
+
+/* The minimum rate (1 KiB a sample, 10 KiB/s) with +-1% noise. */
+static u32 leak_gen_at_min(unsigned int i)
+{
+	return LEAK_BASE_KB + i + ((i * 2654435761U) >> 16) % 205 - 102;
+}
+
+/*
+ * Invariant (hysteresis): growth at the minimum rate with noise, hovering
+ * on the edge of the threshold, enters LEAK once and never flaps.
+ */
+static void memattr_leak_edge_no_flap_test(struct kunit *test)
+{
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_at_min, 1200, &r);
+	KUNIT_EXPECT_LE(test, r.transitions, 1U);
+	KUNIT_EXPECT_FALSE(test, r.inconsistent);
+}
+
+/*
+ * Invariant: the longest window, 7 days at 1 s, is judged from the fixed
+ * history (O(1) memory): not covered before 604800 samples, then covered
+ * with points from the one level that spans it, and a leak at twice the
+ * minimum rate is measured within 15%.
+ */
+static void memattr_leak_week_window_test(struct kunit *test)
+{
+	static const struct memattr_leak_cfg cfg = {
+		.sample_ms = 1000,
+		.window_s = 7 * 24 * 3600,
+		.min_kb_per_hour = 4096,
+	};
+	struct memattr_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	const u64 w = cfg.window_s;	/* samples, at 1 s */
+	struct memattr_leak_verdict v;
+	unsigned int lvl = MEMATTR_HIST_LEVELS - 1;
+	u64 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	/* The coarsest level spans the window, the one below does not. */
+	KUNIT_ASSERT_GE(test, MEMATTR_HIST_SLOTS * memattr_hist_span(lvl), w);
+	KUNIT_ASSERT_LT(test, MEMATTR_HIST_SLOTS * memattr_hist_span(lvl - 1),
+			w);
+	for (i = 0; i < w; i++) {
+		memattr_hist_push(h, LEAK_BASE_KB + div_u64(i * 8192, 3600));
+		if (i + 2 == w) {
+			memattr_leak_judge(h, &cfg, cfg.window_s, &v);
+			KUNIT_EXPECT_FALSE(test, v.covered);
+		}
+	}
+	memattr_leak_judge(h, &cfg, cfg.window_s, &v);
+	KUNIT_EXPECT_TRUE(test, v.covered);
+	KUNIT_EXPECT_GT(test, v.points, 0U);
+	KUNIT_EXPECT_EQ(test, v.points, memattr_hist_used(h, lvl));
+	KUNIT_EXPECT_LE(test, v.points, MEMATTR_HIST_SLOTS);
+	KUNIT_EXPECT_TRUE(test, v.rising);
+	KUNIT_EXPECT_TRUE(test, v.above_baseline);
+	KUNIT_EXPECT_TRUE(test, v.gradual);
+	KUNIT_EXPECT_GE(test, v.slope_kb_per_hour, 8192 * 85 / 100);
+	KUNIT_EXPECT_LE(test, v.slope_kb_per_hour, 8192 * 115 / 100);
+}
+
+/*
+ * Invariant: a window is read from the finest level whose slots span it;
+ * covered only once the history holds the whole window. 20 s at 100 ms is
+ * 200 samples: level 2 (16 samples a slot, 320 in all), 13 points.
+ */
+static void memattr_leak_judge_points_test(struct kunit *test)
+{
+	struct memattr_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	struct memattr_leak_verdict v;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	memattr_leak_judge(h, &leak_cfg, leak_cfg.window_s, &v);
+	KUNIT_EXPECT_EQ(test, v.points, 0U);
+	KUNIT_EXPECT_FALSE(test, v.covered);
+	KUNIT_EXPECT_FALSE(test, v.rising);
+	KUNIT_EXPECT_EQ(test, v.slope_kb_per_hour, 0);
+	for (i = 0; i < LEAK_WINDOW - 1; i++)
+		memattr_hist_push(h, leak_gen_linear(i));
+	memattr_leak_judge(h, &leak_cfg, leak_cfg.window_s, &v);
+	KUNIT_EXPECT_FALSE(test, v.covered);
+	KUNIT_EXPECT_EQ(test, v.points, (LEAK_WINDOW - 1) / 16);
+	memattr_hist_push(h, leak_gen_linear(i++));
+	memattr_leak_judge(h, &leak_cfg, leak_cfg.window_s, &v);
+	KUNIT_EXPECT_TRUE(test, v.covered);
+	for (; i < 1000; i++)
+		memattr_hist_push(h, leak_gen_linear(i));
+	memattr_leak_judge(h, &leak_cfg, leak_cfg.window_s, &v);
+	KUNIT_EXPECT_EQ(test, v.points, DIV_ROUND_UP(LEAK_WINDOW, 16));
+	/* A 1 s window (10 samples) fits level 0: one point a sample. */
+	memattr_leak_judge(h, &(struct memattr_leak_cfg){ 100, 2, 36000 }, 1,
+			   &v);
+	KUNIT_EXPECT_EQ(test, v.points, 10U);
+}
+
+/*
+ * Invariant: a falling footprint has a negative slope and is not rising;
+ * exhaustion of a falling footprint is "never".
+ */
+static void memattr_leak_falling_test(struct kunit *test)
+{
+	struct memattr_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	struct memattr_leak_verdict v;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	for (i = 0; i < 400; i++)
+		memattr_hist_push(h, 100 * LEAK_MIB - i * 1024 / 10);
+	memattr_leak_judge(h, &leak_cfg, leak_cfg.window_s, &v);
+	KUNIT_EXPECT_TRUE(test, v.covered);
+	KUNIT_EXPECT_LT(test, v.slope_kb_per_hour, -3686400LL * 85 / 100);
+	KUNIT_EXPECT_FALSE(test, v.rising);
+	KUNIT_EXPECT_FALSE(test, v.above_baseline);
+	KUNIT_EXPECT_EQ(test, memattr_leak_exhaust_s(1024,
+						     v.slope_kb_per_hour), -1);
+}
+
+/*
+ * Invariant: a history restart (exec, new period) ends a LEAK at once:
+ * the window is no longer covered.
+ */
+static void memattr_leak_reset_clears_test(struct kunit *test)
+{
+	struct memattr_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	struct memattr_leak_info info = {};
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	for (i = 0; i < 300; i++) {
+		memattr_hist_push(h, leak_gen_linear(i));
+		memattr_leak_step(&info, &leak_cfg, h, i * LEAK_SAMPLE_NS);
+	}
+	KUNIT_ASSERT_EQ(test, info.state, MEMATTR_LEAK_LEAK);
+	memattr_hist_reset(h);
+	memattr_hist_push(h, leak_gen_linear(i));
+	KUNIT_EXPECT_TRUE(test, memattr_leak_step(&info, &leak_cfg, h,
+						  i * LEAK_SAMPLE_NS));
+	KUNIT_EXPECT_EQ(test, info.state, MEMATTR_LEAK_OK);
+	KUNIT_EXPECT_EQ(test, info.since_ns, i * LEAK_SAMPLE_NS);
+}
+
+struct leak_exhaust_case {
+	const char *name;
+	u64 headroom_kb;
+	s64 slope;
+	s64 secs;
+};
+
+static const struct leak_exhaust_case leak_exhaust_cases[] = {
+	{ "flat",		1024,	   0,	     -1 },
+	{ "falling",		1024,	   -4096,    -1 },
+	{ "most negative",	1024,	   S64_MIN,  -1 },
+	{ "1 MiB at 2 MiB/h",	1024,	   2048,     1800 },
+	{ "1 GiB at 1 MiB/s",	1 << 20,   3686400,  1024 },
+	{ "rounds down",	1,	   7,	     514 },
+	{ "no headroom",	0,	   4096,     0 },
+	{ "huge headroom",	U64_MAX,   1,	     MEMATTR_LEAK_EXHAUST_MAX_S },
+	{ "just below the cap",	(MEMATTR_LEAK_EXHAUST_MAX_S - 1) / 3600, 1,
+	  (MEMATTR_LEAK_EXHAUST_MAX_S - 1) / 3600 * 3600 },
+	{ "huge both",		U64_MAX,   S64_MAX,  7200 },
+	{ "huge slope",		1 << 20,   S64_MAX,  0 },
+};
+
+static void leak_exhaust_case_desc(const struct leak_exhaust_case *c,
+				   char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(leak_exhaust, leak_exhaust_cases, leak_exhaust_case_desc);
+
+/*
+ * Invariant: time to exhaustion is headroom / slope in seconds, -1 when
+ * the footprint is not growing, capped at MEMATTR_LEAK_EXHAUST_MAX_S and
+ * never overflowing.
+ */
+static void memattr_leak_exhaust_test(struct kunit *test)
+{
+	const struct leak_exhaust_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, memattr_leak_exhaust_s(c->headroom_kb, c->slope),
+			c->secs);
+}
+
+static struct kunit_case memattr_leak_cases[] = {
+	KUNIT_CASE(memattr_leak_linear_test),
+	KUNIT_CASE_PARAM(memattr_leak_quiet_test, leak_quiet_gen_params),
+	KUNIT_CASE(memattr_leak_growth_stops_test),
+	KUNIT_CASE(memattr_leak_slow_under_gc_test),
+	KUNIT_CASE(memattr_leak_edge_no_flap_test),
+	KUNIT_CASE(memattr_leak_week_window_test),
+	KUNIT_CASE(memattr_leak_judge_points_test),
+	KUNIT_CASE(memattr_leak_falling_test),
+	KUNIT_CASE(memattr_leak_reset_clears_test),
+	KUNIT_CASE_PARAM(memattr_leak_exhaust_test, leak_exhaust_gen_params),
+	{}
+};
+
+static struct kunit_suite memattr_leak_suite = {
+	.name = "memattr_leak",
+	.test_cases = memattr_leak_cases,
+};
+
+/* --- watermarks ------------------------------------------------------------ */
+
+#define WM_STEPS_MAX	8
+
+struct wm_case {
+	const char *name;
+	u8 levels[MEMATTR_WATERMARKS_MAX];
+	unsigned int nr;
+	u8 start;			/* st->level before the first step */
+	unsigned int steps;
+	u32 used[WM_STEPS_MAX];		/* used_pct of each step */
+	int ret[WM_STEPS_MAX];		/* what each step returns */
+	u8 end;				/* st->level after the last step */
+};
+
+static const struct wm_case wm_cases[] = {
+	{ "up through 50 once", { 30, 50, 70 }, 3, 0,
+	  3, { 40, 50, 60 }, { 1, 1, 0 }, 2 },
+	{ "hovering at 50: one up", { 30, 50, 70 }, 3, 1,
+	  6, { 49, 50, 51, 49, 51, 50 }, { 0, 1, 0, 0, 0, 0 }, 2 },
+	{ "falling to 47: one down", { 30, 50, 70 }, 3, 2,
+	  3, { 51, 47, 49 }, { 0, -1, 0 }, 1 },
+	{ "exactly the hysteresis below", { 30, 50, 70 }, 3, 2,
+	  3, { 49, 48, 49 }, { 0, -1, 0 }, 1 },
+	{ "up again after down", { 30, 50, 70 }, 3, 2,
+	  3, { 47, 50, 47 }, { -1, 1, -1 }, 1 },
+	{ "jump 10 to 95: +3", { 30, 50, 70 }, 3, 0,
+	  2, { 10, 95 }, { 0, 3 }, 3 },
+	{ "drop 95 to 10: -3", { 30, 50, 70 }, 3, 0,
+	  2, { 95, 10 }, { 3, -3 }, 0 },
+	{ "above the top level", { 30, 50, 70 }, 3, 3,
+	  2, { 100, 200 }, { 0, 0 }, 3 },
+	{ "levels shrank: clamp", { 30, 50 }, 2, 3,
+	  2, { 60, 10 }, { 0, -2 }, 0 },
+	{ "levels shrank below use", { 30 }, 1, 3,
+	  1, { 29 }, { 0 }, 1 },
+	{ "no levels", { }, 0, 2,
+	  2, { 99, 0 }, { 0, 0 }, 0 },
+	{ "huge use", { 30, 50, 70 }, 3, 0,
+	  1, { U32_MAX }, { 3 }, 3 },
+};
+
+static void wm_case_desc(const struct wm_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(wm, wm_cases, wm_case_desc);
+
+/*
+ * Invariant: a level is crossed upwards when the use reaches it, downwards
+ * only MEMATTR_WM_HYSTERESIS_PCT below it; each step returns the signed
+ * number of levels crossed; a shrunk level list clamps the state silently.
+ */
+static void memattr_wm_step_test(struct kunit *test)
+{
+	const struct wm_case *c = test->param_value;
+	struct memattr_wm_state st = { .level = c->start };
+	unsigned int i;
+
+	for (i = 0; i < c->steps; i++)
+		KUNIT_EXPECT_EQ_MSG(test, memattr_wm_step(&st, c->levels, c->nr,
+							  c->used[i]),
+				    c->ret[i], "step %u (used %u%%)", i,
+				    c->used[i]);
+	KUNIT_EXPECT_EQ(test, st.level, c->end);
+}
+
+static struct kunit_case memattr_wm_cases[] = {
+	KUNIT_CASE_PARAM(memattr_wm_step_test, wm_gen_params),
+	{}
+};
+
+static struct kunit_suite memattr_wm_suite = {
+	.name = "memattr_watermark",
+	.test_cases = memattr_wm_cases,
+};
+
+kunit_test_suites(&memattr_parse_suite, &memattr_hist_suite,
+		  &memattr_leak_suite, &memattr_wm_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for memattr");

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Leak detection over a footprint history (see leak.h).
+ *
+ * A window of W samples is read from the finest history level whose slots
+ * span it: at most MEMATTR_HIST_SLOTS points, oldest first, each the floor
+ * of 4^k samples. Those points are then floored once more over a rolling
+ * quarter of the window, so that a GC sawtooth slower than one slot (whose
+ * peaks the level's own floor still shows) leaves only its troughs. On
+ * those floor points:
+ *
+ *  - slope: Theil-Sen, the median of the pairwise slopes, robust to the
+ *    odd outlier; the pairs are sorted by exact cross-multiplication and
+ *    only the median is converted to KiB/h;
+ *  - rising: one-sided Mann-Kendall rank test at 95%, at least
+ *    MEMATTR_LEAK_MIN_POINTS floor points;
+ *  - above_baseline: the last floor is above the first by at least what
+ *    half the minimum leak rate adds over the time between them, i.e. the
+ *    footprint did not come back down to where the window started;
+ *  - gradual: no single step between adjacent floor points carries more
+ *    than half of that rise, so a one-off step (a cache filled once, a
+ *    bigger configuration loaded) is not a trend.
+ *
+ * Everything is integer arithmetic on the stack: no allocation, O(n^2 log n)
+ * for n <= MEMATTR_HIST_SLOTS points.
+ */
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/math64.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+
+#include <uapi/linux/memattr.h>
+
+#include "leak.h"
+
+#define MEMATTR_MS_PER_HOUR	(3600ULL * MSEC_PER_SEC)
+
+/*
+ * Pairs are (i, j) indices packed in a u16; the points must fit a byte each
+ * and all pairs fit a small stack array.
+ */
+#define MEMATTR_LEAK_PAIRS \
+	(MEMATTR_HIST_SLOTS * (MEMATTR_HIST_SLOTS - 1) / 2)
+#define MEMATTR_LEAK_PAIR(i, j)	((u16)((i) << 8 | (j)))
+#define MEMATTR_LEAK_PAIR_I(p)	((p) >> 8)
+#define MEMATTR_LEAK_PAIR_J(p)	((p) & 0xff)
+
+static_assert(MEMATTR_HIST_SLOTS <= 256);
+
+/* Order two pairs by their slope; @priv is the points. */
+static int memattr_leak_cmp_pair(const void *a, const void *b,
+				 const void *priv)
+{
+	const u32 *y = priv;
+	u16 p = *(const u16 *)a, q = *(const u16 *)b;
+	unsigned int pi = MEMATTR_LEAK_PAIR_I(p), pj = MEMATTR_LEAK_PAIR_J(p);
+	unsigned int qi = MEMATTR_LEAK_PAIR_I(q), qj = MEMATTR_LEAK_PAIR_J(q);
+	/* dy_p / dx_p vs dy_q / dx_q, dx > 0: exact, |dy| < 2^32, dx < 2^8. */
+	s64 l = ((s64)y[pj] - y[pi]) * (qj - qi);
+	s64 r = ((s64)y[qj] - y[qi]) * (pj - pi);
+
+	return l < r ? -1 : l > r;
+}
+
+/* One pair's slope in KiB/h; @ms_per_x is the time between adjacent points. */
+static s64 memattr_leak_pair_kbh(const u32 *y, u16 p, u64 ms_per_x)
+{
+	unsigned int i = MEMATTR_LEAK_PAIR_I(p), j = MEMATTR_LEAK_PAIR_J(p);
+
+	/* |dy| * 3.6e6 < 2^54; dx * ms_per_x < 20 * 4^8 * 60000 < 2^37. */
+	return div64_s64(((s64)y[j] - y[i]) * (s64)MEMATTR_MS_PER_HOUR,
+			 (s64)((j - i) * ms_per_x));
+}
+
+/* Theil-Sen slope of @n >= 2 equally spaced points, KiB/h. */
+static s64 memattr_leak_theil_sen(const u32 *y, unsigned int n, u64 ms_per_x)
+{
+	u16 pair[MEMATTR_LEAK_PAIRS];
+	unsigned int i, j, np = 0;
+	s64 lo, hi;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			pair[np++] = MEMATTR_LEAK_PAIR(i, j);
+	sort_r(pair, np, sizeof(pair[0]), memattr_leak_cmp_pair, NULL, y);
+	hi = memattr_leak_pair_kbh(y, pair[np / 2], ms_per_x);
+	if (np & 1)
+		return hi;
+	lo = memattr_leak_pair_kbh(y, pair[np / 2 - 1], ms_per_x);
+	return lo + (hi - lo) / 2;
+}
+
+/*
+ * One-sided Mann-Kendall test at 95%: S = sum of sign(y_j - y_i), i < j;
+ * without ties Var(S) = n(n-1)(2n+5)/18; a rise is significant when S > 0
+ * and (S-1)^2 >= 1.645^2 Var(S) (continuity-corrected normal
+ * approximation), i.e. 18000 (S-1)^2 >= 2706 n(n-1)(2n+5). Ties only make
+ * S smaller, so the test stays conservative without the tie correction.
+ */
+static bool memattr_leak_mann_kendall(const u32 *y, unsigned int n)
+{
+	unsigned int i, j;
+	s64 s = 0;
+
+	if (n < MEMATTR_LEAK_MIN_POINTS)
+		return false;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			s += (y[j] > y[i]) - (y[j] < y[i]);
+	if (s <= 0)
+		return false;
+	return 18000ULL * (u64)((s - 1) * (s - 1)) >=
+	       2706ULL * n * (n - 1) * (2 * n + 5);
+}
+
+/**
+ * memattr_leak_judge() - read one window of a history
+ * @h: the history
+ * @cfg: its sampling period and the minimum leak rate
+ * @window_s: the window, seconds
+ * @v: the verdict
+ *
+ * The window is W = @window_s * 1000 / sample_ms samples, at least one. It
+ * is read from the finest level whose MEMATTR_HIST_SLOTS slots span W; a
+ * window longer than the whole history (the coarsest level's span) is
+ * judged over the whole history. @v->points counts the level's slots inside
+ * the window; the trend is judged on their rolling floor over a quarter of
+ * them (see the top of this file), so @v->rising needs at least
+ * MEMATTR_LEAK_MIN_POINTS + 1 points. @v->covered is true once the history
+ * holds at least W samples.
+ */
+void memattr_leak_judge(const struct memattr_hist *h,
+			const struct memattr_leak_cfg *cfg, u32 window_s,
+			struct memattr_leak_verdict *v)
+{
+	u32 y[MEMATTR_HIST_SLOTS];
+	u32 sample_ms = max_t(u32, cfg->sample_ms, 1);
+	unsigned int lvl, n, m, i, j;
+	u64 w, span, ms_per_x;
+	s64 rise, jump = 0;
+
+	memset(v, 0, sizeof(*v));
+	w = max_t(u64, div_u64((u64)window_s * MSEC_PER_SEC, sample_ms), 1);
+	for (lvl = 0; lvl < MEMATTR_HIST_LEVELS - 1; lvl++)
+		if (MEMATTR_HIST_SLOTS * memattr_hist_span(lvl) >= w)
+			break;
+	span = memattr_hist_span(lvl);
+	w = min_t(u64, w, MEMATTR_HIST_SLOTS * span);
+	v->covered = h->samples >= w;
+	n = min_t(u64, memattr_hist_used(h, lvl), DIV_ROUND_UP_ULL(w, span));
+	v->points = n;
+	if (n < 2)
+		return;
+	for (i = 0; i < n; i++)
+		y[i] = memattr_hist_get(h, lvl, n - 1 - i);
+
+	/* Rolling floor over m points, in place: y[i] = min(y[i .. i+m-1]). */
+	m = DIV_ROUND_UP(n, MEMATTR_LEAK_FLOOR_DIV);
+	n -= m - 1;
+	for (i = 0; i < n; i++)
+		for (j = 1; j < m; j++)
+			y[i] = min(y[i], y[i + j]);
+	if (n < 2)
+		return;
+
+	ms_per_x = span * sample_ms;
+	v->slope_kb_per_hour = memattr_leak_theil_sen(y, n, ms_per_x);
+	v->rising = memattr_leak_mann_kendall(y, n);
+
+	rise = (s64)y[n - 1] - y[0];
+	for (i = 1; i < n; i++)
+		jump = max_t(s64, jump, (s64)y[i] - y[i - 1]);
+	/* 2 rise / ((n-1) dt) >= min, in KiB/h; 2 rise * 3.6e6 < 2^56. */
+	v->above_baseline = rise > 0 &&
+		div64_u64(2 * (u64)rise * MEMATTR_MS_PER_HOUR,
+			  (n - 1) * ms_per_x) >= cfg->min_kb_per_hour;
+	v->gradual = rise > 0 && 2 * jump <= rise;
+}
+
+/* A window that shows a leak at @min KiB/h. */
+static bool memattr_leak_shows(const struct memattr_leak_verdict *v, u32 min)
+{
+	return v->covered && v->rising && v->above_baseline && v->gradual &&
+	       v->slope_kb_per_hour >= min;
+}
+
+/* A window that keeps a leak (or a suspicion) already declared. */
+static bool memattr_leak_holds(const struct memattr_leak_verdict *v, u32 min)
+{
+	return v->covered && v->rising && 2 * v->slope_kb_per_hour >= min;
+}
+
+/**
+ * memattr_leak_step() - update an entity's leak state from its history
+ * @info: the entity's state, zeroed (OK) before the first call
+ * @cfg: the history's sampling period, the window and the minimum rate
+ * @h: the entity's history
+ * @now_ns: the current time, for @info->since_ns
+ *
+ * Judges the window and half of it. A window "shows" a leak when it is
+ * covered, rising, above its baseline, gradual and its slope is at least
+ * min_kb_per_hour; it "holds" one when it is covered, rising and its slope
+ * is at least min_kb_per_hour / 2. The new state is
+ *
+ *  - LEAK when the full window shows a leak, or the state was LEAK and the
+ *    full window still holds it;
+ *  - else SUSPECT when the half window shows a leak, or the state was not
+ *    OK and the half window still holds it;
+ *  - else OK.
+ *
+ * So a LEAK ends when the full-window slope falls below half the minimum
+ * rate or its trend stops being significant (or the history restarts);
+ * an entity growing at about the minimum rate does not flap.
+ * @info->growth_kb_per_hour is the full window's slope, the half window's
+ * while the full one is not covered yet; @info->since_ns is set to @now_ns
+ * on every change of state.
+ *
+ * Return: true when the state entered or left LEAK in this step, so that
+ * the caller reports each transition exactly once.
+ */
+bool memattr_leak_step(struct memattr_leak_info *info,
+		       const struct memattr_leak_cfg *cfg,
+		       const struct memattr_hist *h, u64 now_ns)
+{
+	struct memattr_leak_verdict full, half;
+	u8 old = info->state, state;
+	u32 min = cfg->min_kb_per_hour;
+
+	memattr_leak_judge(h, cfg, cfg->window_s, &full);
+	memattr_leak_judge(h, cfg, cfg->window_s / 2, &half);
+
+	if (memattr_leak_shows(&full, min) ||
+	    (old == MEMATTR_LEAK_LEAK && memattr_leak_holds(&full, min)))
+		state = MEMATTR_LEAK_LEAK;
+	else if (memattr_leak_shows(&half, min) ||
+		 (old != MEMATTR_LEAK_OK && memattr_leak_holds(&half, min)))
+		state = MEMATTR_LEAK_SUSPECT;
+	else
+		state = MEMATTR_LEAK_OK;
+
+	info->growth_kb_per_hour = full.covered ? full.slope_kb_per_hour :
+						  half.slope_kb_per_hour;
+	if (state == old)
+		return false;
+	info->state = state;
+	info->since_ns = now_ns;
+	return old == MEMATTR_LEAK_LEAK || state == MEMATTR_LEAK_LEAK;
+}
+
+/**
+ * memattr_leak_exhaust_s() - time until a headroom is used up
+ * @headroom_kb: memory left, KiB
+ * @slope_kb_per_hour: growth, KiB/h
+ *
+ * Return: seconds until @headroom_kb is used at @slope_kb_per_hour, at most
+ * MEMATTR_LEAK_EXHAUST_MAX_S; -1 when the slope is not positive (never).
+ */
+s64 memattr_leak_exhaust_s(u64 headroom_kb, s64 slope_kb_per_hour)
+{
+	u64 hours, rem, d;
+
+	if (slope_kb_per_hour <= 0)
+		return -1;
+	d = slope_kb_per_hour;
+	hours = div64_u64_rem(headroom_kb, d, &rem);
+	if (hours >= MEMATTR_LEAK_EXHAUST_MAX_S / 3600)
+		return MEMATTR_LEAK_EXHAUST_MAX_S;
+	/* rem < d: scale both down until rem * 3600 fits; the quotient < 3600. */
+	while (rem > U64_MAX / 3600) {
+		rem >>= 1;
+		d >>= 1;
+	}
+	return min_t(u64, hours * 3600 + div64_u64(rem * 3600, d),
+		     MEMATTR_LEAK_EXHAUST_MAX_S);
+}
