@@ -192,6 +192,17 @@ static bool memattr_leak_holds(const struct memattr_leak_verdict *v, u32 min)
 	return v->covered && v->rising && 2 * v->slope_kb_per_hour >= min;
 }
 
+/*
+ * The recent half of the window still grows. Without it a leak that
+ * stopped would stay a leak for most of a window: the full window's floor
+ * keeps rising until its growing part has nearly slid out of it.
+ */
+static bool memattr_leak_recent(const struct memattr_leak_verdict *half,
+				u32 min)
+{
+	return half->covered && 2 * half->slope_kb_per_hour >= min;
+}
+
 /**
  * memattr_leak_step() - update an entity's leak state from its history
  * @info: the entity's state, zeroed (OK) before the first call
@@ -205,13 +216,16 @@ static bool memattr_leak_holds(const struct memattr_leak_verdict *v, u32 min)
  * is at least min_kb_per_hour / 2. The new state is
  *
  *  - LEAK when the full window shows a leak, or the state was LEAK and the
- *    full window still holds it;
+ *    full window still holds it, and in both cases the recent half window's
+ *    slope is still at least min_kb_per_hour / 2;
  *  - else SUSPECT when the half window shows a leak, or the state was not
  *    OK and the half window still holds it;
  *  - else OK.
  *
  * So a LEAK ends when the full-window slope falls below half the minimum
- * rate or its trend stops being significant (or the history restarts);
+ * rate or its trend stops being significant, when the recent half window
+ * stopped growing (within about half a window of the growth stopping), or
+ * when the history restarts;
  * an entity growing at about the minimum rate does not flap.
  * @info->growth_kb_per_hour is the full window's slope, the half window's
  * while the full one is not covered yet; @info->since_ns is set to @now_ns
@@ -231,8 +245,9 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 	memattr_leak_judge(h, cfg, cfg->window_s, &full);
 	memattr_leak_judge(h, cfg, cfg->window_s / 2, &half);
 
-	if (memattr_leak_shows(&full, min) ||
-	    (old == MEMATTR_LEAK_LEAK && memattr_leak_holds(&full, min)))
+	if ((memattr_leak_shows(&full, min) ||
+	     (old == MEMATTR_LEAK_LEAK && memattr_leak_holds(&full, min))) &&
+	    memattr_leak_recent(&half, min))
 		state = MEMATTR_LEAK_LEAK;
 	else if (memattr_leak_shows(&half, min) ||
 		 (old != MEMATTR_LEAK_OK && memattr_leak_holds(&half, min)))
