@@ -147,7 +147,7 @@ struct mt_proc {
 	char comm[32], leak[16], cgroup[256];
 };
 
-static char mt_buf[4 << 20] __attribute__((unused));
+static char mt_buf[4 << 20];
 
 /* Return: 0 when @pid has a row, -1 when it has none. */
 static inline int mt_proc_get(pid_t pid, struct mt_proc *p)
