@@ -38,6 +38,7 @@ struct memattr_oom_report {
 
 int memattr_oom_init(void);
 void memattr_oom_exit(void);
+void memattr_oom_record(const struct memattr_oom_report *r);
 int memattr_oom_snapshot(struct memattr_oom_report **reports, u32 *nr);
 
 #endif /* _MEMATTR_OOM_H */
