@@ -1118,6 +1118,26 @@ static void memattr_oom_work_fn(struct work_struct *work)
 }
 
 /**
+ * memattr_acct_generation() - a number that moves when the process table does
+ *
+ * Changes whenever a process enters or leaves the table: it is the sum of
+ * the counters of those changes. Each counter is bumped just after its
+ * change, so a reader that gets the same value before and after
+ * memattr_acct_snapshot_procs() copied a table that did not change while
+ * it was copied, but for a change still between the two (a few
+ * instructions wide). For netlink's dump consistency check.
+ * Return: the generation, never 0.
+ */
+u32 memattr_acct_generation(void)
+{
+	u32 gen = atomic64_read(&memattr_procs_created) +
+		  atomic64_read(&memattr_procs_removed) +
+		  atomic64_read(&memattr_procs_reaped);
+
+	return gen ?: 1;
+}
+
+/**
  * memattr_acct_init() - prepare the tables
  *
  * Return: 0.

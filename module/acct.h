@@ -179,6 +179,7 @@ int memattr_acct_proc_history(pid_t tgid, struct memattr_hist_point **pts,
 			      u32 *nr);
 void memattr_acct_system(struct memattr_system_row *row);
 void memattr_acct_get_stats(struct memattr_acct_stats *st);
+u32 memattr_acct_generation(void);
 void memattr_acct_sample_ms_changed(void);
 
 #endif /* _MEMATTR_ACCT_H */

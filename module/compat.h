@@ -25,6 +25,49 @@
 #define MEMATTR_GENL_RESV_START_OP(op)
 #endif
 
+#include <net/genetlink.h>
+
+/*
+ * 6.1 added GENL_REQ_ATTR_CHECK(), which also reports the missing
+ * attribute's type in the extended ACK (NLMSGERR_ATTR_MISS_TYPE). Older
+ * kernels only test for it.
+ */
+#ifndef GENL_REQ_ATTR_CHECK
+#define GENL_REQ_ATTR_CHECK(info, attr)	(!(info)->attrs[(attr)])
+#endif
+
+/*
+ * 6.6 ("genetlink: add genl_info_dump() helper") moved a dump's parsed
+ * request attributes from genl_dumpit_info.attrs to
+ * genl_dumpit_info.info.attrs.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define memattr_genl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define memattr_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
+/*
+ * Multicast groups that only CAP_NET_ADMIN may join. 5.12 checks
+ * GENL_UNS_ADMIN_PERM in genl_multicast_group.flags (the genl_bind() half
+ * of 4d54cc32112d, "mptcp: avoid lock_fast usage in accept path"); 6.7
+ * ("genetlink: Use internal flags for multicast groups") made that
+ * GENL_MCAST_CAP_NET_ADMIN, and the December 2023 stable releases took the
+ * check into older trees too (Debian's 6.1.192 has GENL_MCAST_CAP_*).
+ * Without either, genetlink has no way to refuse a join (1e82a62fec61, 5.8,
+ * removed genl_family.mcast_bind), so memattr then multicasts no events.
+ */
+#if defined(GENL_MCAST_CAP_NET_ADMIN)
+#define MEMATTR_GENL_MCGRP_FLAGS	.flags = GENL_MCAST_CAP_NET_ADMIN,
+#define MEMATTR_GENL_MCAST_PRIVATE	true
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(5, 12, 0)
+#define MEMATTR_GENL_MCGRP_FLAGS	.flags = GENL_UNS_ADMIN_PERM,
+#define MEMATTR_GENL_MCAST_PRIVATE	true
+#else
+#define MEMATTR_GENL_MCGRP_FLAGS
+#define MEMATTR_GENL_MCAST_PRIVATE	false
+#endif
+
 /*
  * Syscall entry symbols carry an architecture prefix (ARCH_HAS_SYSCALL_WRAPPER,
  * 4.17+): __x64_sys_brk, __arm64_sys_brk.

@@ -18,6 +18,7 @@
 
 #include "acct.h"
 #include "debugfs.h"
+#include "events.h"
 #include "hooks.h"
 #include "mem.h"
 #include "oom.h"
@@ -266,6 +267,94 @@ static int memattr_exited_open(struct inode *inode, struct file *file)
 	return memattr_dfs_open(file, memattr_exited_fill, memattr_exited_show);
 }
 
+/* --- events -------------------------------------------------------------- */
+
+static int memattr_events_fill(struct memattr_dfs_snap *s)
+{
+	s->row_size = sizeof(struct memattr_event);
+	return memattr_events_snapshot((struct memattr_event **)&s->rows,
+				       &s->nr);
+}
+
+static const char *memattr_event_kind_name(u32 kind)
+{
+	switch (kind) {
+	case MEMATTR_EV_LEAK:
+		return "leak";
+	case MEMATTR_EV_LEAK_CLEARED:
+		return "leak_cleared";
+	case MEMATTR_EV_WATERMARK:
+		return "watermark";
+	case MEMATTR_EV_OOM_KILL:
+		return "oom_kill";
+	}
+	return "?";
+}
+
+static const char *memattr_entity_name(u8 entity)
+{
+	switch (entity) {
+	case MEMATTR_ENTITY_PROCESS:
+		return "process";
+	case MEMATTR_ENTITY_CGROUP:
+		return "cgroup";
+	case MEMATTR_ENTITY_SYSTEM:
+		return "system";
+	}
+	return "?";
+}
+
+/* One event per line, newest last: time, kind, then key=value details. */
+static int memattr_events_show(struct seq_file *m, struct memattr_dfs_snap *s,
+			       const void *row)
+{
+	const struct memattr_event *ev = row;
+	const struct memattr_oom_report *oom;
+	u32 i;
+
+	if (!ev) {
+		seq_printf(m, "%12s %-12s %s\n", "time_ms", "kind", "details");
+		return 0;
+	}
+	seq_printf(m, "%12llu %-12s", ev->time_ms,
+		   memattr_event_kind_name(ev->kind));
+	switch (ev->kind) {
+	case MEMATTR_EV_LEAK:
+	case MEMATTR_EV_LEAK_CLEARED:
+		seq_printf(m, " entity=%s", memattr_entity_name(ev->entity));
+		if (ev->entity == MEMATTR_ENTITY_PROCESS)
+			seq_printf(m, " pid=%d comm=%s", ev->pid, ev->comm);
+		seq_printf(m, " cgroup=%s growth_kb_per_hour=%lld since_ms=%llu",
+			   ev->cgroup[0] ? ev->cgroup : "-",
+			   ev->growth_kb_per_hour, ev->since_ms);
+		break;
+	case MEMATTR_EV_WATERMARK:
+		seq_printf(m, " level=%u level_pct=%u direction=%s used_pct=%u",
+			   ev->level, ev->level_pct, ev->up ? "up" : "down",
+			   ev->used_pct);
+		break;
+	case MEMATTR_EV_OOM_KILL:
+		oom = &ev->oom;
+		seq_printf(m, " pid=%d comm=%s cgroup=%s rss_kb=%llu top=",
+			   oom->pid, oom->comm,
+			   oom->cgroup[0] ? oom->cgroup : "-", oom->rss_kb);
+		for (i = 0; i < min_t(u32, oom->nr_top, MEMATTR_OOM_TOP); i++)
+			seq_printf(m, "%s%d/%s/%lld", i ? "," : "",
+				   oom->top[i].pid, oom->top[i].comm,
+				   oom->top[i].growth_kb_per_hour);
+		if (!oom->nr_top)
+			seq_puts(m, "-");
+		break;
+	}
+	seq_puts(m, "\n");
+	return 0;
+}
+
+static int memattr_events_open(struct inode *inode, struct file *file)
+{
+	return memattr_dfs_open(file, memattr_events_fill, memattr_events_show);
+}
+
 #define MEMATTR_DFS_FOPS(name)						\
 static const struct file_operations memattr_##name##_fops = {		\
 	.owner = THIS_MODULE,						\
@@ -278,6 +367,7 @@ static const struct file_operations memattr_##name##_fops = {		\
 MEMATTR_DFS_FOPS(procs);
 MEMATTR_DFS_FOPS(cgroups);
 MEMATTR_DFS_FOPS(exited);
+MEMATTR_DFS_FOPS(events);
 
 /* --- oom ------------------------------------------------------------------ */
 
@@ -399,6 +489,7 @@ int memattr_debugfs_init(void)
 	debugfs_create_file("cgroups", 0400, dir, NULL, &memattr_cgroups_fops);
 	debugfs_create_file("exited", 0400, dir, NULL, &memattr_exited_fops);
 	debugfs_create_file("oom", 0400, dir, NULL, &memattr_oom_fops);
+	debugfs_create_file("events", 0400, dir, NULL, &memattr_events_fops);
 	debugfs_create_file("system", 0400, dir, NULL, &memattr_system_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &memattr_stats_fops);
 	memattr_debugfs_dir = dir;

@@ -10,32 +10,37 @@
 
 #include "acct.h"
 #include "debugfs.h"
+#include "events.h"
 #include "hooks.h"
 #include "netlink.h"
+#include "oom.h"
 
 static int __init memattr_init(void)
 {
 	int ret;
 
-	/* ORDER: tables, then the hooks that feed them, then the adoption of
-	 * running processes and the sampler (so nobody forks unseen between
-	 * the two), then the outputs: debugfs before netlink, so that every
-	 * interface is complete by the time a client can reach the module.
+	/* ORDER: the tables and the event and OOM rings first. Then the
+	 * outputs, debugfs and netlink, because everything after them may
+	 * emit events, which go out through netlink: the hooks (OOM reports)
+	 * and the sampler (leaks, watermarks). Then the hooks, then the
+	 * adoption of running processes and the sampler (so nobody forks
+	 * unseen between the two). A client that asks before the first
+	 * sample, while insmod still runs, gets empty tables.
 	 */
 	ret = memattr_acct_init();
 	if (ret) {
 		pr_warn("acct init failed (%d)\n", ret);
 		goto err_acct;
 	}
-	ret = memattr_hooks_init();
+	ret = memattr_events_init();
 	if (ret) {
-		pr_warn("hooks init failed (%d)\n", ret);
-		goto err_hooks;
+		pr_warn("events init failed (%d)\n", ret);
+		goto err_events;
 	}
-	ret = memattr_acct_start();
+	ret = memattr_oom_init();
 	if (ret) {
-		pr_warn("sampler start failed (%d)\n", ret);
-		goto err_start;
+		pr_warn("oom init failed (%d)\n", ret);
+		goto err_oom;
 	}
 	ret = memattr_debugfs_init();
 	if (ret) {
@@ -47,16 +52,30 @@ static int __init memattr_init(void)
 		pr_warn("netlink init failed (%d)\n", ret);
 		goto err_netlink;
 	}
+	ret = memattr_hooks_init();
+	if (ret) {
+		pr_warn("hooks init failed (%d)\n", ret);
+		goto err_hooks;
+	}
+	ret = memattr_acct_start();
+	if (ret) {
+		pr_warn("sampler start failed (%d)\n", ret);
+		goto err_start;
+	}
 	pr_info("loaded\n");
 	return 0;
 
-err_netlink:
-	memattr_debugfs_exit();
-err_debugfs:
-	memattr_acct_stop();
 err_start:
 	memattr_hooks_exit();
 err_hooks:
+	memattr_netlink_exit();
+err_netlink:
+	memattr_debugfs_exit();
+err_debugfs:
+	memattr_oom_exit();
+err_oom:
+	memattr_events_exit();
+err_events:
 	memattr_acct_exit();
 err_acct:
 	return ret;
@@ -64,13 +83,16 @@ err_acct:
 
 static void __exit memattr_exit(void)
 {
-	/* ORDER: outputs, hooks (waits for running handlers), sampler, then
+	/* ORDER: whatever emits events first, the hooks (waits for running
+	 * handlers) and the sampler; then the outputs; then the rings and
 	 * the tables nobody can reach any more.
 	 */
-	memattr_netlink_exit();
-	memattr_debugfs_exit();
 	memattr_hooks_exit();
 	memattr_acct_stop();
+	memattr_netlink_exit();
+	memattr_debugfs_exit();
+	memattr_oom_exit();
+	memattr_events_exit();
 	memattr_acct_exit();
 	pr_info("unloaded\n");
 }

@@ -1,59 +1,1219 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Generic netlink family "memattr": the stable interface. The commands and
- * their attributes are documented in include/uapi/linux/memattr.h.
+ * Generic netlink family "memattr": the stable interface. The commands, their
+ * attributes and the privilege rules are documented in
+ * include/uapi/linux/memattr.h.
+ *
+ * Every handler reads through the snapshot APIs (acct, oom), which copy
+ * under their own locks; no handler holds a spinlock while it fills a
+ * message. The family is not parallel_ops: genl_mutex serialises the
+ * handlers, dump callbacks included.
+ *
+ * Dumps copy what they show in .start, walk the copy with a cursor in
+ * .dumpit, one message per row, and free it in .done. The state lives in
+ * cb->args[0] (the ctx[] view of it is 6.0+).
  */
+#include <linux/bsearch.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/threads.h>
+#include <linux/uidgid.h>
 #include <net/genetlink.h>
 #include <uapi/linux/memattr.h>
 
+#include "acct.h"
+#include "events.h"
+#include "hooks.h"
 #include "mem.h"
 #include "netlink.h"
+#include "oom.h"
 #include "params.h"
+#include "parse.h"
+
+/* Longest watermarks string: 8 levels of 2 digits, 7 commas, a newline. */
+#define MEMATTR_NL_WATERMARKS_LEN	32
+
+/* Index of the "events" group in memattr_genl_mcgrps[]. */
+#define MEMATTR_NL_MCGRP_EVENTS		0
 
 static struct genl_family memattr_genl_family;
 
-/* GET_STATS takes no attribute: an empty policy rejects every one. */
-static const struct nla_policy memattr_get_stats_policy[1] = {};
+static u64 memattr_nl_ms(u64 ns)
+{
+	return div_u64(ns, NSEC_PER_MSEC);
+}
 
-static int memattr_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
+/* --- who is asking -------------------------------------------------------- */
+
+struct memattr_nl_caller {
+	bool admin;		/* CAP_NET_ADMIN in the initial user namespace */
+	kuid_t euid;
+};
+
+/*
+ * Context: the requester's own, i.e. a doit or a dump's .start (a dump's
+ * later parts may run in whoever calls recvmsg()).
+ */
+static void memattr_nl_caller_get(struct memattr_nl_caller *c,
+				  const struct sk_buff *skb)
+{
+	c->admin = netlink_capable(skb, CAP_NET_ADMIN);
+	c->euid = current_euid();
+}
+
+/*
+ * May @c see process @tgid (the one started at @start_ns)? An unprivileged
+ * caller sees only live processes whose real, effective and saved uids are
+ * all its effective uid.
+ */
+static bool memattr_nl_proc_visible(const struct memattr_nl_caller *c,
+				    pid_t tgid, u64 start_ns)
+{
+	const struct cred *cred;
+	struct task_struct *t;
+	bool ok = false;
+
+	if (c->admin)
+		return true;
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(tgid, &init_pid_ns), PIDTYPE_TGID);
+	if (t && t->start_time == start_ns) {
+		cred = __task_cred(t);
+		ok = uid_eq(cred->uid, c->euid) && uid_eq(cred->euid, c->euid) &&
+		     uid_eq(cred->suid, c->euid);
+	}
+	rcu_read_unlock();
+	return ok;
+}
+
+/* --- policies ------------------------------------------------------------- */
+
+/*
+ * For the commands that take no attribute (GET_STATS, GET_SYSTEM,
+ * GET_LEAKS, GET_OOM, GET_CONFIG): type 1 is rejected here, any other type
+ * as unknown. A policy with maxattr 0 would not be parsed at all.
+ */
+static const struct nla_policy memattr_nl_no_attr_policy[2] = {
+	[1] = { .type = NLA_REJECT, .reject_message = "command takes no attribute" },
+};
+
+/* Ranges wider than s16 need a range object; the policies point at them. */
+static struct netlink_range_validation memattr_nl_pid_range __ro_after_init = {
+	.min = 1,
+	.max = PID_MAX_LIMIT,
+};
+
+static const struct nla_policy memattr_nl_get_proc_policy[MEMATTR_A_PROC_PID + 1] = {
+	[MEMATTR_A_PROC_PID] = NLA_POLICY_FULL_RANGE(NLA_U32, &memattr_nl_pid_range),
+};
+
+static const struct nla_policy memattr_nl_get_cgroup_policy[MEMATTR_A_CGROUP_PATH + 1] = {
+	[MEMATTR_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[MEMATTR_A_CGROUP_PATH] = { .type = NLA_NUL_STRING,
+				    .len = MEMATTR_CGROUP_PATH_MAX - 1 },
+};
+
+/*
+ * SET_CONFIG: the module parameters' ranges, as constants (params.h);
+ * memattr_netlink_init() checks them against memattr_params_range().
+ */
+static struct netlink_range_validation memattr_nl_config_range[MEMATTR_PARAM_NR] __ro_after_init = {
+	[MEMATTR_PARAM_SAMPLE_MS] = {
+		.min = MEMATTR_SAMPLE_MS_MIN, .max = MEMATTR_SAMPLE_MS_MAX,
+	},
+	[MEMATTR_PARAM_MAX_PROCS] = {
+		.min = MEMATTR_MAX_PROCS_MIN, .max = MEMATTR_MAX_PROCS_MAX,
+	},
+	[MEMATTR_PARAM_LEAK_WINDOW_S] = {
+		.min = MEMATTR_LEAK_WINDOW_S_MIN, .max = MEMATTR_LEAK_WINDOW_S_MAX,
+	},
+	[MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR] = {
+		.min = MEMATTR_LEAK_MIN_KBH_MIN, .max = MEMATTR_LEAK_MIN_KBH_MAX,
+	},
+};
+
+static const struct nla_policy memattr_nl_set_config_policy[MEMATTR_A_CONFIG_MAX + 1] = {
+	[MEMATTR_A_CONFIG_SAMPLE_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32,
+				      &memattr_nl_config_range[MEMATTR_PARAM_SAMPLE_MS]),
+	[MEMATTR_A_CONFIG_MAX_PROCS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32,
+				      &memattr_nl_config_range[MEMATTR_PARAM_MAX_PROCS]),
+	[MEMATTR_A_CONFIG_LEAK_WINDOW_S] =
+		NLA_POLICY_FULL_RANGE(NLA_U32,
+				      &memattr_nl_config_range[MEMATTR_PARAM_LEAK_WINDOW_S]),
+	[MEMATTR_A_CONFIG_LEAK_MIN_KB_PER_HOUR] =
+		NLA_POLICY_FULL_RANGE(NLA_U32,
+				      &memattr_nl_config_range[MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR]),
+	[MEMATTR_A_CONFIG_WATERMARKS] = { .type = NLA_NUL_STRING,
+					  .len = MEMATTR_NL_WATERMARKS_LEN - 1 },
+};
+
+/* The u32 knobs of GET_CONFIG and SET_CONFIG. */
+static const struct {
+	u16 attr;
+	enum memattr_param_id id;
+} memattr_nl_config_u32[] = {
+	{ MEMATTR_A_CONFIG_SAMPLE_MS, MEMATTR_PARAM_SAMPLE_MS },
+	{ MEMATTR_A_CONFIG_MAX_PROCS, MEMATTR_PARAM_MAX_PROCS },
+	{ MEMATTR_A_CONFIG_LEAK_WINDOW_S, MEMATTR_PARAM_LEAK_WINDOW_S },
+	{ MEMATTR_A_CONFIG_LEAK_MIN_KB_PER_HOUR,
+	  MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR },
+};
+
+/* --- building blocks ------------------------------------------------------ */
+
+static int memattr_nl_cgroup_cmp(const void *key, const void *elt)
+{
+	u64 id = *(const u64 *)key;
+	const struct memattr_cgroup_row *r = elt;
+
+	return id < r->id ? -1 : id > r->id;
+}
+
+/* The row of cgroup @id in a snapshot sorted by id, or NULL. */
+static const struct memattr_cgroup_row *
+memattr_nl_cgroup_find(const struct memattr_cgroup_row *cgs, u32 nr, u64 id)
+{
+	if (!id || !cgs)
+		return NULL;
+	return bsearch(&id, cgs, nr, sizeof(*cgs), memattr_nl_cgroup_cmp);
+}
+
+/* A list of history points in attribute @type. */
+static int memattr_nl_put_points(struct sk_buff *msg, int type,
+				 const struct memattr_hist_point *pts, u32 nr)
+{
+	struct nlattr *list, *item;
+	u32 i;
+
+	list = nla_nest_start(msg, type);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < nr; i++) {
+		item = nla_nest_start(msg, MEMATTR_A_LIST_ITEM);
+		if (!item ||
+		    nla_put_u64_64bit(msg, MEMATTR_A_POINT_T_MS, pts[i].t_ms,
+				      MEMATTR_A_POINT_PAD) ||
+		    nla_put_u32(msg, MEMATTR_A_POINT_KB, pts[i].kb))
+			goto err;
+		nla_nest_end(msg, item);
+	}
+	nla_nest_end(msg, list);
+	return 0;
+
+err:
+	nla_nest_cancel(msg, list);
+	return -EMSGSIZE;
+}
+
+/* A list of OOM top growers in attribute @type. */
+static int memattr_nl_put_growers(struct sk_buff *msg, int type,
+				  const struct memattr_oom_grower *g, u32 nr)
+{
+	struct nlattr *list, *item;
+	u32 i;
+
+	list = nla_nest_start(msg, type);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < min_t(u32, nr, MEMATTR_OOM_TOP); i++) {
+		item = nla_nest_start(msg, MEMATTR_A_LIST_ITEM);
+		if (!item ||
+		    nla_put_u32(msg, MEMATTR_A_GROWER_PID, g[i].pid) ||
+		    nla_put_string(msg, MEMATTR_A_GROWER_COMM, g[i].comm) ||
+		    nla_put_s64(msg, MEMATTR_A_GROWER_GROWTH_KB_PER_HOUR,
+				g[i].growth_kb_per_hour, MEMATTR_A_GROWER_PAD) ||
+		    nla_put_u64_64bit(msg, MEMATTR_A_GROWER_RSS_KB, g[i].rss_kb,
+				      MEMATTR_A_GROWER_PAD))
+			goto err;
+		nla_nest_end(msg, item);
+	}
+	nla_nest_end(msg, list);
+	return 0;
+
+err:
+	nla_nest_cancel(msg, list);
+	return -EMSGSIZE;
+}
+
+/* A doit's reply: one message of @cmd, filled by @fill. */
+static int memattr_nl_reply(struct genl_info *info, u8 cmd, size_t size,
+			    int (*fill)(struct sk_buff *msg, const void *arg),
+			    const void *arg)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &memattr_genl_family, 0,
-				MEMATTR_CMD_GET_STATS);
-	if (!hdr)
-		goto err_size;
+	hdr = genlmsg_put_reply(msg, info, &memattr_genl_family, 0, cmd);
+	if (!hdr || fill(msg, arg)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* --- dumps ---------------------------------------------------------------- */
+
+/* A dump in progress: a snapshot and a cursor. */
+struct memattr_nl_dump {
+	void *rows;			/* kvmalloc()ed snapshot */
+	u32 nr;
+	size_t row_size;
+	u32 pos;			/* next row to send */
+	bool sent;			/* a row went out already */
+	bool checked;			/* request attributes checked */
+	struct memattr_cgroup_row *cgs;	/* for cgroup paths, or NULL */
+	u32 nr_cgs;
+	/*
+	 * Process-table generation before and after the copy (never 0). The
+	 * first message carries gen_start, every later one and NLMSG_DONE
+	 * gen_end: they differ, so NLM_F_DUMP_INTR is set, when the table
+	 * changed while it was copied.
+	 */
+	u32 gen_start;
+	u32 gen_end;
+};
+
+static struct memattr_nl_dump *memattr_nl_dump_state(struct netlink_callback *cb)
+{
+	return (struct memattr_nl_dump *)cb->args[0];
+}
+
+static struct memattr_nl_dump *memattr_nl_dump_new(struct netlink_callback *cb)
+{
+	struct memattr_nl_dump *st = kzalloc(sizeof(*st), GFP_KERNEL);
+
+	if (st)
+		cb->args[0] = (long)st;
+	return st;
+}
+
+static int memattr_nl_dump_done(struct netlink_callback *cb)
+{
+	struct memattr_nl_dump *st = memattr_nl_dump_state(cb);
+
+	if (st) {
+		kvfree(st->rows);
+		kvfree(st->cgs);
+		kfree(st);
+		cb->args[0] = 0;
+	}
+	return 0;
+}
+
+/*
+ * Send rows from the cursor on, one message of @cmd each, filled by @put,
+ * until the skb is full. Return: skb->len (0: the dump is complete), or a
+ * negative errno.
+ */
+static int memattr_nl_dump_rows(struct sk_buff *skb, struct netlink_callback *cb,
+				u8 cmd,
+				int (*put)(struct sk_buff *msg,
+					   const struct memattr_nl_dump *st,
+					   const void *row))
+{
+	struct memattr_nl_dump *st = memattr_nl_dump_state(cb);
+	void *hdr;
+
+	for (; st->pos < st->nr; st->pos++) {
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &memattr_genl_family,
+				  NLM_F_MULTI, cmd);
+		if (!hdr)
+			break;
+		cb->seq = st->sent ? st->gen_end : st->gen_start;
+		genl_dump_check_consistent(cb, hdr);
+		if (put(skb, st, st->rows + st->pos * st->row_size)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		st->sent = true;
+	}
+	if (st->pos < st->nr && !skb->len)
+		return -EMSGSIZE;	/* one row larger than a whole skb */
+	if (st->pos == st->nr && st->sent)
+		cb->seq = st->gen_end;	/* NLMSG_DONE is checked too */
+	return skb->len;
+}
+
+/* --- GET_STATS ------------------------------------------------------------ */
+
+static int memattr_nl_put_hooks(struct sk_buff *msg)
+{
+	struct memattr_hook_info h;
+	struct nlattr *list, *item;
+	unsigned int i;
+
+	list = nla_nest_start(msg, MEMATTR_A_STATS_HOOKS);
+	if (!list)
+		return -EMSGSIZE;
+	for (i = 0; i < MEMATTR_HOOK_NR; i++) {
+		memattr_hooks_info(i, &h);
+		item = nla_nest_start(msg, MEMATTR_A_LIST_ITEM);
+		if (!item ||
+		    nla_put_string(msg, MEMATTR_A_HOOK_NAME, h.name ?: "?") ||
+		    nla_put_string(msg, MEMATTR_A_HOOK_KIND, h.kind ?: "?") ||
+		    (h.target &&
+		     nla_put_string(msg, MEMATTR_A_HOOK_TARGET, h.target)) ||
+		    nla_put_u64_64bit(msg, MEMATTR_A_HOOK_HITS, h.hits,
+				      MEMATTR_A_HOOK_PAD) ||
+		    nla_put_u64_64bit(msg, MEMATTR_A_HOOK_MISSES, h.misses,
+				      MEMATTR_A_HOOK_PAD))
+			goto err;
+		nla_nest_end(msg, item);
+	}
+	nla_nest_end(msg, list);
+	return 0;
+
+err:
+	nla_nest_cancel(msg, list);
+	return -EMSGSIZE;
+}
+
+static int memattr_nl_fill_stats(struct sk_buff *msg, const void *arg)
+{
+	const struct memattr_acct_stats *st = arg;
+
 	if (nla_put_string(msg, MEMATTR_A_STATS_MODULE_VERSION,
 			   THIS_MODULE->version ?: "none") ||
 	    nla_put_u32(msg, MEMATTR_A_STATS_SAMPLE_MS,
 			memattr_params_sample_ms()) ||
 	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_OWN_MEM_BYTES,
-			      memattr_mem_bytes(), MEMATTR_A_STATS_PAD))
-		goto err_size;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_size:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
+			      memattr_mem_bytes(), MEMATTR_A_STATS_PAD) ||
+	    nla_put_u32(msg, MEMATTR_A_STATS_TRACKED_PROCS, st->nr_procs) ||
+	    nla_put_u32(msg, MEMATTR_A_STATS_MAX_PROCS, st->max_procs) ||
+	    nla_put_u32(msg, MEMATTR_A_STATS_TRACKED_CGROUPS, st->nr_cgroups) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_PROCS_CREATED,
+			      st->procs_created, MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_PROCS_REMOVED,
+			      st->procs_removed, MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_PROCS_DROPPED,
+			      st->procs_dropped, MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_PROCS_REAPED,
+			      st->procs_reaped, MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_EXITED_TOTAL,
+			      st->exited_total, MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_SAMPLES, st->samples,
+			      MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_SAMPLE_LAST_NS,
+			      st->sample_last_ns, MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_SAMPLE_MAX_NS,
+			      st->sample_max_ns, MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_IRQ_PAGES, st->irq_pages,
+			      MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_KTHREAD_PAGES,
+			      st->kthread_pages, MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_UNTRACKED_PAGES,
+			      st->untracked_pages, MEMATTR_A_STATS_PAD) ||
+	    memattr_nl_put_hooks(msg))
+		return -EMSGSIZE;
+	return 0;
 }
+
+static int memattr_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memattr_acct_stats st;
+
+	memattr_acct_get_stats(&st);
+	return memattr_nl_reply(info, MEMATTR_CMD_GET_STATS, NLMSG_GOODSIZE,
+				memattr_nl_fill_stats, &st);
+}
+
+/* --- GET_SYSTEM ----------------------------------------------------------- */
+
+static int memattr_nl_fill_system(struct sk_buff *msg, const void *arg)
+{
+	const struct memattr_system_row *s = arg;
+
+	if (nla_put_u64_64bit(msg, MEMATTR_A_SYSTEM_MEM_TOTAL_KB,
+			      s->mem_total_kb, MEMATTR_A_SYSTEM_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_SYSTEM_MEM_FREE_KB,
+			      s->mem_free_kb, MEMATTR_A_SYSTEM_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_SYSTEM_MEM_AVAILABLE_KB,
+			      s->mem_available_kb, MEMATTR_A_SYSTEM_PAD) ||
+	    nla_put_u32(msg, MEMATTR_A_SYSTEM_USED_PCT, s->used_pct) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_SYSTEM_SAMPLED_MS,
+			      memattr_nl_ms(s->sampled_ns),
+			      MEMATTR_A_SYSTEM_PAD) ||
+	    nla_put_s64(msg, MEMATTR_A_SYSTEM_GROWTH_KB_PER_HOUR,
+			s->growth_kb_per_hour, MEMATTR_A_SYSTEM_PAD) ||
+	    nla_put_s64(msg, MEMATTR_A_SYSTEM_EXHAUST_S, s->exhaust_s,
+			MEMATTR_A_SYSTEM_PAD) ||
+	    nla_put_u8(msg, MEMATTR_A_SYSTEM_WATERMARK_LEVEL,
+		       s->watermark_level))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int memattr_nl_get_system(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memattr_system_row sys;
+
+	memattr_acct_system(&sys);
+	return memattr_nl_reply(info, MEMATTR_CMD_GET_SYSTEM, NLMSG_GOODSIZE,
+				memattr_nl_fill_system, &sys);
+}
+
+/* --- GET_PROC ------------------------------------------------------------- */
+
+static int memattr_nl_put_proc(struct sk_buff *msg,
+			       const struct memattr_proc_row *r,
+			       const struct memattr_cgroup_row *cgs, u32 nr_cgs)
+{
+	const struct memattr_cgroup_row *cg;
+
+	if (nla_put_u32(msg, MEMATTR_A_PROC_PID, r->tgid) ||
+	    nla_put_string(msg, MEMATTR_A_PROC_COMM, r->comm) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_START_MS,
+			      memattr_nl_ms(r->start_ns), MEMATTR_A_PROC_PAD))
+		return -EMSGSIZE;
+	if (r->cgroup_id &&
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_CGROUP_ID, r->cgroup_id,
+			      MEMATTR_A_PROC_PAD))
+		return -EMSGSIZE;
+	cg = memattr_nl_cgroup_find(cgs, nr_cgs, r->cgroup_id);
+	if (cg && nla_put_string(msg, MEMATTR_A_PROC_CGROUP_PATH, cg->path))
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, MEMATTR_A_PROC_RSS_KB, r->fp.rss_kb,
+			      MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_ANON_KB, r->fp.anon_kb,
+			      MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_FILE_KB, r->fp.file_kb,
+			      MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_SHMEM_KB, r->fp.shmem_kb,
+			      MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_SWAP_KB, r->fp.swap_kb,
+			      MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_PEAK_RSS_KB,
+			      r->fp.peak_rss_kb, MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_VM_KB, r->fp.vm_kb,
+			      MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_PGTABLES_KB,
+			      r->fp.pgtables_kb, MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_PAGE_ALLOCS,
+			      r->act.page_allocs, MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_PAGE_FREES,
+			      r->act.page_frees, MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_MMAP_CALLS,
+			      r->act.mmap_calls, MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_MUNMAP_CALLS,
+			      r->act.munmap_calls, MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_BRK_CALLS,
+			      r->act.brk_calls, MEMATTR_A_PROC_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_MREMAP_CALLS,
+			      r->act.mremap_calls, MEMATTR_A_PROC_PAD) ||
+	    nla_put_s64(msg, MEMATTR_A_PROC_MAPPED_BYTES, r->act.mapped_bytes,
+			MEMATTR_A_PROC_PAD) ||
+	    nla_put_u8(msg, MEMATTR_A_PROC_LEAK_STATE, r->leak.state) ||
+	    nla_put_s64(msg, MEMATTR_A_PROC_GROWTH_KB_PER_HOUR,
+			r->leak.growth_kb_per_hour, MEMATTR_A_PROC_PAD))
+		return -EMSGSIZE;
+	if (r->leak.since_ns &&
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_LEAK_SINCE_MS,
+			      memattr_nl_ms(r->leak.since_ns), MEMATTR_A_PROC_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* One process and its history, for GET_PROC's doit. */
+struct memattr_nl_proc_reply {
+	const struct memattr_proc_row *row;
+	const struct memattr_hist_point *pts;
+	u32 nr_pts;
+	const struct memattr_cgroup_row *cgs;
+	u32 nr_cgs;
+};
+
+static int memattr_nl_fill_proc(struct sk_buff *msg, const void *arg)
+{
+	const struct memattr_nl_proc_reply *p = arg;
+
+	if (memattr_nl_put_proc(msg, p->row, p->cgs, p->nr_cgs) ||
+	    memattr_nl_put_points(msg, MEMATTR_A_PROC_HISTORY, p->pts,
+				  p->nr_pts))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int memattr_nl_get_proc(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memattr_nl_proc_reply reply = {};
+	struct memattr_cgroup_row *cgs = NULL;
+	struct memattr_hist_point *pts = NULL;
+	struct memattr_nl_caller caller;
+	struct memattr_proc_row row;
+	struct nlattr *attr;
+	u32 nr_pts = 0;
+	size_t size;
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, MEMATTR_A_PROC_PID)) {
+		NL_SET_ERR_MSG(info->extack, "pid is required");
+		return -EINVAL;
+	}
+	attr = info->attrs[MEMATTR_A_PROC_PID];
+	memattr_nl_caller_get(&caller, skb);
+	if (memattr_acct_proc_get(nla_get_u32(attr), &row) ||
+	    !memattr_nl_proc_visible(&caller, row.tgid, row.start_ns)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such process");
+		return -ENOENT;
+	}
+	ret = memattr_acct_proc_history(row.tgid, &pts, &nr_pts);
+	if (ret == -ENOENT)	/* it exited meanwhile: no history */
+		nr_pts = 0;
+	else if (ret)
+		return ret;
+	reply.row = &row;
+	reply.pts = pts;
+	reply.nr_pts = nr_pts;
+	ret = memattr_acct_snapshot_cgroups(&cgs, &reply.nr_cgs);
+	if (ret)
+		goto out;
+	reply.cgs = cgs;
+	size = NLMSG_GOODSIZE + (size_t)nr_pts *
+		(nla_total_size(0) + nla_total_size_64bit(sizeof(u64)) +
+		 nla_total_size(sizeof(u32)));
+	ret = memattr_nl_reply(info, MEMATTR_CMD_GET_PROC, size,
+			       memattr_nl_fill_proc, &reply);
+out:
+	kvfree(pts);
+	kvfree(cgs);
+	return ret;
+}
+
+/* Keep only the rows @c may see. Return: how many are left. */
+static u32 memattr_nl_procs_filter(const struct memattr_nl_caller *c,
+				   struct memattr_proc_row *rows, u32 nr)
+{
+	u32 i, n = 0;
+
+	if (c->admin)
+		return nr;
+	for (i = 0; i < nr; i++)
+		if (memattr_nl_proc_visible(c, rows[i].tgid, rows[i].start_ns))
+			rows[n++] = rows[i];
+	return n;
+}
+
+static int memattr_nl_get_proc_start(struct netlink_callback *cb)
+{
+	struct memattr_nl_caller caller;
+	struct memattr_proc_row *rows;
+	struct memattr_nl_dump *st;
+	int ret;
+
+	st = memattr_nl_dump_new(cb);
+	if (!st)
+		return -ENOMEM;
+	memattr_nl_caller_get(&caller, cb->skb);
+	st->row_size = sizeof(*rows);
+	st->gen_start = memattr_acct_generation();
+	ret = memattr_acct_snapshot_procs(&rows, &st->nr);
+	st->gen_end = memattr_acct_generation();
+	if (!ret) {
+		st->rows = rows;
+		st->nr = memattr_nl_procs_filter(&caller, rows, st->nr);
+		ret = memattr_acct_snapshot_cgroups(&st->cgs, &st->nr_cgs);
+	}
+	if (ret)	/* .done is not called when .start fails */
+		memattr_nl_dump_done(cb);
+	return ret;
+}
+
+static int memattr_nl_put_proc_row(struct sk_buff *msg,
+				   const struct memattr_nl_dump *st,
+				   const void *row)
+{
+	return memattr_nl_put_proc(msg, row, st->cgs, st->nr_cgs);
+}
+
+/*
+ * A dump takes no attribute, but shares its policy with the doit: refuse
+ * the doit's attributes here. Only .dumpit has an extack to say why.
+ */
+static int memattr_nl_dump_no_attrs(struct netlink_callback *cb,
+				    unsigned int maxattr)
+{
+	struct memattr_nl_dump *st = memattr_nl_dump_state(cb);
+	struct nlattr **attrs = memattr_genl_dump_attrs(cb);
+	unsigned int i;
+
+	if (st->checked)
+		return 0;
+	st->checked = true;
+	for (i = 1; attrs && i <= maxattr; i++) {
+		if (attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[i],
+					    "not accepted in a dump");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int memattr_nl_get_proc_dumpit(struct sk_buff *skb,
+				      struct netlink_callback *cb)
+{
+	int ret = memattr_nl_dump_no_attrs(cb, MEMATTR_A_PROC_PID);
+
+	if (ret)
+		return ret;
+	return memattr_nl_dump_rows(skb, cb, MEMATTR_CMD_GET_PROC,
+				    memattr_nl_put_proc_row);
+}
+
+/* --- GET_CGROUP ----------------------------------------------------------- */
+
+static int memattr_nl_put_cgroup(struct sk_buff *msg,
+				 const struct memattr_cgroup_row *r)
+{
+	if (nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_ID, r->id,
+			      MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_string(msg, MEMATTR_A_CGROUP_PATH, r->path) ||
+	    nla_put_u32(msg, MEMATTR_A_CGROUP_NR_PROCS, r->nr_procs) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_USAGE_KB, r->usage_kb,
+			      MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_ANON_KB, r->anon_kb,
+			      MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_FILE_KB, r->file_kb,
+			      MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_SHMEM_KB, r->shmem_kb,
+			      MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_KERNEL_KB, r->kernel_kb,
+			      MEMATTR_A_CGROUP_PAD))
+		return -EMSGSIZE;
+	if (r->limit_kb != U64_MAX &&
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_LIMIT_KB, r->limit_kb,
+			      MEMATTR_A_CGROUP_PAD))
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_PROCS_RSS_KB,
+			      r->procs.rss_kb, MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_PROCS_ANON_KB,
+			      r->procs.anon_kb, MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_PROCS_SHMEM_KB,
+			      r->procs.shmem_kb, MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_PROCS_SWAP_KB,
+			      r->procs.swap_kb, MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_PROCS_PAGE_ALLOCS,
+			      r->procs_act.page_allocs, MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_PROCS_PAGE_FREES,
+			      r->procs_act.page_frees, MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_u8(msg, MEMATTR_A_CGROUP_LEAK_STATE, r->leak.state) ||
+	    nla_put_s64(msg, MEMATTR_A_CGROUP_GROWTH_KB_PER_HOUR,
+			r->leak.growth_kb_per_hour, MEMATTR_A_CGROUP_PAD) ||
+	    nla_put_s64(msg, MEMATTR_A_CGROUP_EXHAUST_S, r->exhaust_s,
+			MEMATTR_A_CGROUP_PAD))
+		return -EMSGSIZE;
+	if (r->leak.since_ns &&
+	    nla_put_u64_64bit(msg, MEMATTR_A_CGROUP_LEAK_SINCE_MS,
+			      memattr_nl_ms(r->leak.since_ns),
+			      MEMATTR_A_CGROUP_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int memattr_nl_fill_cgroup(struct sk_buff *msg, const void *arg)
+{
+	return memattr_nl_put_cgroup(msg, arg);
+}
+
+static int memattr_nl_get_cgroup(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *id = info->attrs[MEMATTR_A_CGROUP_ID];
+	struct nlattr *path = info->attrs[MEMATTR_A_CGROUP_PATH];
+	const struct memattr_cgroup_row *r = NULL;
+	struct memattr_cgroup_row *cgs;
+	u32 i, nr;
+	int ret;
+
+	if (id && path) {
+		NL_SET_ERR_MSG_ATTR(info->extack, path,
+				    "give the id or the path, not both");
+		return -EINVAL;
+	}
+	if (!id && !path) {
+		NL_SET_ERR_MSG(info->extack, "id or path is required");
+		return -EINVAL;
+	}
+	ret = memattr_acct_snapshot_cgroups(&cgs, &nr);
+	if (ret)
+		return ret;
+	if (id) {
+		r = memattr_nl_cgroup_find(cgs, nr, nla_get_u64(id));
+	} else {
+		for (i = 0; i < nr && !r; i++)
+			if (!strcmp(cgs[i].path, nla_data(path)))
+				r = &cgs[i];
+	}
+	if (r) {
+		ret = memattr_nl_reply(info, MEMATTR_CMD_GET_CGROUP,
+				       NLMSG_GOODSIZE, memattr_nl_fill_cgroup, r);
+	} else {
+		NL_SET_ERR_MSG_ATTR(info->extack, id ?: path, "no such cgroup");
+		ret = -ENOENT;
+	}
+	kvfree(cgs);
+	return ret;
+}
+
+static int memattr_nl_get_cgroup_start(struct netlink_callback *cb)
+{
+	struct memattr_nl_dump *st;
+	int ret;
+
+	st = memattr_nl_dump_new(cb);
+	if (!st)
+		return -ENOMEM;
+	st->row_size = sizeof(struct memattr_cgroup_row);
+	/* A copy of one sample's table: consistent, gen_start == gen_end. */
+	st->gen_start = 1;
+	st->gen_end = 1;
+	ret = memattr_acct_snapshot_cgroups((struct memattr_cgroup_row **)&st->rows,
+					    &st->nr);
+	if (ret)
+		memattr_nl_dump_done(cb);
+	return ret;
+}
+
+static int memattr_nl_put_cgroup_row(struct sk_buff *msg,
+				     const struct memattr_nl_dump *st,
+				     const void *row)
+{
+	return memattr_nl_put_cgroup(msg, row);
+}
+
+static int memattr_nl_get_cgroup_dumpit(struct sk_buff *skb,
+					struct netlink_callback *cb)
+{
+	int ret = memattr_nl_dump_no_attrs(cb, MEMATTR_A_CGROUP_PATH);
+
+	if (ret)
+		return ret;
+	return memattr_nl_dump_rows(skb, cb, MEMATTR_CMD_GET_CGROUP,
+				    memattr_nl_put_cgroup_row);
+}
+
+/* --- GET_LEAKS ------------------------------------------------------------ */
+
+/* One entry of GET_LEAKS: a process or a cgroup that is not OK. */
+struct memattr_nl_leak {
+	u8 entity;			/* enum memattr_entity_kind */
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	u64 cgroup_id;
+	struct memattr_leak_info leak;
+};
+
+static bool memattr_nl_leaking(const struct memattr_leak_info *l)
+{
+	return l->state == MEMATTR_LEAK_SUSPECT || l->state == MEMATTR_LEAK_LEAK;
+}
+
+static int memattr_nl_get_leaks_start(struct netlink_callback *cb)
+{
+	struct memattr_nl_caller caller;
+	struct memattr_proc_row *procs;
+	struct memattr_nl_leak *out;
+	struct memattr_nl_dump *st;
+	u32 i, nr_procs, n = 0;
+	int ret;
+
+	st = memattr_nl_dump_new(cb);
+	if (!st)
+		return -ENOMEM;
+	memattr_nl_caller_get(&caller, cb->skb);
+	st->row_size = sizeof(*out);
+	st->gen_start = memattr_acct_generation();
+	ret = memattr_acct_snapshot_procs(&procs, &nr_procs);
+	st->gen_end = memattr_acct_generation();
+	if (ret)
+		goto err;
+	ret = memattr_acct_snapshot_cgroups(&st->cgs, &st->nr_cgs);
+	if (ret)
+		goto err_procs;
+	out = kvcalloc(max(nr_procs + st->nr_cgs, 1U), sizeof(*out),
+		       GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!out)
+		goto err_procs;
+	nr_procs = memattr_nl_procs_filter(&caller, procs, nr_procs);
+	for (i = 0; i < nr_procs; i++) {
+		if (!memattr_nl_leaking(&procs[i].leak))
+			continue;
+		out[n].entity = MEMATTR_ENTITY_PROCESS;
+		out[n].pid = procs[i].tgid;
+		memcpy(out[n].comm, procs[i].comm, sizeof(out[n].comm));
+		out[n].cgroup_id = procs[i].cgroup_id;
+		out[n].leak = procs[i].leak;
+		n++;
+	}
+	for (i = 0; i < st->nr_cgs; i++) {
+		if (!memattr_nl_leaking(&st->cgs[i].leak))
+			continue;
+		out[n].entity = MEMATTR_ENTITY_CGROUP;
+		out[n].cgroup_id = st->cgs[i].id;
+		out[n].leak = st->cgs[i].leak;
+		n++;
+	}
+	kvfree(procs);
+	st->rows = out;
+	st->nr = n;
+	return 0;
+
+err_procs:
+	kvfree(procs);
+err:
+	memattr_nl_dump_done(cb);
+	return ret;
+}
+
+static int memattr_nl_put_leak_row(struct sk_buff *msg,
+				   const struct memattr_nl_dump *st,
+				   const void *row)
+{
+	const struct memattr_nl_leak *l = row;
+	const struct memattr_cgroup_row *cg;
+
+	if (nla_put_u8(msg, MEMATTR_A_LEAK_ENTITY, l->entity))
+		return -EMSGSIZE;
+	if (l->entity == MEMATTR_ENTITY_PROCESS &&
+	    (nla_put_u32(msg, MEMATTR_A_LEAK_PID, l->pid) ||
+	     nla_put_string(msg, MEMATTR_A_LEAK_COMM, l->comm)))
+		return -EMSGSIZE;
+	if (l->cgroup_id &&
+	    nla_put_u64_64bit(msg, MEMATTR_A_LEAK_CGROUP_ID, l->cgroup_id,
+			      MEMATTR_A_LEAK_PAD))
+		return -EMSGSIZE;
+	cg = memattr_nl_cgroup_find(st->cgs, st->nr_cgs, l->cgroup_id);
+	if (cg && nla_put_string(msg, MEMATTR_A_LEAK_CGROUP_PATH, cg->path))
+		return -EMSGSIZE;
+	if (nla_put_s64(msg, MEMATTR_A_LEAK_GROWTH_KB_PER_HOUR,
+			l->leak.growth_kb_per_hour, MEMATTR_A_LEAK_PAD) ||
+	    nla_put_u8(msg, MEMATTR_A_LEAK_STATE, l->leak.state) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_LEAK_SINCE_MS,
+			      memattr_nl_ms(l->leak.since_ns),
+			      MEMATTR_A_LEAK_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int memattr_nl_get_leaks_dumpit(struct sk_buff *skb,
+				       struct netlink_callback *cb)
+{
+	return memattr_nl_dump_rows(skb, cb, MEMATTR_CMD_GET_LEAKS,
+				    memattr_nl_put_leak_row);
+}
+
+/* --- GET_OOM -------------------------------------------------------------- */
+
+static int memattr_nl_get_oom_start(struct netlink_callback *cb)
+{
+	struct memattr_nl_dump *st;
+	int ret;
+
+	st = memattr_nl_dump_new(cb);
+	if (!st)
+		return -ENOMEM;
+	st->row_size = sizeof(struct memattr_oom_report);
+	st->gen_start = 1;
+	st->gen_end = 1;
+	ret = memattr_oom_snapshot((struct memattr_oom_report **)&st->rows,
+				   &st->nr);
+	if (ret)
+		memattr_nl_dump_done(cb);
+	return ret;
+}
+
+static int memattr_nl_put_oom_row(struct sk_buff *msg,
+				  const struct memattr_nl_dump *st,
+				  const void *row)
+{
+	const struct memattr_oom_report *r = row;
+	struct memattr_hist_point pts[MEMATTR_OOM_HIST];
+	u32 i, nr_pts = min_t(u32, r->nr_hist, MEMATTR_OOM_HIST);
+
+	for (i = 0; i < nr_pts; i++) {
+		pts[i].t_ms = r->hist[i].t_ms;
+		pts[i].kb = r->hist[i].kb;
+	}
+	if (nla_put_u64_64bit(msg, MEMATTR_A_OOM_TIME_MS, r->time_ms,
+			      MEMATTR_A_OOM_PAD) ||
+	    nla_put_u32(msg, MEMATTR_A_OOM_PID, r->pid) ||
+	    nla_put_string(msg, MEMATTR_A_OOM_COMM, r->comm) ||
+	    (r->cgroup[0] &&
+	     nla_put_string(msg, MEMATTR_A_OOM_CGROUP_PATH, r->cgroup)) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_OOM_RSS_KB, r->rss_kb,
+			      MEMATTR_A_OOM_PAD) ||
+	    memattr_nl_put_points(msg, MEMATTR_A_OOM_HISTORY, pts, nr_pts) ||
+	    memattr_nl_put_growers(msg, MEMATTR_A_OOM_TOP, r->top, r->nr_top))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int memattr_nl_get_oom_dumpit(struct sk_buff *skb,
+				     struct netlink_callback *cb)
+{
+	return memattr_nl_dump_rows(skb, cb, MEMATTR_CMD_GET_OOM,
+				    memattr_nl_put_oom_row);
+}
+
+/* --- GET_CONFIG, SET_CONFIG ----------------------------------------------- */
+
+static int memattr_nl_fill_config(struct sk_buff *msg, const void *arg)
+{
+	u8 levels[MEMATTR_WATERMARKS_MAX];
+	char wm[MEMATTR_NL_WATERMARKS_LEN];
+	unsigned int i, nr, len = 0;
+
+	for (i = 0; i < ARRAY_SIZE(memattr_nl_config_u32); i++)
+		if (nla_put_u32(msg, memattr_nl_config_u32[i].attr,
+				memattr_params_get_u32(memattr_nl_config_u32[i].id)))
+			return -EMSGSIZE;
+	nr = memattr_params_watermarks(levels);
+	wm[0] = '\0';
+	for (i = 0; i < nr; i++)
+		len += scnprintf(wm + len, sizeof(wm) - len, "%s%u",
+				 i ? "," : "", levels[i]);
+	if (nla_put_string(msg, MEMATTR_A_CONFIG_WATERMARKS, wm))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int memattr_nl_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	return memattr_nl_reply(info, MEMATTR_CMD_GET_CONFIG, NLMSG_GOODSIZE,
+				memattr_nl_fill_config, NULL);
+}
+
+static int memattr_nl_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *wm = info->attrs[MEMATTR_A_CONFIG_WATERMARKS];
+	u8 levels[MEMATTR_WATERMARKS_MAX];
+	unsigned int i, nr, given = 0;
+	struct nlattr *a;
+	u32 min, max;
+	int ret;
+
+	/*
+	 * Validate everything before applying anything. The policy checked
+	 * types, lengths and ranges; the ranges once more against the live
+	 * ones, and the watermarks with the parser the parameter uses.
+	 */
+	for (i = 0; i < ARRAY_SIZE(memattr_nl_config_u32); i++) {
+		a = info->attrs[memattr_nl_config_u32[i].attr];
+		if (!a)
+			continue;
+		given++;
+		memattr_params_range(memattr_nl_config_u32[i].id, &min, &max);
+		if (nla_get_u32(a) < min || nla_get_u32(a) > max) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a, "value out of range");
+			return -ERANGE;
+		}
+	}
+	if (wm) {
+		given++;
+		if (memattr_parse_watermarks(nla_data(wm), levels, &nr)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, wm,
+					    "bad watermarks: 1-8 increasing percentages in [1, 99]");
+			return -EINVAL;
+		}
+	}
+	if (!given) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set");
+		return -EINVAL;
+	}
+
+	/* Apply: what passed above cannot fail below. */
+	if (wm) {
+		ret = memattr_params_set_watermarks(nla_data(wm));
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < ARRAY_SIZE(memattr_nl_config_u32); i++) {
+		a = info->attrs[memattr_nl_config_u32[i].attr];
+		if (!a)
+			continue;
+		ret = memattr_params_set_u32(memattr_nl_config_u32[i].id,
+					     nla_get_u32(a));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* --- events --------------------------------------------------------------- */
+
+static int memattr_nl_fill_event(struct sk_buff *msg,
+				 const struct memattr_event *ev)
+{
+	const struct memattr_oom_report *oom = &ev->oom;
+
+	if (nla_put_u32(msg, MEMATTR_A_EV_KIND, ev->kind) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_EV_TIME_MS, ev->time_ms,
+			      MEMATTR_A_EV_PAD))
+		return -EMSGSIZE;
+	switch (ev->kind) {
+	case MEMATTR_EV_LEAK:
+	case MEMATTR_EV_LEAK_CLEARED:
+		if (nla_put_u8(msg, MEMATTR_A_EV_ENTITY, ev->entity))
+			return -EMSGSIZE;
+		if (ev->entity == MEMATTR_ENTITY_PROCESS &&
+		    (nla_put_u32(msg, MEMATTR_A_EV_PID, ev->pid) ||
+		     nla_put_string(msg, MEMATTR_A_EV_COMM, ev->comm)))
+			return -EMSGSIZE;
+		if (ev->cgroup_id &&
+		    nla_put_u64_64bit(msg, MEMATTR_A_EV_CGROUP_ID,
+				      ev->cgroup_id, MEMATTR_A_EV_PAD))
+			return -EMSGSIZE;
+		if (ev->cgroup[0] &&
+		    nla_put_string(msg, MEMATTR_A_EV_CGROUP, ev->cgroup))
+			return -EMSGSIZE;
+		if (nla_put_s64(msg, MEMATTR_A_EV_GROWTH_KB_PER_HOUR,
+				ev->growth_kb_per_hour, MEMATTR_A_EV_PAD) ||
+		    nla_put_u64_64bit(msg, MEMATTR_A_EV_SINCE_MS, ev->since_ms,
+				      MEMATTR_A_EV_PAD))
+			return -EMSGSIZE;
+		break;
+	case MEMATTR_EV_WATERMARK:
+		if (nla_put_u8(msg, MEMATTR_A_EV_LEVEL, ev->level) ||
+		    nla_put_u8(msg, MEMATTR_A_EV_LEVEL_PCT, ev->level_pct) ||
+		    nla_put_u8(msg, MEMATTR_A_EV_DIRECTION,
+			       ev->up ? MEMATTR_WM_UP : MEMATTR_WM_DOWN) ||
+		    nla_put_u32(msg, MEMATTR_A_EV_USED_PCT, ev->used_pct))
+			return -EMSGSIZE;
+		break;
+	case MEMATTR_EV_OOM_KILL:
+		if (nla_put_u32(msg, MEMATTR_A_EV_PID, oom->pid) ||
+		    nla_put_string(msg, MEMATTR_A_EV_COMM, oom->comm) ||
+		    (oom->cgroup[0] &&
+		     nla_put_string(msg, MEMATTR_A_EV_CGROUP, oom->cgroup)) ||
+		    nla_put_u64_64bit(msg, MEMATTR_A_EV_RSS_KB, oom->rss_kb,
+				      MEMATTR_A_EV_PAD) ||
+		    memattr_nl_put_growers(msg, MEMATTR_A_EV_TOP, oom->top,
+					   oom->nr_top))
+			return -EMSGSIZE;
+		break;
+	}
+	return 0;
+}
+
+/**
+ * memattr_netlink_event() - multicast an event to the "events" group
+ * @ev: the event
+ *
+ * Builds the message only when somebody listens. On kernels that cannot
+ * keep unprivileged sockets out of the group, sends nothing.
+ * Context: process; allocates with GFP_KERNEL. ORDER: only between
+ * memattr_netlink_init() and memattr_netlink_exit().
+ */
+void memattr_netlink_event(const struct memattr_event *ev)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!MEMATTR_GENL_MCAST_PRIVATE ||
+	    !genl_has_listeners(&memattr_genl_family, &init_net,
+				MEMATTR_NL_MCGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &memattr_genl_family, 0,
+			  MEMATTR_CMD_EVENT);
+	if (!hdr || memattr_nl_fill_event(msg, ev)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	/* -ESRCH: the last listener just left. Nothing to do either way. */
+	genlmsg_multicast(&memattr_genl_family, msg, 0,
+			  MEMATTR_NL_MCGRP_EVENTS, GFP_KERNEL);
+}
+
+/* --- the family ----------------------------------------------------------- */
 
 static const struct genl_ops memattr_genl_ops[] = {
 	{
 		.cmd = MEMATTR_CMD_GET_STATS,
 		.doit = memattr_nl_get_stats,
-		.policy = memattr_get_stats_policy,
-		.maxattr = ARRAY_SIZE(memattr_get_stats_policy) - 1,
+		.policy = memattr_nl_no_attr_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_no_attr_policy) - 1,
+	},
+	{
+		.cmd = MEMATTR_CMD_GET_SYSTEM,
+		.doit = memattr_nl_get_system,
+		.policy = memattr_nl_no_attr_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_no_attr_policy) - 1,
+	},
+	{
+		.cmd = MEMATTR_CMD_GET_PROC,
+		.doit = memattr_nl_get_proc,
+		.start = memattr_nl_get_proc_start,
+		.dumpit = memattr_nl_get_proc_dumpit,
+		.done = memattr_nl_dump_done,
+		.policy = memattr_nl_get_proc_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_get_proc_policy) - 1,
+	},
+	{
+		.cmd = MEMATTR_CMD_GET_CGROUP,
+		.doit = memattr_nl_get_cgroup,
+		.start = memattr_nl_get_cgroup_start,
+		.dumpit = memattr_nl_get_cgroup_dumpit,
+		.done = memattr_nl_dump_done,
+		.policy = memattr_nl_get_cgroup_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_get_cgroup_policy) - 1,
+	},
+	{
+		.cmd = MEMATTR_CMD_GET_LEAKS,
+		.start = memattr_nl_get_leaks_start,
+		.dumpit = memattr_nl_get_leaks_dumpit,
+		.done = memattr_nl_dump_done,
+		.policy = memattr_nl_no_attr_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_no_attr_policy) - 1,
+	},
+	{
+		.cmd = MEMATTR_CMD_GET_OOM,
+		.flags = GENL_ADMIN_PERM,
+		.start = memattr_nl_get_oom_start,
+		.dumpit = memattr_nl_get_oom_dumpit,
+		.done = memattr_nl_dump_done,
+		.policy = memattr_nl_no_attr_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_no_attr_policy) - 1,
+	},
+	{
+		.cmd = MEMATTR_CMD_GET_CONFIG,
+		.doit = memattr_nl_get_config,
+		.policy = memattr_nl_no_attr_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_no_attr_policy) - 1,
+	},
+	{
+		.cmd = MEMATTR_CMD_SET_CONFIG,
+		.flags = GENL_ADMIN_PERM,
+		.doit = memattr_nl_set_config,
+		.policy = memattr_nl_set_config_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_set_config_policy) - 1,
 	},
 };
 
 static const struct genl_multicast_group memattr_genl_mcgrps[] = {
-	{ .name = MEMATTR_GENL_MCGRP_EVENTS, },
+	[MEMATTR_NL_MCGRP_EVENTS] = {
+		.name = MEMATTR_GENL_MCGRP_EVENTS,
+		MEMATTR_GENL_MCGRP_FLAGS
+	},
 };
 
 static struct genl_family memattr_genl_family __ro_after_init = {
@@ -65,23 +1225,42 @@ static struct genl_family memattr_genl_family __ro_after_init = {
 	.n_ops = ARRAY_SIZE(memattr_genl_ops),
 	.mcgrps = memattr_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(memattr_genl_mcgrps),
-	MEMATTR_GENL_RESV_START_OP(MEMATTR_CMD_MAX + 1)
+	/* Every command validates its header strictly too. */
+	MEMATTR_GENL_RESV_START_OP(0)
 };
 
 /**
  * memattr_netlink_init() - register the generic netlink family
  *
- * Return: 0 or a negative errno from genl_register_family().
+ * Checks first that SET_CONFIG's policy states the ranges the parameters
+ * enforce.
+ * Return: 0, -EINVAL when they disagree, or a negative errno from
+ * genl_register_family().
  */
 int __init memattr_netlink_init(void)
 {
+	unsigned int i;
+	u32 min, max;
+
+	for (i = 0; i < MEMATTR_PARAM_NR; i++) {
+		memattr_params_range(i, &min, &max);
+		if (memattr_nl_config_range[i].min != min ||
+		    memattr_nl_config_range[i].max != max) {
+			pr_err("netlink: policy range of %s is not [%u, %u]\n",
+			       memattr_params_name(i), min, max);
+			return -EINVAL;
+		}
+	}
+	if (!MEMATTR_GENL_MCAST_PRIVATE)
+		pr_notice("this kernel lets anyone join multicast groups: no events over netlink\n");
 	return genl_register_family(&memattr_genl_family);
 }
 
 /**
  * memattr_netlink_exit() - unregister the family
  *
- * genl_unregister_family() waits for running handlers to finish.
+ * genl_unregister_family() waits for running handlers to finish; a dump in
+ * progress holds a reference on the module, so none is left by then.
  */
 void memattr_netlink_exit(void)
 {

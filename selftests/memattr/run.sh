@@ -12,7 +12,7 @@ rc=0
 
 echo "TAP version 13"
 
-for t in lifecycle params attribution detect; do
+for t in lifecycle params attribution netlink detect; do
 	echo "# selftest: $t"
 	if ! "$here/$t"; then
 		rc=1

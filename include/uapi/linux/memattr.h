@@ -4,22 +4,122 @@
  *
  * Generic netlink family MEMATTR_GENL_NAME ("memattr"), version
  * MEMATTR_GENL_VERSION. All sizes are in KiB unless an attribute's name says
- * otherwise; all counters are unsigned 64-bit.
+ * otherwise; times named _ms are CLOCK_MONOTONIC milliseconds, as
+ * clock_gettime(CLOCK_MONOTONIC) gives them.
  *
  * This header is shared by the kernel module and the memattr(8) CLI. New
  * commands and attributes are only ever appended; a client must skip
  * attributes it does not know.
  *
+ * Conventions
+ * -----------
+ * Attributes start at 1. Every 64-bit value is put with a PAD attribute of
+ * its own set (nla_put_u64_64bit()), which a client skips. A list is a nest
+ * holding one nested attribute of type MEMATTR_A_LIST_ITEM per element, in
+ * order. The kernel validates requests strictly: an unknown attribute, an
+ * attribute of the wrong type or length, a value out of range, a reserved
+ * header field or flag set, all fail with an error and an extended ACK
+ * message naming the attribute. Values out of a range the policy states
+ * fail with -ERANGE (the netlink core's own code for it), every other
+ * malformed request with -EINVAL.
+ *
+ * Privileges
+ * ----------
+ * A caller is privileged when it has CAP_NET_ADMIN in the initial user
+ * namespace, both now and when it opened the socket (netlink_capable()).
+ * - SET_CONFIG and GET_OOM need it and answer -EPERM without it. OOM reports
+ *   name processes of every user, and their owners are gone with them.
+ * - GET_PROC and GET_LEAKS show an unprivileged caller only the processes
+ *   whose real, effective and saved uids all equal the caller's effective
+ *   uid (a setuid program the caller started is not shown), and only while
+ *   the process is alive. Any other process is answered as if it did not
+ *   exist (-ENOENT). Memory cgroups are shown to everyone, as cgroupfs shows
+ *   them.
+ * - GET_SYSTEM, GET_CGROUP, GET_CONFIG and GET_STATS are open to everyone.
+ * - Joining the "events" multicast group needs CAP_NET_ADMIN: setsockopt
+ *   (NETLINK_ADD_MEMBERSHIP) fails with EPERM without it. Kernels without
+ *   the core's multicast permission check (before the December 2023 stable
+ *   releases) multicast no events at all.
+ *
  * Commands
  * --------
  * MEMATTR_CMD_GET_STATS (doit)
- *	Takes no attribute. Replies with MEMATTR_CMD_GET_STATS carrying
- *	MEMATTR_A_STATS_* attributes: the module's own counters (tracked
- *	entities, hook hits and misses, memory it uses).
+ *	Takes no attribute. Replies with MEMATTR_A_STATS_*: the module's own
+ *	counters (tracked processes and cgroups, processes dropped because the
+ *	table was full, sampler cost, memory it uses) and
+ *	MEMATTR_A_STATS_HOOKS, a list of MEMATTR_A_HOOK_* nests, one per hook:
+ *	name, kind, target (absent when not attached), hits, misses.
  *
- * Commands for processes, cgroups, leaks, OOM reports and configuration are
- * added by later versions of the module; a kernel that does not know a
- * command answers -EOPNOTSUPP.
+ * MEMATTR_CMD_GET_SYSTEM (doit)
+ *	Takes no attribute. Replies with MEMATTR_A_SYSTEM_*: system memory as
+ *	of the last sample.
+ *
+ * MEMATTR_CMD_GET_PROC (doit, dump)
+ *	doit: takes MEMATTR_A_PROC_PID (required). Replies with one process,
+ *	MEMATTR_A_PROC_*, including MEMATTR_A_PROC_HISTORY: a list of
+ *	MEMATTR_A_POINT_* nests (t_ms, kb), oldest first, the floor of the
+ *	process's unreclaimable footprint (anon + shmem + swap + page tables)
+ *	over time, densest near now.
+ *	Errors: -EINVAL without a pid; -ENOENT when the process is not
+ *	tracked (or not shown to this caller, see Privileges).
+ *	dump: takes no attribute. One MEMATTR_CMD_GET_PROC message per tracked
+ *	process, without history, in no particular order. The table is copied
+ *	when the dump starts; NLM_F_DUMP_INTR on a message means that
+ *	processes were created or removed while it was copied, so one that
+ *	forked or exited meanwhile may or may not be in the dump (each message
+ *	is consistent in itself). Retry to get a clean one.
+ *
+ * MEMATTR_CMD_GET_CGROUP (doit, dump)
+ *	doit: takes MEMATTR_A_CGROUP_ID or MEMATTR_A_CGROUP_PATH (exactly one;
+ *	the path as cgroupfs names it from the memory controller's root, "/"
+ *	for the root). Replies with MEMATTR_A_CGROUP_* of that memory cgroup,
+ *	as of the last sample.
+ *	Errors: -EINVAL with neither or both; -ENOENT for an unknown one.
+ *	dump: takes no attribute. One message per memory cgroup, by id.
+ *
+ * MEMATTR_CMD_GET_LEAKS (dump)
+ *	Takes no attribute. One MEMATTR_CMD_GET_LEAKS message per process and
+ *	per memory cgroup whose leak state is MEMATTR_LEAK_SUSPECT or
+ *	MEMATTR_LEAK_LEAK, with MEMATTR_A_LEAK_*: entity kind, pid and comm
+ *	(processes) or cgroup id and path, growth, state and since when.
+ *	Processes first, then cgroups. NLM_F_DUMP_INTR as for GET_PROC.
+ *
+ * MEMATTR_CMD_GET_OOM (dump, CAP_NET_ADMIN)
+ *	Takes no attribute. One message per kept OOM report (the last 8),
+ *	oldest first, with MEMATTR_A_OOM_*: the victim, its footprint history
+ *	(MEMATTR_A_OOM_HISTORY, a list of MEMATTR_A_POINT_*) and the processes
+ *	growing fastest at that moment (MEMATTR_A_OOM_TOP, a list of
+ *	MEMATTR_A_GROWER_*).
+ *
+ * MEMATTR_CMD_GET_CONFIG (doit)
+ *	Takes no attribute. Replies with every MEMATTR_A_CONFIG_*: the values
+ *	the module parameters of the same names hold.
+ *
+ * MEMATTR_CMD_SET_CONFIG (doit, CAP_NET_ADMIN)
+ *	Takes any non-empty subset of MEMATTR_A_CONFIG_*, with the ranges the
+ *	module parameters accept: sample_ms 10..60000, max_procs 16..1048576,
+ *	leak_window_s 10..604800, leak_min_kb_per_hour 1..4194304, watermarks
+ *	1 to 8 strictly increasing percentages in [1, 99], comma separated
+ *	("85,92,97"). Every attribute is validated before any is applied, so a
+ *	request with one bad value changes nothing. Replies with an ACK only
+ *	(ask for it with NLM_F_ACK).
+ *	Errors: -EINVAL for an empty request or bad watermarks; -ERANGE for a
+ *	number out of range; -EPERM without CAP_NET_ADMIN.
+ *
+ * MEMATTR_CMD_EVENT (multicast, "events" group; not a request)
+ *	One message per event, as it happens, with MEMATTR_A_EV_KIND (enum
+ *	memattr_event_kind), MEMATTR_A_EV_TIME_MS and the event's fields:
+ *	- MEMATTR_EV_LEAK, MEMATTR_EV_LEAK_CLEARED: ENTITY; PID and COMM for a
+ *	  process; CGROUP_ID and CGROUP (path) when known; GROWTH_KB_PER_HOUR;
+ *	  SINCE_MS (when the state began).
+ *	- MEMATTR_EV_WATERMARK: LEVEL (1-based index of the level crossed),
+ *	  LEVEL_PCT, DIRECTION (enum memattr_wm_direction), USED_PCT.
+ *	- MEMATTR_EV_OOM_KILL: the victim's PID, COMM, CGROUP (path), RSS_KB,
+ *	  and TOP, a list of MEMATTR_A_GROWER_* (fastest growers first).
+ *	A listener that falls behind gets ENOBUFS from recv() and has lost
+ *	events.
+ *
+ * A command a kernel does not know answers -EOPNOTSUPP.
  */
 #ifndef _UAPI_LINUX_MEMATTR_H
 #define _UAPI_LINUX_MEMATTR_H
@@ -35,14 +135,14 @@ enum memattr_leak_state {
 	MEMATTR_LEAK_LEAK,
 };
 
-/* What a LEAK or LEAK_CLEARED event is about. */
+/* What a LEAK or LEAK_CLEARED event (or a GET_LEAKS entry) is about. */
 enum memattr_entity_kind {
 	MEMATTR_ENTITY_PROCESS = 1,
 	MEMATTR_ENTITY_CGROUP,
 	MEMATTR_ENTITY_SYSTEM,
 };
 
-/* Events on the "events" multicast group (the command of the message). */
+/* Events on the "events" multicast group: MEMATTR_A_EV_KIND. */
 enum memattr_event_kind {
 	MEMATTR_EV_LEAK = 1,
 	MEMATTR_EV_LEAK_CLEARED,
@@ -50,13 +150,36 @@ enum memattr_event_kind {
 	MEMATTR_EV_OOM_KILL,
 };
 
+/* Which way a watermark was crossed: MEMATTR_A_EV_DIRECTION. */
+enum memattr_wm_direction {
+	MEMATTR_WM_UP = 1,
+	MEMATTR_WM_DOWN,
+};
+
 enum memattr_cmd {
 	MEMATTR_CMD_UNSPEC,
 	MEMATTR_CMD_GET_STATS,
+	MEMATTR_CMD_GET_SYSTEM,
+	MEMATTR_CMD_GET_PROC,
+	MEMATTR_CMD_GET_CGROUP,
+	MEMATTR_CMD_GET_LEAKS,
+	MEMATTR_CMD_GET_OOM,
+	MEMATTR_CMD_GET_CONFIG,
+	MEMATTR_CMD_SET_CONFIG,
+	MEMATTR_CMD_EVENT,
 	__MEMATTR_CMD_MAX,
 };
 
 #define MEMATTR_CMD_MAX (__MEMATTR_CMD_MAX - 1)
+
+/* The element of every list attribute. */
+enum memattr_attr_list {
+	MEMATTR_A_LIST_UNSPEC,
+	MEMATTR_A_LIST_ITEM,		/* nest */
+	__MEMATTR_A_LIST_MAX,
+};
+
+#define MEMATTR_A_LIST_MAX (__MEMATTR_A_LIST_MAX - 1)
 
 enum memattr_attr_stats {
 	MEMATTR_A_STATS_UNSPEC,
@@ -64,9 +187,208 @@ enum memattr_attr_stats {
 	MEMATTR_A_STATS_MODULE_VERSION,	/* string */
 	MEMATTR_A_STATS_SAMPLE_MS,	/* u32 */
 	MEMATTR_A_STATS_OWN_MEM_BYTES,	/* u64 */
+	MEMATTR_A_STATS_TRACKED_PROCS,	/* u32 */
+	MEMATTR_A_STATS_MAX_PROCS,	/* u32 */
+	MEMATTR_A_STATS_TRACKED_CGROUPS, /* u32 */
+	MEMATTR_A_STATS_PROCS_CREATED,	/* u64 */
+	MEMATTR_A_STATS_PROCS_REMOVED,	/* u64 */
+	MEMATTR_A_STATS_PROCS_DROPPED,	/* u64: not tracked, table full */
+	MEMATTR_A_STATS_PROCS_REAPED,	/* u64: found gone by the sampler */
+	MEMATTR_A_STATS_EXITED_TOTAL,	/* u64 */
+	MEMATTR_A_STATS_SAMPLES,	/* u64: sampler ticks */
+	MEMATTR_A_STATS_SAMPLE_LAST_NS,	/* u64: cost of the last tick */
+	MEMATTR_A_STATS_SAMPLE_MAX_NS,	/* u64 */
+	MEMATTR_A_STATS_IRQ_PAGES,	/* u64: allocated in IRQ context */
+	MEMATTR_A_STATS_KTHREAD_PAGES,	/* u64: allocated by kernel threads */
+	MEMATTR_A_STATS_UNTRACKED_PAGES, /* u64: by untracked processes */
+	MEMATTR_A_STATS_HOOKS,		/* list of MEMATTR_A_HOOK_* */
 	__MEMATTR_A_STATS_MAX,
 };
 
 #define MEMATTR_A_STATS_MAX (__MEMATTR_A_STATS_MAX - 1)
+
+enum memattr_attr_hook {
+	MEMATTR_A_HOOK_UNSPEC,
+	MEMATTR_A_HOOK_PAD,
+	MEMATTR_A_HOOK_NAME,		/* string: what it observes */
+	MEMATTR_A_HOOK_KIND,		/* string: tracepoint, kprobe, ... */
+	MEMATTR_A_HOOK_TARGET,		/* string; absent: not attached */
+	MEMATTR_A_HOOK_HITS,		/* u64 */
+	MEMATTR_A_HOOK_MISSES,		/* u64 */
+	__MEMATTR_A_HOOK_MAX,
+};
+
+#define MEMATTR_A_HOOK_MAX (__MEMATTR_A_HOOK_MAX - 1)
+
+enum memattr_attr_system {
+	MEMATTR_A_SYSTEM_UNSPEC,
+	MEMATTR_A_SYSTEM_PAD,
+	MEMATTR_A_SYSTEM_MEM_TOTAL_KB,	/* u64: MemTotal */
+	MEMATTR_A_SYSTEM_MEM_FREE_KB,	/* u64: MemFree */
+	MEMATTR_A_SYSTEM_MEM_AVAILABLE_KB, /* u64: MemAvailable */
+	MEMATTR_A_SYSTEM_USED_PCT,	/* u32: (total - available) / total */
+	MEMATTR_A_SYSTEM_SAMPLED_MS,	/* u64: when */
+	MEMATTR_A_SYSTEM_GROWTH_KB_PER_HOUR, /* s64: of memory in use */
+	MEMATTR_A_SYSTEM_EXHAUST_S,	/* s64: until none available; -1 never */
+	MEMATTR_A_SYSTEM_WATERMARK_LEVEL, /* u8: levels crossed up, 0: none */
+	__MEMATTR_A_SYSTEM_MAX,
+};
+
+#define MEMATTR_A_SYSTEM_MAX (__MEMATTR_A_SYSTEM_MAX - 1)
+
+enum memattr_attr_proc {
+	MEMATTR_A_PROC_UNSPEC,
+	MEMATTR_A_PROC_PAD,
+	MEMATTR_A_PROC_PID,		/* u32: tgid, initial pid namespace */
+	MEMATTR_A_PROC_COMM,		/* string */
+	MEMATTR_A_PROC_START_MS,	/* u64: when it started */
+	MEMATTR_A_PROC_CGROUP_ID,	/* u64: memory cgroup; absent: unknown */
+	MEMATTR_A_PROC_CGROUP_PATH,	/* string; absent: unknown */
+	MEMATTR_A_PROC_RSS_KB,		/* u64: VmRSS at the last sample */
+	MEMATTR_A_PROC_ANON_KB,		/* u64: RssAnon */
+	MEMATTR_A_PROC_FILE_KB,		/* u64: RssFile */
+	MEMATTR_A_PROC_SHMEM_KB,	/* u64: RssShmem */
+	MEMATTR_A_PROC_SWAP_KB,		/* u64: VmSwap */
+	MEMATTR_A_PROC_PEAK_RSS_KB,	/* u64: VmHWM */
+	MEMATTR_A_PROC_VM_KB,		/* u64: VmSize */
+	MEMATTR_A_PROC_PGTABLES_KB,	/* u64: VmPTE */
+	MEMATTR_A_PROC_PAGE_ALLOCS,	/* u64: pages allocated in context */
+	MEMATTR_A_PROC_PAGE_FREES,	/* u64: pages freed in context */
+	MEMATTR_A_PROC_MMAP_CALLS,	/* u64 */
+	MEMATTR_A_PROC_MUNMAP_CALLS,	/* u64 */
+	MEMATTR_A_PROC_BRK_CALLS,	/* u64 */
+	MEMATTR_A_PROC_MREMAP_CALLS,	/* u64 */
+	MEMATTR_A_PROC_MAPPED_BYTES,	/* s64: net bytes those calls mapped */
+	MEMATTR_A_PROC_LEAK_STATE,	/* u8: enum memattr_leak_state */
+	MEMATTR_A_PROC_GROWTH_KB_PER_HOUR, /* s64: footprint floor's slope */
+	MEMATTR_A_PROC_LEAK_SINCE_MS,	/* u64: state entered; absent: never */
+	MEMATTR_A_PROC_HISTORY,		/* list of MEMATTR_A_POINT_* (doit) */
+	__MEMATTR_A_PROC_MAX,
+};
+
+#define MEMATTR_A_PROC_MAX (__MEMATTR_A_PROC_MAX - 1)
+
+/* One point of a footprint history. */
+enum memattr_attr_point {
+	MEMATTR_A_POINT_UNSPEC,
+	MEMATTR_A_POINT_PAD,
+	MEMATTR_A_POINT_T_MS,		/* u64: end of the point's slot */
+	MEMATTR_A_POINT_KB,		/* u32: floor of the footprint */
+	__MEMATTR_A_POINT_MAX,
+};
+
+#define MEMATTR_A_POINT_MAX (__MEMATTR_A_POINT_MAX - 1)
+
+enum memattr_attr_cgroup {
+	MEMATTR_A_CGROUP_UNSPEC,
+	MEMATTR_A_CGROUP_PAD,
+	MEMATTR_A_CGROUP_ID,		/* u64: cgroup id (kernfs inode) */
+	MEMATTR_A_CGROUP_PATH,		/* string, "/" for the root */
+	MEMATTR_A_CGROUP_NR_PROCS,	/* u32: tracked processes in it */
+	MEMATTR_A_CGROUP_USAGE_KB,	/* u64: memcg's usage */
+	MEMATTR_A_CGROUP_ANON_KB,	/* u64 */
+	MEMATTR_A_CGROUP_FILE_KB,	/* u64: page cache, shmem included */
+	MEMATTR_A_CGROUP_SHMEM_KB,	/* u64 */
+	MEMATTR_A_CGROUP_KERNEL_KB,	/* u64: usage not anon or file */
+	MEMATTR_A_CGROUP_LIMIT_KB,	/* u64: memory.max; absent: none */
+	MEMATTR_A_CGROUP_PROCS_RSS_KB,	/* u64: sums over its processes */
+	MEMATTR_A_CGROUP_PROCS_ANON_KB,	/* u64 */
+	MEMATTR_A_CGROUP_PROCS_SHMEM_KB, /* u64 */
+	MEMATTR_A_CGROUP_PROCS_SWAP_KB,	/* u64 */
+	MEMATTR_A_CGROUP_PROCS_PAGE_ALLOCS, /* u64 */
+	MEMATTR_A_CGROUP_PROCS_PAGE_FREES, /* u64 */
+	MEMATTR_A_CGROUP_LEAK_STATE,	/* u8: enum memattr_leak_state */
+	MEMATTR_A_CGROUP_GROWTH_KB_PER_HOUR, /* s64 */
+	MEMATTR_A_CGROUP_LEAK_SINCE_MS,	/* u64; absent: never */
+	MEMATTR_A_CGROUP_EXHAUST_S,	/* s64: until usage hits the limit;
+					 * -1: never
+					 */
+	__MEMATTR_A_CGROUP_MAX,
+};
+
+#define MEMATTR_A_CGROUP_MAX (__MEMATTR_A_CGROUP_MAX - 1)
+
+/* One entry of GET_LEAKS. */
+enum memattr_attr_leak {
+	MEMATTR_A_LEAK_UNSPEC,
+	MEMATTR_A_LEAK_PAD,
+	MEMATTR_A_LEAK_ENTITY,		/* u8: enum memattr_entity_kind */
+	MEMATTR_A_LEAK_PID,		/* u32: processes only */
+	MEMATTR_A_LEAK_COMM,		/* string: processes only */
+	MEMATTR_A_LEAK_CGROUP_ID,	/* u64: the cgroup, or the process's */
+	MEMATTR_A_LEAK_CGROUP_PATH,	/* string; absent: unknown */
+	MEMATTR_A_LEAK_GROWTH_KB_PER_HOUR, /* s64 */
+	MEMATTR_A_LEAK_STATE,		/* u8: enum memattr_leak_state */
+	MEMATTR_A_LEAK_SINCE_MS,	/* u64: when the state began */
+	__MEMATTR_A_LEAK_MAX,
+};
+
+#define MEMATTR_A_LEAK_MAX (__MEMATTR_A_LEAK_MAX - 1)
+
+/* One OOM report of GET_OOM. */
+enum memattr_attr_oom {
+	MEMATTR_A_OOM_UNSPEC,
+	MEMATTR_A_OOM_PAD,
+	MEMATTR_A_OOM_TIME_MS,		/* u64: when it was killed */
+	MEMATTR_A_OOM_PID,		/* u32: the victim */
+	MEMATTR_A_OOM_COMM,		/* string */
+	MEMATTR_A_OOM_CGROUP_PATH,	/* string; absent: unknown */
+	MEMATTR_A_OOM_RSS_KB,		/* u64: at its last sample */
+	MEMATTR_A_OOM_HISTORY,		/* list of MEMATTR_A_POINT_* */
+	MEMATTR_A_OOM_TOP,		/* list of MEMATTR_A_GROWER_* */
+	__MEMATTR_A_OOM_MAX,
+};
+
+#define MEMATTR_A_OOM_MAX (__MEMATTR_A_OOM_MAX - 1)
+
+/* A process growing fast when an OOM kill happened. */
+enum memattr_attr_grower {
+	MEMATTR_A_GROWER_UNSPEC,
+	MEMATTR_A_GROWER_PAD,
+	MEMATTR_A_GROWER_PID,		/* u32 */
+	MEMATTR_A_GROWER_COMM,		/* string */
+	MEMATTR_A_GROWER_GROWTH_KB_PER_HOUR, /* s64 */
+	MEMATTR_A_GROWER_RSS_KB,	/* u64 */
+	__MEMATTR_A_GROWER_MAX,
+};
+
+#define MEMATTR_A_GROWER_MAX (__MEMATTR_A_GROWER_MAX - 1)
+
+/* GET_CONFIG replies, SET_CONFIG requests. */
+enum memattr_attr_config {
+	MEMATTR_A_CONFIG_UNSPEC,
+	MEMATTR_A_CONFIG_SAMPLE_MS,	/* u32 */
+	MEMATTR_A_CONFIG_MAX_PROCS,	/* u32 */
+	MEMATTR_A_CONFIG_LEAK_WINDOW_S,	/* u32 */
+	MEMATTR_A_CONFIG_LEAK_MIN_KB_PER_HOUR, /* u32 */
+	MEMATTR_A_CONFIG_WATERMARKS,	/* string, e.g. "85,92,97" */
+	__MEMATTR_A_CONFIG_MAX,
+};
+
+#define MEMATTR_A_CONFIG_MAX (__MEMATTR_A_CONFIG_MAX - 1)
+
+/* MEMATTR_CMD_EVENT messages. */
+enum memattr_attr_ev {
+	MEMATTR_A_EV_UNSPEC,
+	MEMATTR_A_EV_PAD,
+	MEMATTR_A_EV_KIND,		/* u32: enum memattr_event_kind */
+	MEMATTR_A_EV_TIME_MS,		/* u64 */
+	MEMATTR_A_EV_ENTITY,		/* u8: enum memattr_entity_kind */
+	MEMATTR_A_EV_PID,		/* u32 */
+	MEMATTR_A_EV_COMM,		/* string */
+	MEMATTR_A_EV_CGROUP_ID,		/* u64 */
+	MEMATTR_A_EV_CGROUP,		/* string: cgroup path */
+	MEMATTR_A_EV_GROWTH_KB_PER_HOUR, /* s64 */
+	MEMATTR_A_EV_SINCE_MS,		/* u64 */
+	MEMATTR_A_EV_LEVEL,		/* u8: 1-based level index */
+	MEMATTR_A_EV_LEVEL_PCT,		/* u8: the level, % of MemTotal */
+	MEMATTR_A_EV_DIRECTION,		/* u8: enum memattr_wm_direction */
+	MEMATTR_A_EV_USED_PCT,		/* u32 */
+	MEMATTR_A_EV_RSS_KB,		/* u64: OOM victim's */
+	MEMATTR_A_EV_TOP,		/* list of MEMATTR_A_GROWER_* */
+	__MEMATTR_A_EV_MAX,
+};
+
+#define MEMATTR_A_EV_MAX (__MEMATTR_A_EV_MAX - 1)
 
 #endif /* _UAPI_LINUX_MEMATTR_H */
