@@ -208,7 +208,8 @@ static inline void mt_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
-	nanosleep(&ts, NULL);
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
 }
 
 /* Let the sampler see the current state: a few of its periods. */

@@ -16,11 +16,8 @@
 #include "genl.h"
 #include "kselftest_harness.h"
 
-#define MiB		(1024UL * 1024)
 #define NOBODY		65534
 #define MAX_ROWS	8192
-
-static char mt_buf[1 << 20];
 
 /* A "Key:   value" field of a /proc file (first number), or -1. */
 static long long mt_proc_field(const char *path, const char *key)
@@ -48,14 +45,6 @@ static bool mt_pid_owned_by(pid_t pid, uid_t uid)
 	line = strstr(mt_buf, "\nUid:");
 	return line && sscanf(line + 5, "%u %u %u %u", &r, &e, &s, &f) == 4 &&
 	       r == uid && e == uid && s == uid;
-}
-
-static void mt_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 /* --- requests ------------------------------------------------------------- */
