@@ -94,7 +94,7 @@ TEST_F(attr, all_hooks_attached)
 {
 	static const char * const hooks[] = {
 		"fork", "exec", "exit", "page_alloc", "page_free", "exit_mm",
-		"mmap", "munmap", "brk", "mremap",
+		"mmap", "munmap", "brk", "mremap", "oom_victim",
 	};
 	char name[32], kind[32], target[64];
 	unsigned int i, found = 0;

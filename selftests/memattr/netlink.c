@@ -924,7 +924,7 @@ TEST_F(nl, get_stats_hooks)
 	}
 	EXPECT_EQ(0, genl_attrs_check(genl_data(tb[MEMATTR_A_STATS_HOOKS]),
 				      genl_payload(tb[MEMATTR_A_STATS_HOOKS])));
-	EXPECT_EQ(10, hooks);
+	EXPECT_EQ(11, hooks);
 	EXPECT_TRUE(fork_seen);
 	EXPECT_TRUE(page_alloc_seen);
 }
