@@ -6,8 +6,10 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <linux/memattr.h>
 
 #include "memattr_test.h"
+#include "genl.h"
 #include "kselftest_harness.h"
 
 #define RATE_KBH	(1024LL * 3600)	/* 1 MiB/s */
@@ -51,6 +53,41 @@ static int mt_events_with(const char *kind, pid_t pid, const char *extra)
 static int mt_events(const char *kind, pid_t pid)
 {
 	return mt_events_with(kind, pid, NULL);
+}
+
+/*
+ * Listen on the "events" multicast group for up to @ms: did an event of
+ * @kind about process @pid arrive? Return: 1 if so, else 0.
+ */
+static int mt_mcast_event(struct genl_sock *s, uint32_t kind, pid_t pid,
+			  long long ms)
+{
+	struct timeval tv = { 0, 100000 };
+	long long end = mt_now_ms() + ms;
+
+	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (mt_now_ms() < end) {
+		int n = recv(s->fd, s->rx, sizeof(s->rx), 0);
+		struct nlmsghdr *nlh;
+
+		if (n <= 0)
+			continue;
+		for (nlh = (struct nlmsghdr *)s->rx; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			const struct nlattr *tb[MEMATTR_A_EV_MAX + 1];
+			struct genlmsghdr *g = NLMSG_DATA(nlh);
+
+			if (nlh->nlmsg_type != s->family ||
+			    g->cmd != MEMATTR_CMD_EVENT ||
+			    genl_parse_msg(nlh, tb, MEMATTR_A_EV_MAX))
+				continue;
+			if (tb[MEMATTR_A_EV_KIND] && tb[MEMATTR_A_EV_PID] &&
+			    genl_u32(tb[MEMATTR_A_EV_KIND]) == kind &&
+			    (pid_t)genl_u32(tb[MEMATTR_A_EV_PID]) == pid)
+				return 1;
+		}
+	}
+	return 0;
 }
 
 /* A process that grows and frees as its @script says, every 100 ms. */
@@ -114,14 +151,23 @@ static pid_t mt_spawn(mt_shape shape, long ticks)
 	return pid;
 }
 
-/* 1 MiB/s for 40 s: `leak` within 25 s, slope within 15 %, one event. */
+/*
+ * 1 MiB/s for 40 s: `leak` within 25 s, slope within 15 %, one event in the
+ * ring and the same on the "events" multicast group.
+ */
 TEST_F_TIMEOUT(det, linear_leak_detected, 120)
 {
 	long long t0 = mt_now_ms(), t_leak = -1;
 	struct mt_proc p = { 0 };
+	static struct genl_sock s;
+	uint32_t grp;
 	pid_t pid;
 	int st;
 
+	ASSERT_EQ(0, genl_open(&s, MEMATTR_GENL_NAME, MEMATTR_GENL_MCGRP_EVENTS));
+	grp = s.mcgrp;
+	ASSERT_EQ(0, setsockopt(s.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				&grp, sizeof(grp)));
 	pid = mt_spawn(mt_linear_1mib, 400);
 	ASSERT_LT(0, pid);
 	while (mt_now_ms() - t0 < 40000) {
@@ -140,6 +186,8 @@ TEST_F_TIMEOUT(det, linear_leak_detected, 120)
 	EXPECT_GE(RATE_KBH * 15 / 100, llabs(p.growth_kbh - RATE_KBH));
 	mt_sleep_ms(300);
 	EXPECT_EQ(1, mt_events("leak", pid));
+	EXPECT_EQ(1, mt_mcast_event(&s, MEMATTR_EV_LEAK, pid, 2000));
+	genl_close(&s);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
 }
