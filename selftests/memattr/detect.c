@@ -360,15 +360,7 @@ TEST_F_TIMEOUT(det, cgroup_shm_leak, 120)
 
 static long long mt_meminfo_kb(const char *field)
 {
-	char *line;
-	size_t len = strlen(field);
-
-	if (mt_read_file("/proc/meminfo", mt_buf, sizeof(mt_buf)) <= 0)
-		return -1;
-	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n"))
-		if (!strncmp(line, field, len) && line[len] == ':')
-			return strtoll(line + len + 1, NULL, 10);
-	return -1;
+	return mt_proc_field("/proc/meminfo", field);
 }
 
 static int mt_used_pct(void)

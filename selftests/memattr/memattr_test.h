@@ -189,19 +189,27 @@ static inline long long mt_stat(const char *key)
 	return -1;
 }
 
-/* A field of /proc/PID/status in KiB, or -1. */
-static inline long long mt_status_kb(pid_t pid, const char *field)
+/* A "Key:   value" field of a /proc file (its first number), or -1. */
+static inline long long mt_proc_field(const char *path, const char *key)
 {
-	char path[64], *line;
-	size_t len = strlen(field);
+	size_t len = strlen(key);
+	char *line;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	if (mt_read_file(path, mt_buf, sizeof(mt_buf)) <= 0)
 		return -1;
 	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n"))
-		if (!strncmp(line, field, len) && line[len] == ':')
+		if (!strncmp(line, key, len) && line[len] == ':')
 			return strtoll(line + len + 1, NULL, 10);
 	return -1;
+}
+
+/* A field of /proc/PID/status in KiB, or -1. */
+static inline long long mt_status_kb(pid_t pid, const char *field)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	return mt_proc_field(path, field);
 }
 
 static inline void mt_sleep_ms(long ms)

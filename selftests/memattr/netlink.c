@@ -19,20 +19,6 @@
 #define NOBODY		65534
 #define MAX_ROWS	8192
 
-/* A "Key:   value" field of a /proc file (first number), or -1. */
-static long long mt_proc_field(const char *path, const char *key)
-{
-	size_t len = strlen(key);
-	char *line;
-
-	if (mt_read_file(path, mt_buf, sizeof(mt_buf)) <= 0)
-		return -1;
-	for (line = strtok(mt_buf, "\n"); line; line = strtok(NULL, "\n"))
-		if (!strncmp(line, key, len) && line[len] == ':')
-			return strtoll(line + len + 1, NULL, 10);
-	return -1;
-}
-
 /* Whether @pid's real, effective, saved and fs uids are all @uid. */
 static bool mt_pid_owned_by(pid_t pid, uid_t uid)
 {
