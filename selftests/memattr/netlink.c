@@ -700,6 +700,51 @@ TEST_F(nl, strict_requests)
 	EXPECT_EQ(EOPNOTSUPP, ack.err);
 }
 
+/*
+ * Hostile requests: an attribute running past the message, a message cut
+ * inside the generic netlink header, huge values, a dump of a command that
+ * has none. Each is refused with its error, and nothing changes.
+ */
+TEST_F(nl, hostile_requests)
+{
+	struct genl_ack ack;
+	struct genl_req r;
+	struct nlattr *a;
+
+	genl_req_init(&r, self->s.family, MEMATTR_CMD_SET_CONFIG, NLM_F_ACK);
+	genl_put_u32(&r, MEMATTR_A_CONFIG_SAMPLE_MS, 250);
+	a = (struct nlattr *)(r.buf + NLMSG_LENGTH(GENL_HDRLEN));
+	a->nla_len = 64;
+	ASSERT_EQ(0, genl_do(&self->s, &r, NULL, NULL, &ack));
+	EXPECT_EQ(EINVAL, ack.err);
+
+	genl_req_init(&r, self->s.family, MEMATTR_CMD_GET_SYSTEM, NLM_F_ACK);
+	r.nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN - 2);
+	ASSERT_EQ(0, genl_do(&self->s, &r, NULL, NULL, &ack));
+	EXPECT_EQ(EINVAL, ack.err);
+
+	genl_req_init(&r, self->s.family, MEMATTR_CMD_SET_CONFIG, NLM_F_ACK);
+	genl_put_u32(&r, MEMATTR_A_CONFIG_SAMPLE_MS, UINT32_MAX);
+	ASSERT_EQ(0, genl_do(&self->s, &r, NULL, NULL, &ack));
+	EXPECT_EQ(ERANGE, ack.err);
+	EXPECT_STRNE("", ack.msg);
+
+	genl_req_init(&r, self->s.family, MEMATTR_CMD_GET_PROC, NLM_F_ACK);
+	genl_put_u32(&r, MEMATTR_A_PROC_PID, UINT32_MAX);
+	ASSERT_EQ(0, genl_do(&self->s, &r, NULL, NULL, &ack));
+	EXPECT_EQ(ERANGE, ack.err);
+
+	genl_req_init(&r, self->s.family, MEMATTR_CMD_GET_SYSTEM, NLM_F_DUMP);
+	ASSERT_EQ(0, genl_do(&self->s, &r, NULL, NULL, &ack));
+	EXPECT_EQ(EOPNOTSUPP, ack.err);
+	genl_req_init(&r, self->s.family, MEMATTR_CMD_SET_CONFIG, NLM_F_DUMP);
+	genl_put_u32(&r, MEMATTR_A_CONFIG_SAMPLE_MS, 250);
+	ASSERT_EQ(0, genl_do(&self->s, &r, NULL, NULL, &ack));
+	EXPECT_EQ(EOPNOTSUPP, ack.err);
+
+	EXPECT_EQ(1000, mt_param_read("sample_ms"));
+}
+
 /* --- privileges ----------------------------------------------------------- */
 
 /* In a child without privileges: each check's number on failure, 0 else. */
