@@ -44,12 +44,14 @@ tap() {
 	while IFS= read -r line; do
 		case "$line" in
 		"not ok"*)
-			notok "$name: ${line#not ok }" ;;
+			desc=${line#not ok }
+			notok "$name: ${desc#- }" ;;
 		"ok "*"# SKIP"*|"ok "*"# skip"*)
-			skip=$((skip + 1)); echo "ok - $name: ${line#ok } " ;;
+			desc=${line#ok }
+			skip=$((skip + 1)); echo "ok - $name: ${desc#- }" ;;
 		"ok "*)
 			desc=${line#ok }
-			pass=$((pass + 1)); echo "ok - $name: $desc" ;;
+			pass=$((pass + 1)); echo "ok - $name: ${desc#- }" ;;
 		esac
 	done < <(grep -E '^(not )?ok( |$)' "$logs/$name.log")
 	if [ "$rc" = 0 ]; then
