@@ -45,13 +45,16 @@ tap() {
 		case "$line" in
 		"not ok"*)
 			desc=${line#not ok }
-			notok "$name: ${desc#- }" ;;
+			desc=${desc#- }
+			notok "$name: ${desc#"$name: "}" ;;
 		"ok "*"# SKIP"*|"ok "*"# skip"*)
 			desc=${line#ok }
-			skip=$((skip + 1)); echo "ok - $name: ${desc#- }" ;;
+			desc=${desc#- }
+			skip=$((skip + 1)); echo "ok - $name: ${desc#"$name: "}" ;;
 		"ok "*)
 			desc=${line#ok }
-			pass=$((pass + 1)); echo "ok - $name: ${desc#- }" ;;
+			desc=${desc#- }
+			pass=$((pass + 1)); echo "ok - $name: ${desc#"$name: "}" ;;
 		esac
 	done < <(grep -E '^(not )?ok( |$)' "$logs/$name.log")
 	if [ "$rc" = 0 ]; then
