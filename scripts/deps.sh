@@ -12,6 +12,7 @@ pkgs=(
 	qemu-system-x86 qemu-system-arm
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	libmnl-dev libmnl-dev:arm64
+	libjq1:arm64 libonig5:arm64
 	clang libclang-rt-14-dev
 )
 

@@ -77,6 +77,7 @@ make -s -C "$top/selftests/memattr" CROSS_COMPILE="$cross" O="$out/selftests" \
 	$( [ -f "$out/module/memattr_kunit.ko" ] &&
 	   echo "--file $out/module/memattr_kunit.ko:/lib/modules/memattr/memattr_kunit.ko" ) \
 	--bin "$out/userspace/memattr:/usr/bin/memattr" \
+	--bin "$(memattr_jq "$arch"):/usr/bin/jq" \
 	--file "$out/selftests:/selftests" >&2
 
 args=(--lane "$lane" --arch "$arch" --kernel "$kernel"

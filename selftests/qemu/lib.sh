@@ -245,6 +245,39 @@ memattr_busybox() {
 	printf '%s\n' "$out"
 }
 
+# memattr_jq ARCH: path of a jq program for ARCH, for the guest tests that
+# check the CLI's JSON. amd64 uses the host's; arm64's comes from the jq deb
+# extracted into the cache. Its libraries (libjq1, libonig5, Multi-Arch:
+# same) are installed for arm64 by scripts/deps.sh, where mkinitramfs.sh's
+# --bin finds them.
+memattr_jq() {
+	local arch=${1:-} info name ver a dir out deb tmp pkg
+	_memattr_check_arch "$arch" || return 1
+	if [[ $arch == amd64 ]]; then
+		command -v jq || memattr_die "no jq: apt-get install jq" || return 1
+		return 0
+	fi
+	pkg=jq:$arch
+	info=$(_memattr_apt_show "$pkg") || return 1
+	read -r name ver a <<<"$info"
+	dir=$MEMATTR_CACHE/jq/${ver//[^A-Za-z0-9.+-]/_}_$a
+	out=$dir/jq
+	if [[ -s $out ]]; then
+		printf '%s\n' "$out"
+		return 0
+	fi
+	deb=$(memattr_fetch_deb "$pkg") || return 1
+	tmp=$(_memattr_mktemp_in "$MEMATTR_CACHE/jq") || return 1
+	if ! _memattr_extract "$deb" "$tmp" ./usr/bin/jq; then
+		rm -rf "$tmp"
+		memattr_die "no ./usr/bin/jq in $deb" || return 1
+	fi
+	mkdir -p "$dir"
+	mv -f "$tmp/usr/bin/jq" "$out"
+	rm -rf "$tmp"
+	printf '%s\n' "$out"
+}
+
 # _memattr_fix_kbuild_links TREE KBUILD: point TREE/scripts and TREE/tools at
 # the host's linux-kbuild (host-arch helper programs work for any target).
 _memattr_fix_kbuild_links() {
