@@ -19,6 +19,16 @@ for t in lifecycle params attribution netlink detect; do
 	fi
 done
 
+# The CLI's tests: shell scripts (tap.sh) that drive /usr/bin/memattr
+# against the live module and check it with jq against /proc and cgroupfs.
+for t in "$here"/cli_*.sh; do
+	[ -e "$t" ] || continue
+	echo "# selftest: $(basename "$t" .sh)"
+	if ! sh "$t"; then
+		rc=1
+	fi
+done
+
 # KUnit: Debian's stock kernels have no CONFIG_KUNIT, so the suites run on the
 # debug lane only, where they are required.
 if [ "$LANE" = debug ]; then
