@@ -20,6 +20,7 @@
 static const struct memattr_command *const cmds[] = {
 	&cmd_stats,
 	&cmd_version,
+	&cmd_watch,
 };
 
 const char *memattr_version(void)

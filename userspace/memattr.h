@@ -64,6 +64,7 @@ struct memattr_command {
 
 extern const struct memattr_command cmd_stats;
 extern const struct memattr_command cmd_version;
+extern const struct memattr_command cmd_watch;
 
 /* ---- cli.c ---- */
 
@@ -119,5 +120,69 @@ struct memattr_stats {
 int memattr_stats_parse(const void *buf, size_t len,
 			struct memattr_stats *st);
 void memattr_stats_print(struct pr *pr, const struct memattr_stats *st);
+
+/* ---- cmd_watch.c ---- */
+
+#define MEMATTR_EV_TOP_MAX	16
+
+/* One of an OOM event's top growers. */
+struct memattr_ev_grower {
+	uint64_t present;		/* MEMATTR_BIT(MEMATTR_A_GROWER_*) */
+	uint32_t pid;
+	const char *comm;		/* points into the parsed buffer */
+	int64_t growth_kb_per_hour;
+	uint64_t rss_kb;
+};
+
+/* memattr watch's arguments. */
+struct memattr_watch_args {
+	const char *exec;		/* --exec CMD, or NULL */
+	unsigned long count;		/* -n; 0: no limit */
+	unsigned long timeout_s;	/* -t; 0: none */
+};
+
+/* A MEMATTR_CMD_EVENT message. */
+struct memattr_event {
+	uint64_t present;		/* MEMATTR_BIT(MEMATTR_A_EV_*) */
+	uint32_t kind;			/* enum memattr_event_kind */
+	uint64_t time_ms;		/* CLOCK_MONOTONIC */
+	uint8_t entity;			/* enum memattr_entity_kind */
+	uint32_t pid;
+	const char *comm;		/* points into the parsed buffer */
+	uint64_t cgroup_id;
+	const char *cgroup;		/* points into the parsed buffer */
+	int64_t growth_kb_per_hour;
+	uint64_t since_ms;
+	uint8_t level;
+	uint8_t level_pct;
+	uint8_t direction;		/* enum memattr_wm_direction */
+	uint32_t used_pct;
+	uint64_t rss_kb;
+	unsigned int nr_top;		/* the first MEMATTR_EV_TOP_MAX */
+	unsigned int top_dropped;	/* growers past those */
+	struct memattr_ev_grower top[MEMATTR_EV_TOP_MAX];
+};
+
+/*
+ * Decode one MEMATTR_CMD_EVENT message at buf (4-byte aligned, len bytes).
+ * MEMATTR_A_EV_KIND is required; attributes it does not know are skipped.
+ * Returns 0 or a negative errno.
+ */
+int memattr_event_parse(const void *buf, size_t len, struct memattr_event *ev);
+/* "leak", "leak_cleared", "watermark", "oom_kill" or "unknown". */
+const char *memattr_event_name(uint32_t kind);
+/*
+ * Print an event as one object. wall_ms: the event's time as
+ * CLOCK_REALTIME milliseconds, printed as "time"; negative leaves it out.
+ */
+void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
+			 int64_t wall_ms);
+/*
+ * The --exec environment of an event: a NULL-terminated array of
+ * "MEMATTR_<FIELD>=value" strings, only for the fields it has. NULL when
+ * out of memory. Free with memattr_event_env_free().
+ */
+char **memattr_event_env(const struct memattr_event *ev);
+void memattr_event_env_free(char **env);
 
 #endif /* MEMATTR_H */

@@ -2,9 +2,10 @@
 /*
  * libFuzzer harness for everything that reads bytes from the kernel or
  * writes bytes to the terminal:
- *  - the same input as a netlink message to the GET_STATS, family and ACK
+ *  - the same input as a netlink message to the GET_STATS, event, family and ACK
  *    parsers, which must reject it or return results inside the buffer;
- *  - accepted stats replies printed as text and JSON;
+ *  - accepted stats replies and events printed as text and JSON, and an
+ *    event's --exec environment, which must stay as clean;
  *  - the same input as a program for the printer (open/close/values),
  *    whose text and JSON output must stay free of raw control characters
  *    and invalid UTF-8.
@@ -80,6 +81,18 @@ static void emit_stats(struct pr *pr, const void *arg)
 	memattr_stats_print(pr, arg);
 }
 
+struct ev_arg {
+	const struct memattr_event *ev;
+	int64_t wall_ms;
+};
+
+static void emit_event(struct pr *pr, const void *arg)
+{
+	const struct ev_arg *a = arg;
+
+	memattr_event_print(pr, a->ev, a->wall_ms);
+}
+
 static bool inside(const void *p, const void *buf, size_t len)
 {
 	return (const char *)p >= (const char *)buf &&
@@ -89,6 +102,7 @@ static bool inside(const void *p, const void *buf, size_t len)
 static void fuzz_parsers(const void *buf, size_t size)
 {
 	struct memattr_stats st;
+	struct memattr_event ev;
 	struct nl_family fam;
 	struct nl_ack ack;
 
@@ -100,6 +114,29 @@ static void fuzz_parsers(const void *buf, size_t size)
 		render_checked(0, emit_stats, &st, true);
 		render_checked(PR_JSON, emit_stats, &st, true);
 		render_checked(PR_JSON | PR_PRETTY, emit_stats, &st, true);
+	}
+	if (!memattr_event_parse(buf, size, &ev)) {
+		struct ev_arg a = { &ev, (int64_t)ev.time_ms };
+		char **env;
+		unsigned int i;
+
+		assert(ev.nr_top <= MEMATTR_EV_TOP_MAX);
+		if (ev.comm)
+			assert(inside(ev.comm, buf, size));
+		if (ev.cgroup)
+			assert(inside(ev.cgroup, buf, size));
+		for (i = 0; i < ev.nr_top; i++)
+			if (ev.top[i].comm)
+				assert(inside(ev.top[i].comm, buf, size));
+		render_checked(PR_LINE, emit_event, &a, true);
+		render_checked(PR_JSON, emit_event, &a, true);
+		a.wall_ms = -1;
+		render_checked(0, emit_event, &a, true);
+		env = memattr_event_env(&ev);
+		for (i = 0; env && env[i]; i++)
+			check_clean((const unsigned char *)env[i],
+				    strlen(env[i]));
+		memattr_event_env_free(env);
 	}
 	if (!nl_family_parse(buf, size, &fam)) {
 		assert(fam.n_mcgrps <= NL_MCGRPS_MAX);

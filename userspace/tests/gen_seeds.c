@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include <linux/memattr.h>
 #include <linux/netlink.h>
 
 #include "msgs.h"
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
 		ARGV("help\0stats"), ARGV("stats\0help"),
 		ARGV("--json\0--pretty\0version"), ARGV("-V"), ARGV("bogus"),
 		ARGV("--bogus"), ARGV("help"), ARGV("-jx"),
+		ARGV("watch\0-n\0003\0-t\0005"), ARGV("watch\0--exec\0true"),
+		ARGV("-j\0watch\0-n1\0--timeout=9\0x"),
 	};
 	static uint64_t buf[MSG_BUF_SIZE / 8];
 	char name[32];
@@ -56,6 +59,13 @@ int main(int argc, char **argv)
 	}
 	err |= put_msg(argv[1], "stats", msg_stats(buf, "0.1.0", 1000, 4096));
 	err |= put_msg(argv[1], "stats-pad", msg_stats(buf, "1.0", 5, 1));
+	err |= put_msg(argv[1], "ev-leak",
+		       msg_ev_leak(buf, MEMATTR_EV_LEAK, 42, "leaker", 7,
+				   "/a", 3600));
+	err |= put_msg(argv[1], "ev-cgroup",
+		       msg_ev_cgroup_leak(buf, 7, "/a/b", -1));
+	err |= put_msg(argv[1], "ev-wm", msg_ev_watermark(buf, 1, 85, 1, 86));
+	err |= put_msg(argv[1], "ev-oom", msg_ev_oom(buf, 1, "x", "/o", 3));
 	err |= put_msg(argv[1], "family",
 		       msg_family(buf, "memattr", 0x1c, 3, 7));
 	err |= put_msg(argv[1], "ack", msg_ack(buf, 0, NULL, true));

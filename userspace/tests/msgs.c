@@ -2,6 +2,7 @@
 /*
  * Hand-built netlink messages; see msgs.h.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/genetlink.h>
@@ -123,5 +124,92 @@ struct nlmsghdr *msg_done(void *buf, int error, const char *msg)
 		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
 		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, msg);
 	}
+	return nlh;
+}
+
+static struct nlmsghdr *msg_ev(void *buf, uint32_t kind)
+{
+	struct nlmsghdr *nlh = msg_genl(buf, 0x20, MEMATTR_CMD_EVENT);
+
+	nlh->nlmsg_seq = 0;
+	mnl_attr_put_u32(nlh, MEMATTR_A_EV_KIND, kind);
+	msg_put_u64_pad(nlh, MEMATTR_A_EV_TIME_MS, 123456, MEMATTR_A_EV_PAD);
+	return nlh;
+}
+
+struct nlmsghdr *msg_ev_leak(void *buf, uint32_t kind, uint32_t pid,
+			     const char *comm, uint64_t cgroup_id,
+			     const char *cgroup, int64_t growth_kbh)
+{
+	struct nlmsghdr *nlh = msg_ev(buf, kind);
+
+	mnl_attr_put_u8(nlh, MEMATTR_A_EV_ENTITY, MEMATTR_ENTITY_PROCESS);
+	mnl_attr_put_u32(nlh, MEMATTR_A_EV_PID, pid);
+	mnl_attr_put_strz(nlh, MEMATTR_A_EV_COMM, comm);
+	if (cgroup_id)
+		msg_put_u64_pad(nlh, MEMATTR_A_EV_CGROUP_ID, cgroup_id,
+				MEMATTR_A_EV_PAD);
+	if (cgroup)
+		mnl_attr_put_strz(nlh, MEMATTR_A_EV_CGROUP, cgroup);
+	msg_put_u64_pad(nlh, MEMATTR_A_EV_GROWTH_KB_PER_HOUR,
+			(uint64_t)growth_kbh, MEMATTR_A_EV_PAD);
+	msg_put_u64_pad(nlh, MEMATTR_A_EV_SINCE_MS, 120000, MEMATTR_A_EV_PAD);
+	return nlh;
+}
+
+struct nlmsghdr *msg_ev_cgroup_leak(void *buf, uint64_t cgroup_id,
+				    const char *cgroup, int64_t growth_kbh)
+{
+	struct nlmsghdr *nlh = msg_ev(buf, MEMATTR_EV_LEAK);
+
+	mnl_attr_put_u8(nlh, MEMATTR_A_EV_ENTITY, MEMATTR_ENTITY_CGROUP);
+	msg_put_u64_pad(nlh, MEMATTR_A_EV_CGROUP_ID, cgroup_id,
+			MEMATTR_A_EV_PAD);
+	mnl_attr_put_strz(nlh, MEMATTR_A_EV_CGROUP, cgroup);
+	msg_put_u64_pad(nlh, MEMATTR_A_EV_GROWTH_KB_PER_HOUR,
+			(uint64_t)growth_kbh, MEMATTR_A_EV_PAD);
+	msg_put_u64_pad(nlh, MEMATTR_A_EV_SINCE_MS, 120000, MEMATTR_A_EV_PAD);
+	return nlh;
+}
+
+struct nlmsghdr *msg_ev_watermark(void *buf, uint8_t level, uint8_t pct,
+				  uint8_t direction, uint32_t used_pct)
+{
+	struct nlmsghdr *nlh = msg_ev(buf, MEMATTR_EV_WATERMARK);
+
+	mnl_attr_put_u8(nlh, MEMATTR_A_EV_LEVEL, level);
+	mnl_attr_put_u8(nlh, MEMATTR_A_EV_LEVEL_PCT, pct);
+	mnl_attr_put_u8(nlh, MEMATTR_A_EV_DIRECTION, direction);
+	mnl_attr_put_u32(nlh, MEMATTR_A_EV_USED_PCT, used_pct);
+	return nlh;
+}
+
+struct nlmsghdr *msg_ev_oom(void *buf, uint32_t pid, const char *comm,
+			    const char *cgroup, unsigned int n_top)
+{
+	struct nlmsghdr *nlh = msg_ev(buf, MEMATTR_EV_OOM_KILL);
+	struct nlattr *nest, *item;
+	char name[32];
+	unsigned int i;
+
+	mnl_attr_put_u32(nlh, MEMATTR_A_EV_PID, pid);
+	mnl_attr_put_strz(nlh, MEMATTR_A_EV_COMM, comm);
+	if (cgroup)
+		mnl_attr_put_strz(nlh, MEMATTR_A_EV_CGROUP, cgroup);
+	msg_put_u64_pad(nlh, MEMATTR_A_EV_RSS_KB, 65536, MEMATTR_A_EV_PAD);
+	nest = mnl_attr_nest_start(nlh, MEMATTR_A_EV_TOP);
+	for (i = 0; i < n_top; i++) {
+		item = mnl_attr_nest_start(nlh, MEMATTR_A_LIST_ITEM);
+		mnl_attr_put_u32(nlh, MEMATTR_A_GROWER_PID, 100 + i);
+		snprintf(name, sizeof(name), "grower%u", i);
+		mnl_attr_put_strz(nlh, MEMATTR_A_GROWER_COMM, name);
+		msg_put_u64_pad(nlh, MEMATTR_A_GROWER_GROWTH_KB_PER_HOUR,
+				(uint64_t)(int64_t)(3600 - 1000 * (int)i),
+				MEMATTR_A_GROWER_PAD);
+		msg_put_u64_pad(nlh, MEMATTR_A_GROWER_RSS_KB, 1024 * (i + 1),
+				MEMATTR_A_GROWER_PAD);
+		mnl_attr_nest_end(nlh, item);
+	}
+	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }

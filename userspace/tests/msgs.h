@@ -31,4 +31,16 @@ struct nlmsghdr *msg_ack(void *buf, int error, const char *msg, bool capped);
 /* An NLMSG_DONE with an optional extack message. */
 struct nlmsghdr *msg_done(void *buf, int error, const char *msg);
 
+/* MEMATTR_CMD_EVENT messages, laid out as module/netlink.c builds them. */
+struct nlmsghdr *msg_ev_leak(void *buf, uint32_t kind, uint32_t pid,
+			     const char *comm, uint64_t cgroup_id,
+			     const char *cgroup, int64_t growth_kbh);
+struct nlmsghdr *msg_ev_cgroup_leak(void *buf, uint64_t cgroup_id,
+				    const char *cgroup, int64_t growth_kbh);
+struct nlmsghdr *msg_ev_watermark(void *buf, uint8_t level, uint8_t pct,
+				  uint8_t direction, uint32_t used_pct);
+/* An OOM kill with n_top growers, pids 100, 101, ... */
+struct nlmsghdr *msg_ev_oom(void *buf, uint32_t pid, const char *comm,
+			    const char *cgroup, unsigned int n_top);
+
 #endif /* MEMATTR_TEST_MSGS_H */

@@ -37,6 +37,7 @@ suite() {
 }
 
 suite unit "$tb/test_unit"
+suite events "$tb/test_events"
 suite json bash "$here/json_check.sh" "$tb/json_driver"
 suite cli bash "$here/cli_test.sh" "$bin"
 echo "userspace: $pass passed, $fail failed"
