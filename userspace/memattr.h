@@ -106,16 +106,49 @@ int memattr_request(struct memattr_ctx *ctx, struct nlmsghdr *nlh,
 
 /* ---- cmd_stats.c ---- */
 
+#define MEMATTR_HOOKS_MAX	64	/* hooks kept; more are skipped */
+#define MEMATTR_VERSION_LEN	64
+#define MEMATTR_HOOK_NAME_LEN	64
+#define MEMATTR_HOOK_KIND_LEN	32
+#define MEMATTR_HOOK_TARGET_LEN	128
+
+/* One hook of MEMATTR_A_STATS_HOOKS. */
+struct memattr_hook {
+	uint64_t present;		/* MEMATTR_BIT(MEMATTR_A_HOOK_*) */
+	char name[MEMATTR_HOOK_NAME_LEN];
+	char kind[MEMATTR_HOOK_KIND_LEN];
+	char target[MEMATTR_HOOK_TARGET_LEN];	/* present: attached */
+	uint64_t hits;
+	uint64_t misses;
+};
+
 struct memattr_stats {
 	uint64_t present;		/* MEMATTR_BIT(MEMATTR_A_STATS_*) */
-	const char *module_version;	/* points into the parsed buffer */
+	char module_version[MEMATTR_VERSION_LEN];
 	uint32_t sample_ms;
 	uint64_t own_mem_bytes;
+	uint32_t tracked_procs;
+	uint32_t max_procs;
+	uint32_t tracked_cgroups;
+	uint64_t procs_created;
+	uint64_t procs_removed;
+	uint64_t procs_dropped;
+	uint64_t procs_reaped;
+	uint64_t exited_total;
+	uint64_t samples;
+	uint64_t sample_last_ns;
+	uint64_t sample_max_ns;
+	uint64_t irq_pages;
+	uint64_t kthread_pages;
+	uint64_t untracked_pages;
+	struct memattr_hook hooks[MEMATTR_HOOKS_MAX];
+	size_t nr_hooks;
 };
 
 /*
  * Decode a MEMATTR_CMD_GET_STATS reply: one netlink message at buf
- * (4-byte aligned, len bytes). Attributes it does not know are skipped.
+ * (4-byte aligned, len bytes). Attributes it does not know are skipped;
+ * strings are copied (truncated to fit).
  */
 int memattr_stats_parse(const void *buf, size_t len,
 			struct memattr_stats *st);

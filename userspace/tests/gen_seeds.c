@@ -48,6 +48,11 @@ int main(int argc, char **argv)
 		ARGV("watch\0-n\0003\0-t\0005"), ARGV("watch\0--exec\0true"),
 		ARGV("-j\0watch\0-n1\0--timeout=9\0x"),
 	};
+	struct msg_proc_args pa = {
+		.pid = 42, .comm = "leaky", .cgroup = "/a", .rss_kb = 1000,
+		.anon_kb = 900, .page_allocs = 5, .growth = 3600,
+		.leak_state = 2, .history = true, .nr_points = 6,
+	};
 	static uint64_t buf[MSG_BUF_SIZE / 8];
 	char name[32];
 	size_t i;
@@ -74,6 +79,20 @@ int main(int argc, char **argv)
 	err |= put_msg(argv[1], "ack-echo",
 		       msg_ack(buf, -EPERM, "denied", false));
 	err |= put_msg(argv[1], "done", msg_done(buf, -ENOENT, "no such pid"));
+	err |= put_msg(argv[1], "proc", msg_proc(buf, &pa));
+	pa.history = false;
+	pa.cgroup = NULL;
+	err |= put_msg(argv[1], "proc-dump", msg_proc(buf, &pa));
+	err |= put_msg(argv[1], "cgroup", msg_cgroup(buf, 5, "/a/b", 100, true));
+	err |= put_msg(argv[1], "cgroup-root", msg_cgroup(buf, 1, "/", 9, false));
+	err |= put_msg(argv[1], "system", msg_system(buf, 4000, 1000, 60));
+	err |= put_msg(argv[1], "leak-proc",
+		       msg_leak(buf, MEMATTR_ENTITY_PROCESS, 9, "x", 1, 5));
+	err |= put_msg(argv[1], "leak-cgroup",
+		       msg_leak(buf, MEMATTR_ENTITY_CGROUP, 0, "/c", 2, 5));
+	err |= put_msg(argv[1], "oom", msg_oom(buf, 7, "hog", 16, 3));
+	err |= put_msg(argv[1], "config", msg_config(buf, 1000, "85,92,97"));
+	err |= put_msg(argv[1], "stats-full", msg_stats_full(buf, 3));
 	for (i = 0; i < ARRAY_SIZE(cmdlines); i++) {
 		snprintf(name, sizeof(name), "argv-%zu", i);
 		err |= put(argv[2], name, cmdlines[i].s, cmdlines[i].len);
