@@ -21,6 +21,7 @@ static const struct memattr_command *const cmds[] = {
 	&cmd_stats,
 	&cmd_version,
 	&cmd_watch,
+	&cmd_export,
 };
 
 const char *memattr_version(void)

@@ -65,6 +65,7 @@ struct memattr_command {
 extern const struct memattr_command cmd_stats;
 extern const struct memattr_command cmd_version;
 extern const struct memattr_command cmd_watch;
+extern const struct memattr_command cmd_export;
 
 /* ---- cli.c ---- */
 
@@ -217,5 +218,36 @@ void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
  */
 char **memattr_event_env(const struct memattr_event *ev);
 void memattr_event_env_free(char **env);
+
+/* ---- cmd_export.c ---- */
+
+struct memattr_proc;
+struct memattr_cgroup;
+struct memattr_system;
+
+/* memattr export's arguments. */
+struct memattr_export_args {
+	bool prometheus;		/* --prometheus: the only format */
+	const char *output;		/* -o FILE, or NULL: stdout */
+};
+
+/* What an export shows; any pointer may be NULL (nothing of it). */
+struct memattr_prom {
+	const struct memattr_stats *stats;
+	const struct memattr_system *sys;
+	const struct memattr_proc *procs;
+	size_t nr_procs;
+	const struct memattr_cgroup *cgroups;
+	size_t nr_cgroups;
+	bool has_oom_kills;
+	uint64_t oom_kills;		/* /proc/vmstat oom_kill */
+};
+
+/*
+ * Write in as the Prometheus text exposition format 0.0.4: HELP and TYPE
+ * lines, then every sample of the family. Pure but for f. Returns 0 or
+ * -EIO.
+ */
+int memattr_prom_write(FILE *f, const struct memattr_prom *in);
 
 #endif /* MEMATTR_H */

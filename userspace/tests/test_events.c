@@ -2,8 +2,8 @@
 /*
  * Host unit tests of memattr watch: the MEMATTR_CMD_EVENT parser on
  * hand-built messages (valid, hostile, truncated, from a newer module), its
- * text and JSON lines, the --exec environment, and the arguments. Prints
- * TAP.
+ * text and JSON lines, the --exec environment, and the arguments; and of
+ * memattr export's arguments (its output: prom_check.sh). Prints TAP.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -477,6 +477,41 @@ static void test_args_bad(void)
 	}
 }
 
+static void test_export_args(void)
+{
+	static const char *const bad[][3] = {
+		{ NULL }, { "-o", "x" }, { "--prometheus", "-o", "" },
+		{ "--prometheus", "-o" }, { "--prometheus", "extra" },
+		{ "--prometheus=1" }, { "-x" }, { "--json" },
+	};
+	const struct memattr_export_args *a;
+	struct cli cli;
+	size_t i;
+
+	CHECK_INT(parse_argv(&cli, "export", "--prometheus", "-o",
+			     "/var/lib/node_exporter/memattr.prom", NULL),
+		  CLI_RUN);
+	a = cli.args;
+	CHECK(cli.cmd == &cmd_export && a && a->prometheus);
+	CHECK_STR(a ? a->output : NULL, "/var/lib/node_exporter/memattr.prom");
+	cli_release(&cli);
+	CHECK_INT(parse_argv(&cli, "export", "--output=f", "--prometheus",
+			     NULL), CLI_RUN);
+	a = cli.args;
+	CHECK_STR(a ? a->output : NULL, "f");
+	cli_release(&cli);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		int r = parse_argv(&cli, "export", bad[i][0], bad[i][1],
+				   bad[i][2], NULL);
+
+		if (r != 2)
+			printf("# export %s: %d\n",
+			       bad[i][0] ? bad[i][0] : "", r);
+		CHECK_INT(r, 2);
+		cli_release(&cli);
+	}
+}
+
 static const struct tap_test tests[] = {
 	{ "event: leak and leak_cleared", test_leak },
 	{ "event: watermark", test_watermark },
@@ -488,6 +523,7 @@ static const struct tap_test tests[] = {
 	{ "event: --exec environment", test_env },
 	{ "watch: arguments", test_args },
 	{ "watch: bad arguments exit 2", test_args_bad },
+	{ "export: arguments, bad ones exit 2", test_export_args },
 };
 
 int main(void)
