@@ -4,6 +4,7 @@
  * "events" multicast group), optionally running a command for each.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
@@ -16,6 +17,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/netlink.h>
 
 #include <linux/memattr.h>
 
@@ -501,6 +504,7 @@ struct watch {
 	int64_t deadline_ms;	/* CLOCK_MONOTONIC; -1: none */
 	unsigned long seen;
 	bool stop;
+	bool failed;		/* stdout broke: exit 1 */
 };
 
 static int64_t now_ms(clockid_t clk)
@@ -655,7 +659,13 @@ static void handle_event(struct watch *w, const struct nlmsghdr *nlh)
 		wall = now_ms(CLOCK_REALTIME) -
 		       (now_ms(CLOCK_MONOTONIC) - (int64_t)ev.time_ms);
 	memattr_event_print(w->pr, &ev, wall);
-	fflush(w->ctx->out);
+	if (fflush(w->ctx->out) || pr_error(w->pr)) {
+		fprintf(w->ctx->err, "memattr: watch: cannot write: %s\n",
+			strerror(errno ? errno : EIO));
+		w->failed = true;
+		w->stop = true;
+		return;
+	}
 	if (w->args->exec)
 		run_exec(w, &ev);
 	w->seen++;
@@ -682,7 +692,8 @@ static void handle_datagram(struct watch *w, const char *buf, size_t len)
 		genl = mnl_nlmsg_get_payload(nlh);
 		if (genl->cmd != MEMATTR_CMD_EVENT)
 			continue;
-		if (w->args->count && w->seen >= w->args->count)
+		if (w->stop ||
+		    (w->args->count && w->seen >= w->args->count))
 			break;
 		handle_event(w, nlh);
 	}
@@ -710,6 +721,8 @@ static int watch_join(struct memattr_ctx *ctx, struct nl_ctx *nl)
 				strerror(errno));
 		return -errno;
 	}
+	/* not for --exec's commands */
+	fcntl(mnl_socket_get_fd(nl->sock), F_SETFD, FD_CLOEXEC);
 	/* past the rmem_max cap with CAP_NET_ADMIN, else up to it */
 	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUFFORCE,
 		       &size, sizeof(size)))
@@ -725,6 +738,8 @@ static void watch_loop(struct watch *w)
 		{ .fd = w->sock, .events = POLLIN },
 		{ .fd = w->sfd, .events = POLLIN },
 	};
+	struct sockaddr_nl from;
+	socklen_t fromlen;
 	ssize_t n;
 
 	while (!w->stop && !(w->args->count && w->seen >= w->args->count)) {
@@ -741,7 +756,9 @@ static void watch_loop(struct watch *w)
 			read_signals(w);
 		if (w->stop || !(pfd[0].revents & POLLIN))
 			continue;
-		n = recv(w->sock, nl->buf, nl->buf_size, MSG_DONTWAIT);
+		fromlen = sizeof(from);
+		n = recvfrom(w->sock, nl->buf, nl->buf_size, MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fromlen);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
 				fprintf(w->ctx->err,
@@ -755,6 +772,9 @@ static void watch_loop(struct watch *w)
 			}
 			continue;
 		}
+		/* events come from the kernel; anyone may send to our port */
+		if (fromlen < sizeof(from) || from.nl_pid)
+			continue;
 		handle_datagram(w, nl->buf, (size_t)n);
 	}
 }
@@ -801,7 +821,7 @@ static int watch_run(struct memattr_ctx *ctx, const void *data)
 		goto out_mask;
 	}
 	watch_loop(&w);
-	ret = MEMATTR_EXIT_OK;
+	ret = w.failed ? MEMATTR_EXIT_FAIL : MEMATTR_EXIT_OK;
 	close(w.sfd);
 out_mask:
 	sigprocmask(SIG_SETMASK, &old, NULL);
