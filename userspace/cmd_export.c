@@ -145,15 +145,32 @@ static uint64_t field_u64(const void *base, size_t off, unsigned int attr,
 	return v;
 }
 
+/* v * scale, saturated: a module sending nonsense gets no wrapped value */
+static unsigned long long mul_u(uint64_t v, uint64_t scale)
+{
+	uint64_t r;
+
+	return __builtin_mul_overflow(v, scale, &r) ? UINT64_MAX : r;
+}
+
+static long long mul_s(int64_t v, uint64_t scale)
+{
+	int64_t r;
+
+	if (!__builtin_mul_overflow(v, (int64_t)scale, &r))
+		return r;
+	return v < 0 ? INT64_MIN : INT64_MAX;
+}
+
 static void prom_value(FILE *f, uint64_t v, int64_t sv, bool is_signed,
 		       uint64_t scale)
 {
 	if (!scale)
 		scale = 1;
 	if (is_signed)
-		fprintf(f, " %lld\n", (long long)sv * (long long)scale);
+		fprintf(f, " %lld\n", mul_s(sv, scale));
 	else
-		fprintf(f, " %llu\n", (unsigned long long)(v * scale));
+		fprintf(f, " %llu\n", mul_u(v, scale));
 }
 
 static void write_procs(FILE *f, const struct memattr_prom *in)
@@ -286,19 +303,19 @@ static void write_system(FILE *f, const struct memattr_system *sys)
 		prom_head(f, "memattr_system_memory_total_bytes", "gauge",
 			  "Usable RAM (MemTotal) at the last sample.");
 		fprintf(f, "memattr_system_memory_total_bytes %llu\n",
-			(unsigned long long)sys->mem_total_kb * 1024);
+			mul_u(sys->mem_total_kb, 1024));
 	}
 	if (sys_has(sys, MEMATTR_A_SYSTEM_MEM_FREE_KB)) {
 		prom_head(f, "memattr_system_memory_free_bytes", "gauge",
 			  "Unused RAM (MemFree) at the last sample.");
 		fprintf(f, "memattr_system_memory_free_bytes %llu\n",
-			(unsigned long long)sys->mem_free_kb * 1024);
+			mul_u(sys->mem_free_kb, 1024));
 	}
 	if (sys_has(sys, MEMATTR_A_SYSTEM_MEM_AVAILABLE_KB)) {
 		prom_head(f, "memattr_system_memory_available_bytes", "gauge",
 			  "RAM available without swapping (MemAvailable) at the last sample.");
 		fprintf(f, "memattr_system_memory_available_bytes %llu\n",
-			(unsigned long long)sys->mem_available_kb * 1024);
+			mul_u(sys->mem_available_kb, 1024));
 	}
 	if (sys_has(sys, MEMATTR_A_SYSTEM_USED_PCT)) {
 		prom_head(f, "memattr_system_used_ratio", "gauge",
@@ -310,7 +327,7 @@ static void write_system(FILE *f, const struct memattr_system *sys)
 		prom_head(f, "memattr_system_growth_bytes_per_hour", "gauge",
 			  "Slope of the memory in use over the leak window.");
 		fprintf(f, "memattr_system_growth_bytes_per_hour %lld\n",
-			(long long)sys->growth_kb_per_hour * 1024);
+			mul_s(sys->growth_kb_per_hour, 1024));
 	}
 	if (sys_has(sys, MEMATTR_A_SYSTEM_EXHAUST_S) && sys->exhaust_s >= 0) {
 		prom_head(f, "memattr_system_exhaust_seconds", "gauge",
@@ -637,8 +654,9 @@ const struct memattr_command cmd_export = {
 "    memattr_system_exhaust_seconds (only when finite),\n"
 "    memattr_system_watermark_level (levels crossed, 0 none),\n"
 "    memattr_module_info{version} 1, memattr_module_tracked_processes,\n"
-"    memattr_module_tracked_cgroups, memattr_module_memory_bytes,\n"
-"    memattr_module_sample_interval_seconds,\n"
+"    memattr_module_max_processes, memattr_module_tracked_cgroups,\n"
+"    memattr_module_processes_dropped_total (counter),\n"
+"    memattr_module_memory_bytes, memattr_module_sample_interval_seconds,\n"
 "    memattr_oom_kills_total (counter: /proc/vmstat oom_kill)\n"
 "Label values are escaped as text output escapes strings (\\xNN), then per\n"
 "the format (\\\\, \\\", \\n).",
