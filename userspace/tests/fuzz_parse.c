@@ -9,6 +9,8 @@
  *  - accepted replies printed as text and JSON, as the commands print them;
  *  - the same input as a MEMATTR_CMD_EVENT, printed as a line and as JSON,
  *    and its --exec environment, which must stay as clean;
+ *  - accepted process, cgroup, system and stats replies exported in the
+ *    Prometheus format: clean lines, label values properly quoted;
  *  - the same input as a program for the printer (open/close/values),
  *    whose text and JSON output must stay free of raw control characters
  *    and invalid UTF-8.
@@ -95,6 +97,8 @@ static void emit_event(struct pr *pr, const void *arg)
 	const struct ev_arg *a = arg;
 
 	memattr_event_print(pr, a->ev, a->wall_ms);
+}
+
 static void emit_proc(struct pr *pr, const void *arg)
 {
 	pr_arr_open(pr, NULL);
@@ -188,6 +192,53 @@ static void fuzz_model(const void *buf, size_t size)
 	}
 }
 
+/*
+ * The input as one process, cgroup, system and stats reply each, exported
+ * for Prometheus: clean UTF-8 lines, every label value's quotes balanced
+ * once escapes are skipped.
+ */
+static void fuzz_prom(const void *buf, size_t size)
+{
+	static struct memattr_stats st;
+	struct memattr_proc p;
+	struct memattr_cgroup cg;
+	struct memattr_system sys;
+	struct memattr_prom in = {};
+	char *out = NULL;
+	size_t len = 0, i;
+	bool quoted = false;
+	FILE *f;
+
+	if (!memattr_proc_parse(buf, size, &p)) {
+		in.procs = &p;
+		in.nr_procs = 1;
+	}
+	if (!memattr_cgroup_parse(buf, size, &cg)) {
+		in.cgroups = &cg;
+		in.nr_cgroups = 1;
+	}
+	if (!memattr_system_parse(buf, size, &sys))
+		in.sys = &sys;
+	if (!memattr_stats_parse(buf, size, &st))
+		in.stats = &st;
+	f = open_memstream(&out, &len);
+	assert(f);
+	assert(!memattr_prom_write(f, &in));
+	fclose(f);
+	check_clean((const unsigned char *)out, len);
+	for (i = 0; i < len; i++) {
+		if (quoted && out[i] == '\\')
+			i++;
+		else if (out[i] == '"')
+			quoted = !quoted;
+		else
+			assert(!(quoted && out[i] == '\n'));
+	}
+	assert(!quoted);
+	free(out);
+	memattr_proc_free(&p);
+}
+
 static bool inside(const void *p, const void *buf, size_t len)
 {
 	return (const char *)p >= (const char *)buf &&
@@ -230,6 +281,7 @@ static void fuzz_parsers(const void *buf, size_t size)
 		memattr_event_env_free(env);
 	}
 	fuzz_model(buf, size);
+	fuzz_prom(buf, size);
 	if (!nl_family_parse(buf, size, &fam)) {
 		assert(fam.n_mcgrps <= NL_MCGRPS_MAX);
 		assert(strnlen(fam.name, sizeof(fam.name)) < sizeof(fam.name));
