@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/genetlink.h>
 #include <linux/memattr.h>
@@ -512,6 +513,67 @@ static void test_export_args(void)
 	}
 }
 
+struct run {
+	int status;
+	char *out;
+	char *err;
+};
+
+/* memattr_main() on a NULL-terminated argument list, output captured. */
+static struct run run_argv(const char *arg, ...)
+{
+	char *argv[16] = { "memattr" };
+	size_t olen, elen;
+	struct run r = {};
+	FILE *out, *err;
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, arg);
+	for (; arg && argc < 15; arg = va_arg(ap, const char *))
+		argv[argc++] = (char *)arg;
+	va_end(ap);
+	out = open_memstream(&r.out, &olen);
+	err = open_memstream(&r.err, &elen);
+	if (!out || !err)
+		abort();
+	r.status = memattr_main(argc, argv, out, err);
+	fclose(out);
+	fclose(err);
+	return r;
+}
+
+/* Without the module: exit 1, the standard message, nothing written. */
+static void test_no_module(void)
+{
+	static const char notloaded[] =
+		"memattr: kernel module not loaded (generic netlink family \"memattr\" not found); load it with: modprobe memattr\n";
+	char path[] = "/tmp/memattr-test-XXXXXX";
+	char file[64];
+	struct run r;
+
+	if (!access("/sys/module/memattr", F_OK)) {
+		tap_skip("the memattr module is loaded here");
+		return;
+	}
+	r = run_argv("-j", "watch", "-n", "1", "-t", "1", NULL);
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, notloaded);
+	free(r.out);
+	free(r.err);
+	if (!mkdtemp(path))
+		abort();
+	snprintf(file, sizeof(file), "%s/m.prom", path);
+	r = run_argv("export", "--prometheus", "-o", file, NULL);
+	CHECK_INT(r.status, 1);
+	CHECK_STR(r.out, "");
+	CHECK_STR(r.err, notloaded);
+	CHECK(rmdir(path) == 0);	/* empty: nothing was written */
+	free(r.out);
+	free(r.err);
+}
+
 static const struct tap_test tests[] = {
 	{ "event: leak and leak_cleared", test_leak },
 	{ "event: watermark", test_watermark },
@@ -524,6 +586,7 @@ static const struct tap_test tests[] = {
 	{ "watch: arguments", test_args },
 	{ "watch: bad arguments exit 2", test_args_bad },
 	{ "export: arguments, bad ones exit 2", test_export_args },
+	{ "watch, export: no module, exit 1", test_no_module },
 };
 
 int main(void)
