@@ -547,7 +547,8 @@ static struct run run_argv(const char *arg, ...)
 static void test_no_module(void)
 {
 	static const char notloaded[] =
-		"memattr: kernel module not loaded (generic netlink family \"memattr\" not found); load it with: modprobe memattr\n";
+		"memattr: kernel module not loaded (generic netlink family "
+		"\"memattr\" not found); load it with: modprobe memattr\n";
 	char path[] = "/tmp/memattr-test-XXXXXX";
 	char file[64];
 	struct run r;
