@@ -19,6 +19,8 @@
 
 static const struct memattr_command *const cmds[] = {
 	&cmd_stats,
+	&cmd_ps,
+	&cmd_show,
 	&cmd_version,
 };
 

@@ -63,6 +63,8 @@ struct memattr_command {
 };
 
 extern const struct memattr_command cmd_stats;
+extern const struct memattr_command cmd_ps;
+extern const struct memattr_command cmd_show;
 extern const struct memattr_command cmd_version;
 
 /* ---- cli.c ---- */
