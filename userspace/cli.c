@@ -21,6 +21,9 @@ static const struct memattr_command *const cmds[] = {
 	&cmd_stats,
 	&cmd_ps,
 	&cmd_show,
+	&cmd_cgroups,
+	&cmd_leaks,
+	&cmd_system,
 	&cmd_version,
 };
 

@@ -65,6 +65,9 @@ struct memattr_command {
 extern const struct memattr_command cmd_stats;
 extern const struct memattr_command cmd_ps;
 extern const struct memattr_command cmd_show;
+extern const struct memattr_command cmd_cgroups;
+extern const struct memattr_command cmd_leaks;
+extern const struct memattr_command cmd_system;
 extern const struct memattr_command cmd_version;
 
 /* ---- cli.c ---- */
