@@ -24,6 +24,8 @@ static const struct memattr_command *const cmds[] = {
 	&cmd_cgroups,
 	&cmd_leaks,
 	&cmd_system,
+	&cmd_oom,
+	&cmd_config,
 	&cmd_version,
 };
 

@@ -68,6 +68,8 @@ extern const struct memattr_command cmd_show;
 extern const struct memattr_command cmd_cgroups;
 extern const struct memattr_command cmd_leaks;
 extern const struct memattr_command cmd_system;
+extern const struct memattr_command cmd_oom;
+extern const struct memattr_command cmd_config;
 extern const struct memattr_command cmd_version;
 
 /* ---- cli.c ---- */
