@@ -21,6 +21,7 @@ static const struct memattr_command *const cmds[] = {
 	&cmd_stats,
 	&cmd_ps,
 	&cmd_show,
+	&cmd_top,
 	&cmd_cgroups,
 	&cmd_leaks,
 	&cmd_system,
