@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,30 +90,29 @@ static int top_parse(int argc, char **argv, void *data, FILE *err)
 	return 0;
 }
 
-static volatile sig_atomic_t top_signal;
-
-static void top_on_signal(int sig)
-{
-	top_signal = sig;
-}
-
+/*
+ * SIGINT and SIGTERM are blocked while top runs and read from a signalfd
+ * between frames, so the terminal is restored before the signal is let
+ * through (and it then kills us as if never caught).
+ */
 struct top_term {
 	bool raw;		/* stdin's settings changed; saved holds them */
 	struct termios saved;
-	struct sigaction old_int;
-	struct sigaction old_term;
+	sigset_t old_mask;
+	int sfd;		/* signalfd of SIGINT and SIGTERM, or -1 */
+	int sig;		/* the signal that stopped us, or 0 */
 };
 
 static void top_term_setup(struct top_term *t)
 {
-	struct sigaction sa;
 	struct termios raw;
+	sigset_t set;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = top_on_signal;	/* no SA_RESTART: poll() returns */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &t->old_int);
-	sigaction(SIGTERM, &sa, &t->old_term);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &t->old_mask);
+	t->sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &t->saved))
 		return;
 	raw = t->saved;
@@ -127,35 +127,43 @@ static void top_term_restore(struct top_term *t)
 	if (t->raw)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t->saved);
 	t->raw = false;
-	sigaction(SIGINT, &t->old_int, NULL);
-	sigaction(SIGTERM, &t->old_term, NULL);
+	if (t->sfd >= 0)
+		close(t->sfd);
+	t->sfd = -1;
+	sigprocmask(SIG_SETMASK, &t->old_mask, NULL);
 }
 
 /*
  * Wait up to ms for the next frame. Returns true to go on, false when the
- * user typed q or a signal came.
+ * user typed q or a signal came (t->sig).
  */
-static bool top_wait(const struct top_term *t, uint64_t ms)
+static bool top_wait(struct top_term *t, uint64_t ms)
 {
 	uint64_t end = memattr_now_ms() + ms, now;
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = t->raw ? STDIN_FILENO : -1, .events = POLLIN },
+		{ .fd = t->sfd, .events = POLLIN },
+	};
+	struct signalfd_siginfo si;
 	char c;
-	int n;
 
-	while (!top_signal) {
+	for (;;) {
 		now = memattr_now_ms();
 		if (now >= end)
 			return true;
-		n = poll(t->raw ? &pfd : NULL, t->raw ? 1 : 0,
-			 (int)(end - now));
-		if (n <= 0 || !t->raw)
-			continue;	/* timeout, EINTR, or nothing to read */
-		if (read(STDIN_FILENO, &c, 1) == 1 && (c == 'q' || c == 'Q'))
+		if (poll(pfd, 2, (int)(end - now)) <= 0)
+			continue;	/* timeout or EINTR */
+		if (pfd[1].revents & POLLIN &&
+		    read(t->sfd, &si, sizeof(si)) == sizeof(si)) {
+			t->sig = (int)si.ssi_signo;
 			return false;
-		if (pfd.revents & (POLLHUP | POLLERR))
-			pfd.fd = -1;	/* stdin gone: just sleep */
+		}
+		if (pfd[0].revents & POLLIN && read(STDIN_FILENO, &c, 1) == 1 &&
+		    (c == 'q' || c == 'Q'))
+			return false;
+		if (pfd[0].revents & (POLLHUP | POLLERR))
+			pfd[0].fd = -1;	/* stdin gone: just wait */
 	}
-	return false;
 }
 
 /* Rows that fit: the terminal's height minus the header, or a fixed few. */
@@ -245,16 +253,15 @@ static int top_run(struct memattr_ctx *ctx, const void *data)
 {
 	const struct top_args *a = data;
 	bool fancy = !pr_is_json(ctx->pr) && query_term_fancy(ctx->out);
-	struct top_term term = {};
+	struct top_term term = { .sfd = -1 };
 	struct nl_ctx *nl;
 	uint64_t frame;
-	int ret = MEMATTR_EXIT_OK, sig;
+	int ret = MEMATTR_EXIT_OK;
 
 	if (memattr_nl(ctx, &nl))
 		return MEMATTR_EXIT_FAIL;
-	top_signal = 0;
 	top_term_setup(&term);
-	for (frame = 1; !top_signal; frame++) {
+	for (frame = 1;; frame++) {
 		if (top_frame(ctx, a, fancy, frame)) {
 			ret = MEMATTR_EXIT_FAIL;
 			break;
@@ -265,12 +272,11 @@ static int top_run(struct memattr_ctx *ctx, const void *data)
 			break;
 	}
 	top_term_restore(&term);
-	sig = top_signal;
-	if (sig) {
-		/* die of it, as if never caught, once the terminal is back */
+	if (term.sig) {
+		/* die of it, as if never caught, now the terminal is back */
 		fflush(ctx->out);
-		signal(sig, SIG_DFL);
-		raise(sig);
+		signal(term.sig, SIG_DFL);
+		raise(term.sig);
 	}
 	return ret;
 }

@@ -19,7 +19,7 @@ int query_parse_u64(const char *s, uint64_t min, uint64_t max,
 	for (; *s; s++) {
 		if (*s < '0' || *s > '9')
 			return -EINVAL;
-		if (v > (UINT64_MAX - 9) / 10)
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
 			return -EINVAL;
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
@@ -113,7 +113,8 @@ size_t query_sparkline(const struct memattr_point *pts, size_t nr,
 		buf[0] = '\0';
 	if (!nr || !width || !size)
 		return 0;
-	lo = hi = pts[0].kb;
+	lo = pts[0].kb;
+	hi = lo;
 	for (i = 1; i < nr; i++) {
 		if (pts[i].kb < lo)
 			lo = pts[i].kb;
