@@ -63,6 +63,14 @@ struct memattr_command {
 };
 
 extern const struct memattr_command cmd_stats;
+extern const struct memattr_command cmd_ps;
+extern const struct memattr_command cmd_show;
+extern const struct memattr_command cmd_top;
+extern const struct memattr_command cmd_cgroups;
+extern const struct memattr_command cmd_leaks;
+extern const struct memattr_command cmd_system;
+extern const struct memattr_command cmd_oom;
+extern const struct memattr_command cmd_config;
 extern const struct memattr_command cmd_version;
 extern const struct memattr_command cmd_watch;
 extern const struct memattr_command cmd_export;

@@ -23,6 +23,7 @@
 #include "memattr.h"
 #include "model.h"
 #include "msgs.h"
+#include "query.h"
 #include "tap.h"
 
 static uint64_t buf_a[MSG_BUF_SIZE / 8];	/* 8-byte aligned */
@@ -784,6 +785,299 @@ static void test_config_stats_print(void)
 	free(s);
 }
 
+/* ---- query helpers ---- */
+
+static void test_parse_numbers(void)
+{
+	static const struct {
+		const char *s;
+		int ret;
+		uint64_t ms;
+	} secs[] = {
+		{ "2", 0, 2000 }, { "0.5", 0, 500 }, { ".5", 0, 500 },
+		{ "1.25", 0, 1250 }, { "0.1", 0, 100 }, { "86400", 0, 86400000 },
+		{ "1.000", 0, 1000 }, { "1.0001", -EINVAL, 0 },
+		{ "0.05", -EINVAL, 0 }, { "0", -EINVAL, 0 }, { "", -EINVAL, 0 },
+		{ ".", -EINVAL, 0 }, { "1.", 0, 1000 }, { "-1", -EINVAL, 0 },
+		{ "1s", -EINVAL, 0 }, { "abc", -EINVAL, 0 },
+		{ "86400.001", -EINVAL, 0 }, { "1e3", -EINVAL, 0 },
+		{ "99999999999999999999", -EINVAL, 0 }, { " 1", -EINVAL, 0 },
+	};
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(secs); i++) {
+		v = 0;
+		if (query_parse_seconds(secs[i].s, 100, 86400000, &v) !=
+		    secs[i].ret || (!secs[i].ret && v != secs[i].ms)) {
+			printf("# seconds '%s' -> %llu\n", secs[i].s,
+			       (unsigned long long)v);
+			CHECK(0);
+		}
+	}
+	CHECK_INT(query_parse_u64("42", 1, 100, &v), 0);
+	CHECK_INT(v, 42);
+	CHECK_INT(query_parse_u64("0", 1, 100, &v), -EINVAL);
+	CHECK_INT(query_parse_u64("101", 1, 100, &v), -EINVAL);
+	CHECK_INT(query_parse_u64("", 0, 100, &v), -EINVAL);
+	CHECK_INT(query_parse_u64("+1", 0, 100, &v), -EINVAL);
+	CHECK_INT(query_parse_u64("1x", 0, 100, &v), -EINVAL);
+	CHECK_INT(query_parse_u64("18446744073709551615", 0, UINT64_MAX, &v),
+		  0);
+	CHECK(v == UINT64_MAX);
+	CHECK_INT(query_parse_u64("18446744073709551616", 0, UINT64_MAX, &v),
+		  -EINVAL);
+}
+
+static void test_sparkline(void)
+{
+	struct memattr_point pts[10];
+	char buf[4 * 60 + 1];
+	uint32_t lo, hi;
+	size_t i, n;
+
+	for (i = 0; i < 10; i++) {
+		pts[i].t_ms = 1000 * i;
+		pts[i].kb = (uint32_t)(100 + 100 * i);
+	}
+	n = query_sparkline(pts, 10, 60, false, buf, sizeof(buf), &lo, &hi);
+	CHECK_INT(n, 10);	/* no more columns than points */
+	CHECK_STR(buf, "..:-=+*#%@");	/* levels floor */
+	CHECK_INT(lo, 100);
+	CHECK_INT(hi, 1000);
+	n = query_sparkline(pts, 10, 5, false, buf, sizeof(buf), &lo, &hi);
+	CHECK_INT(n, 5);
+	CHECK_INT(strlen(buf), 5);
+	CHECK(buf[0] == '.' && buf[4] == '@');
+	n = query_sparkline(pts, 10, 10, true, buf, sizeof(buf), &lo, &hi);
+	CHECK_INT(n, 10);
+	CHECK_INT(strlen(buf), 30);
+	CHECK(!strncmp(buf, "\xe2\x96\x81", 3));
+	CHECK(!strcmp(buf + 27, "\xe2\x96\x88"));
+	/* flat: all lowest level */
+	for (i = 0; i < 10; i++)
+		pts[i].kb = 7;
+	query_sparkline(pts, 10, 60, false, buf, sizeof(buf), &lo, &hi);
+	CHECK_STR(buf, "..........");
+	CHECK(lo == 7 && hi == 7);
+	/* uneven time: a step late in time shows late */
+	for (i = 0; i < 10; i++) {
+		pts[i].t_ms = i < 9 ? i : 1000;
+		pts[i].kb = i < 9 ? 10 : 20;
+	}
+	query_sparkline(pts, 10, 4, false, buf, sizeof(buf), &lo, &hi);
+	CHECK_STR(buf, "...@");
+	/* nothing, a tiny buffer, one point */
+	CHECK_INT(query_sparkline(pts, 0, 60, false, buf, sizeof(buf), &lo,
+				  &hi), 0);
+	CHECK_STR(buf, "");
+	CHECK(lo == 0 && hi == 0);
+	query_sparkline(pts, 10, 60, true, buf, 5, &lo, &hi);
+	CHECK_INT(strlen(buf), 3);
+	query_sparkline(pts, 1, 60, false, buf, sizeof(buf), &lo, &hi);
+	CHECK_STR(buf, ".");
+}
+
+static void test_duration(void)
+{
+	char b[32];
+
+	query_duration(0, b, sizeof(b));
+	CHECK_STR(b, "0s");
+	query_duration(59999, b, sizeof(b));
+	CHECK_STR(b, "59s");
+	query_duration(725000, b, sizeof(b));
+	CHECK_STR(b, "12m 5s");
+	query_duration(12000000, b, sizeof(b));
+	CHECK_STR(b, "3h 20m");
+	query_duration(187200000, b, sizeof(b));
+	CHECK_STR(b, "2d 4h");
+}
+
+static void test_term(void)
+{
+	FILE *f = tmpfile();
+	char *saved = getenv("LANG") ? strdup(getenv("LANG")) : NULL;
+
+	if (!f)
+		abort();
+	CHECK(!query_term_fancy(f));	/* a file is no terminal */
+	fclose(f);
+	unsetenv("LC_ALL");
+	unsetenv("LC_CTYPE");
+	setenv("LANG", "en_US.UTF-8", 1);
+	CHECK(query_locale_utf8());
+	setenv("LANG", "C", 1);
+	CHECK(!query_locale_utf8());
+	setenv("LC_CTYPE", "C.utf8", 1);
+	CHECK(query_locale_utf8());
+	setenv("LC_ALL", "POSIX", 1);
+	CHECK(!query_locale_utf8());
+	unsetenv("LC_ALL");
+	unsetenv("LC_CTYPE");
+	if (saved)
+		setenv("LANG", saved, 1);
+	else
+		unsetenv("LANG");
+	free(saved);
+}
+
+/* ---- the commands' arguments ---- */
+
+struct run {
+	int status;
+	char *out;
+	char *err;
+};
+
+static struct run run_vec(int argc, const char *const *args)
+{
+	char *argv[16] = { "memattr" };
+	size_t olen, elen;
+	struct run r = {};
+	FILE *out, *err;
+	int i;
+
+	for (i = 0; i < argc && i < 14; i++)
+		argv[i + 1] = (char *)args[i];
+	out = open_memstream(&r.out, &olen);
+	err = open_memstream(&r.err, &elen);
+	if (!out || !err)
+		abort();
+	r.status = memattr_main(i + 1, argv, out, err);
+	fclose(out);
+	fclose(err);
+	return r;
+}
+
+/* Each: a command line that must be refused with exit 2, one line. */
+static void test_cmd_usage_errors(void)
+{
+	static const char *const bad[][5] = {
+		{ "ps", "-s" }, { "ps", "-s", "bogus" }, { "ps", "--sort=x" },
+		{ "ps", "-n", "0" }, { "ps", "-n", "-1" }, { "ps", "-n", "1x" },
+		{ "ps", "-n" }, { "ps", "extra" }, { "ps", "-x" },
+		{ "ps", "--count" },
+		{ "show" }, { "show", "0" }, { "show", "abc" },
+		{ "show", "4194305" }, { "show", "1", "2" }, { "show", "-1" },
+		{ "show", "99999999999999999999999" },
+		{ "top", "-d" }, { "top", "-d", "0" }, { "top", "-d", "abc" },
+		{ "top", "-d", "-1" }, { "top", "-d", "0.05" },
+		{ "top", "-d", "86401" }, { "top", "-n", "0" },
+		{ "top", "--iterations=x" }, { "top", "-s", "x" },
+		{ "top", "bogus" },
+		{ "cgroups", "x" }, { "leaks", "x" }, { "system", "x" },
+		{ "oom", "x" },
+		{ "config", "x" }, { "config", "bogus=1" },
+		{ "config", "sample_ms=1" }, { "config", "sample_ms=100", "x=1" },
+		{ "config", "watermarks=99,1" }, { "config", "=" },
+	};
+	struct run r;
+	size_t i;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		for (n = 0; n < 5 && bad[i][n]; n++)
+			;
+		r = run_vec(n, bad[i]);
+		if (r.status != 2 || !r.err ||
+		    strncmp(r.err, "memattr: ", 9) ||
+		    strchr(r.err, '\n') != r.err + strlen(r.err) - 1 ||
+		    (r.out && *r.out)) {
+			printf("# '%s %s %s': exit %d, err '%s'\n", bad[i][0],
+			       bad[i][1] ? bad[i][1] : "",
+			       bad[i][2] ? bad[i][2] : "", r.status, r.err);
+			CHECK(0);
+		}
+		free(r.out);
+		free(r.err);
+	}
+}
+
+static void test_cmd_parse_ok(void)
+{
+	static const char *const good[][6] = {
+		{ "ps" }, { "ps", "-s", "growth" }, { "ps", "-sanon", "-n5" },
+		{ "ps", "--sort=allocs", "--count=3" },
+		{ "ps", "--sort", "rss", "--count", "1" },
+		{ "show", "1" }, { "show", "4194304" },
+		{ "top" }, { "top", "-d", "0.5", "-n", "2" },
+		{ "top", "-d0.1", "-n1", "-s", "rss" },
+		{ "top", "--delay=1.5", "--iterations=3" },
+		{ "cgroups" }, { "leaks" }, { "system" }, { "oom" },
+		{ "config" }, { "config", "sample_ms=100" },
+		{ "config", "watermarks=85,92,97", "max_procs=16",
+		  "leak_window_s=20", "leak_min_kb_per_hour=1" },
+	};
+	FILE *null = fopen("/dev/null", "w");
+	char *argv[8];
+	struct cli cli;
+	size_t i;
+	int n;
+
+	if (!null)
+		abort();
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		argv[0] = "memattr";
+		for (n = 0; n < 6 && good[i][n]; n++)
+			argv[n + 1] = (char *)good[i][n];
+		if (cli_parse(&cli, n + 1, argv, null, null) != CLI_RUN) {
+			printf("# '%s %s' refused\n", good[i][0],
+			       good[i][1] ? good[i][1] : "");
+			CHECK(0);
+		}
+		cli_release(&cli);
+	}
+	fclose(null);
+}
+
+/* Every command's help names the JSON fields it prints. */
+static void test_cmd_help(void)
+{
+	static const struct {
+		const char *cmd;
+		const char *words[12];
+	} helps[] = {
+		{ "ps", { "-s, --sort", "-n, --count", "rss_kb", "anon_kb",
+			  "mapped_kb", "growth_kb_per_hour", "leak",
+			  "peak_rss_kb", "pgtables_kb", "brk_calls" } },
+		{ "show", { "history", "[t_ms, kb]", "sparkline" } },
+		{ "top", { "-d, --delay", "-n, --iterations", "q", "dumb" } },
+		{ "cgroups", { "limit_kb", "exhaust_s", "usage_kb",
+			       "kernel_kb", "nr_procs", "null" } },
+		{ "leaks", { "kind", "since_s", "state", "path", "comm" } },
+		{ "system", { "mem_total_kb", "mem_available_kb", "used_pct",
+			      "exhaust_s", "watermark_level" } },
+		{ "oom", { "top_growers", "time_ms", "CAP_NET_ADMIN",
+			   "history" } },
+		{ "config", { "sample_ms", "max_procs", "leak_window_s",
+			      "leak_min_kb_per_hour", "watermarks",
+			      "CAP_NET_ADMIN" } },
+		{ "stats", { "tracked_procs", "hooks", "samples" } },
+	};
+	const char *args[2];
+	struct run r;
+	size_t i, k;
+
+	for (i = 0; i < ARRAY_SIZE(helps); i++) {
+		args[0] = helps[i].cmd;
+		args[1] = "help";
+		r = run_vec(2, args);
+		CHECK_INT(r.status, 0);
+		for (k = 0; k < ARRAY_SIZE(helps[i].words); k++) {
+			if (!helps[i].words[k])
+				break;
+			if (!r.out || !strstr(r.out, helps[i].words[k])) {
+				printf("# %s help lacks '%s'\n", helps[i].cmd,
+				       helps[i].words[k]);
+				CHECK(0);
+			}
+		}
+		free(r.out);
+		free(r.err);
+	}
+}
+
 /* ---- JSON samples for json_check.sh ---- */
 
 static int json_sample(const char *what)
@@ -892,6 +1186,13 @@ static const struct tap_test tests[] = {
 	{ "print: system JSON contract", test_system_print },
 	{ "print: oom JSON contract", test_oom_print },
 	{ "print: config and stats", test_config_stats_print },
+	{ "query: integers and seconds", test_parse_numbers },
+	{ "query: sparkline", test_sparkline },
+	{ "query: durations", test_duration },
+	{ "query: terminal and locale probes", test_term },
+	{ "commands: bad arguments exit 2 with one line", test_cmd_usage_errors },
+	{ "commands: good arguments parse", test_cmd_parse_ok },
+	{ "commands: help documents options and JSON fields", test_cmd_help },
 };
 
 int main(int argc, char **argv)
