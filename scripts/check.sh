@@ -102,8 +102,30 @@ step cli-fuzz make -C userspace O="$out/cli-fuzz" fuzz FUZZ_SECONDS=20
 tap harness-unit python3 -m unittest -v selftests/qemu/test_parse_log.py
 step dkms scripts/dkms-check.sh
 
+# The live export a lane's guest printed (selftests/memattr/cli_watch.sh,
+# between MEMATTR-PROM-BEGIN and MEMATTR-PROM-END) through the host's
+# promtool, which the arm64 guest cannot run: no error, no lint problem.
+prom_console() {
+	local log=build/lanes/$1/console.log prom=$out/prom-$1.txt res rc
+	tr -d '\r' <"$log" |
+		sed -n '/^MEMATTR-PROM-BEGIN$/,/^MEMATTR-PROM-END$/p' |
+		grep -v -e '^MEMATTR-PROM-' -e '^\[ *[0-9]*\.[0-9]*\]' >"$prom"
+	if [ ! -s "$prom" ]; then
+		echo "no MEMATTR-PROM-BEGIN/END region in $log"
+		return 1
+	fi
+	echo "$(grep -vc '^#' "$prom") samples from $log"
+	res=$(promtool check metrics <"$prom" 2>&1)
+	rc=$?
+	printf '%s\n' "$res"
+	[ "$rc" = 0 ] && [ -z "$res" ]
+}
+
 for lane in stock-amd64 stock-arm64 debug; do
 	tap "$lane" scripts/lane.sh --lane "$lane"
+	case "$lane" in
+	stock-*) step "promtool-$lane" prom_console "$lane" ;;
+	esac
 done
 
 finish

@@ -14,6 +14,7 @@ pkgs=(
 	libmnl-dev libmnl-dev:arm64
 	libjq1:arm64 libonig5:arm64
 	clang libclang-rt-14-dev
+	prometheus
 )
 
 missing=()

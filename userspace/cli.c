@@ -19,7 +19,17 @@
 
 static const struct memattr_command *const cmds[] = {
 	&cmd_stats,
+	&cmd_ps,
+	&cmd_show,
+	&cmd_top,
+	&cmd_cgroups,
+	&cmd_leaks,
+	&cmd_system,
+	&cmd_oom,
+	&cmd_config,
 	&cmd_version,
+	&cmd_watch,
+	&cmd_export,
 };
 
 const char *memattr_version(void)

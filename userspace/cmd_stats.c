@@ -1,98 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * memattr stats: the module's own statistics (MEMATTR_CMD_GET_STATS).
+ * memattr stats: the module's own statistics (MEMATTR_CMD_GET_STATS). The
+ * parser and printer are in model.c.
  */
-#include <errno.h>
-#include <string.h>
-
 #include <linux/memattr.h>
 
 #include "memattr.h"
-
-static const enum mnl_attr_data_type stats_policy[MEMATTR_A_STATS_MAX + 1] = {
-	[MEMATTR_A_STATS_MODULE_VERSION]	= MNL_TYPE_NUL_STRING,
-	[MEMATTR_A_STATS_SAMPLE_MS]		= MNL_TYPE_U32,
-	[MEMATTR_A_STATS_OWN_MEM_BYTES]		= MNL_TYPE_U64,
-};
-
-int memattr_stats_parse(const void *buf, size_t len, struct memattr_stats *st)
-{
-	const struct nlattr *tb[MEMATTR_A_STATS_MAX + 1];
-	const struct nlattr *a;
-	int err;
-
-	memset(st, 0, sizeof(*st));
-	err = nl_genl_parse(buf, len, MEMATTR_CMD_GET_STATS, stats_policy,
-			    MEMATTR_A_STATS_MAX, tb);
-	if (err)
-		return err;
-	a = tb[MEMATTR_A_STATS_MODULE_VERSION];
-	if (a) {
-		st->module_version = mnl_attr_get_str(a);
-		st->present |= MEMATTR_BIT(MEMATTR_A_STATS_MODULE_VERSION);
-	}
-	a = tb[MEMATTR_A_STATS_SAMPLE_MS];
-	if (a) {
-		st->sample_ms = mnl_attr_get_u32(a);
-		st->present |= MEMATTR_BIT(MEMATTR_A_STATS_SAMPLE_MS);
-	}
-	a = tb[MEMATTR_A_STATS_OWN_MEM_BYTES];
-	if (a) {
-		st->own_mem_bytes = mnl_attr_get_u64(a);
-		st->present |= MEMATTR_BIT(MEMATTR_A_STATS_OWN_MEM_BYTES);
-	}
-	return 0;
-}
-
-/* Attributes the module did not send are left out, in text and JSON. */
-void memattr_stats_print(struct pr *pr, const struct memattr_stats *st)
-{
-	pr_obj_open(pr, NULL);
-	if (st->present & MEMATTR_BIT(MEMATTR_A_STATS_MODULE_VERSION))
-		pr_str(pr, "module_version", st->module_version);
-	if (st->present & MEMATTR_BIT(MEMATTR_A_STATS_SAMPLE_MS))
-		pr_u64(pr, "sample_ms", st->sample_ms);
-	if (st->present & MEMATTR_BIT(MEMATTR_A_STATS_OWN_MEM_BYTES))
-		pr_u64(pr, "own_mem_bytes", st->own_mem_bytes);
-	pr_obj_close(pr);
-}
-
-struct stats_reply {
-	struct pr *pr;
-	unsigned int n;
-};
-
-static int stats_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct stats_reply *r = data;
-	struct memattr_stats st;
-	int err;
-
-	err = memattr_stats_parse(nlh, nlh->nlmsg_len, &st);
-	if (err)
-		return err;
-	if (r->n++)
-		return -EPROTO;	/* a doit has one reply */
-	memattr_stats_print(r->pr, &st);
-	return 0;
-}
+#include "model.h"
 
 static int stats_run(struct memattr_ctx *ctx, const void *args)
 {
-	struct stats_reply r = { .pr = ctx->pr };
-	struct nlmsghdr *nlh;
-	struct nl_ctx *nl;
+	struct memattr_stats st;
 
 	(void)args;
-	if (memattr_nl(ctx, &nl))
+	if (memattr_stats_get(ctx, &st))
 		return MEMATTR_EXIT_FAIL;
-	nlh = nl_msg_start(nl, MEMATTR_CMD_GET_STATS, 0);
-	if (memattr_request(ctx, nlh, stats_cb, &r))
-		return MEMATTR_EXIT_FAIL;
-	if (!r.n) {
-		fprintf(ctx->err, "memattr: stats: the kernel sent no reply\n");
-		return MEMATTR_EXIT_FAIL;
-	}
+	memattr_stats_print(ctx->pr, &st);
 	return MEMATTR_EXIT_OK;
 }
 
@@ -100,8 +23,28 @@ const struct memattr_command cmd_stats = {
 	.name		= "stats",
 	.args		= "",
 	.summary	= "the module's own statistics",
-	.help		= "Show the memattr module's own statistics: its version, the sampling\n"
-			  "period in milliseconds and the memory the module itself uses, in\n"
-			  "bytes. Needs the module loaded.",
+	.help		= "Show the memattr module's own statistics. Needs the module loaded;\n"
+			  "open to every user. Fields (JSON names; a field the module does not\n"
+			  "send is left out):\n"
+			  "  module_version      the module's version\n"
+			  "  sample_ms           sampling period, ms\n"
+			  "  own_mem_bytes       memory the module itself uses, bytes\n"
+			  "  tracked_procs       processes tracked now\n"
+			  "  max_procs           most processes tracked at once\n"
+			  "  tracked_cgroups     memory cgroups tracked now\n"
+			  "  procs_created       processes added to the table\n"
+			  "  procs_removed       processes removed at exit\n"
+			  "  procs_dropped       processes not tracked: the table was full\n"
+			  "  procs_reaped        processes found gone by the sampler\n"
+			  "  exited_total        processes seen exiting\n"
+			  "  samples             sampler ticks\n"
+			  "  sample_last_ns      cost of the last tick, ns\n"
+			  "  sample_max_ns       cost of the costliest tick, ns\n"
+			  "  irq_pages           pages allocated in interrupt context\n"
+			  "  kthread_pages       pages allocated by kernel threads\n"
+			  "  untracked_pages     pages allocated by untracked processes\n"
+			  "  hooks               one row per hook: name, kind (tracepoint,\n"
+			  "                      kprobe, ...), target (null: not attached),\n"
+			  "                      hits, misses",
 	.run		= stats_run,
 };

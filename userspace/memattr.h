@@ -63,7 +63,17 @@ struct memattr_command {
 };
 
 extern const struct memattr_command cmd_stats;
+extern const struct memattr_command cmd_ps;
+extern const struct memattr_command cmd_show;
+extern const struct memattr_command cmd_top;
+extern const struct memattr_command cmd_cgroups;
+extern const struct memattr_command cmd_leaks;
+extern const struct memattr_command cmd_system;
+extern const struct memattr_command cmd_oom;
+extern const struct memattr_command cmd_config;
 extern const struct memattr_command cmd_version;
+extern const struct memattr_command cmd_watch;
+extern const struct memattr_command cmd_export;
 
 /* ---- cli.c ---- */
 
@@ -105,19 +115,147 @@ int memattr_request(struct memattr_ctx *ctx, struct nlmsghdr *nlh,
 
 /* ---- cmd_stats.c ---- */
 
+#define MEMATTR_HOOKS_MAX	64	/* hooks kept; more are skipped */
+#define MEMATTR_VERSION_LEN	64
+#define MEMATTR_HOOK_NAME_LEN	64
+#define MEMATTR_HOOK_KIND_LEN	32
+#define MEMATTR_HOOK_TARGET_LEN	128
+
+/* One hook of MEMATTR_A_STATS_HOOKS. */
+struct memattr_hook {
+	uint64_t present;		/* MEMATTR_BIT(MEMATTR_A_HOOK_*) */
+	char name[MEMATTR_HOOK_NAME_LEN];
+	char kind[MEMATTR_HOOK_KIND_LEN];
+	char target[MEMATTR_HOOK_TARGET_LEN];	/* present: attached */
+	uint64_t hits;
+	uint64_t misses;
+};
+
 struct memattr_stats {
 	uint64_t present;		/* MEMATTR_BIT(MEMATTR_A_STATS_*) */
-	const char *module_version;	/* points into the parsed buffer */
+	char module_version[MEMATTR_VERSION_LEN];
 	uint32_t sample_ms;
 	uint64_t own_mem_bytes;
+	uint32_t tracked_procs;
+	uint32_t max_procs;
+	uint32_t tracked_cgroups;
+	uint64_t procs_created;
+	uint64_t procs_removed;
+	uint64_t procs_dropped;
+	uint64_t procs_reaped;
+	uint64_t exited_total;
+	uint64_t samples;
+	uint64_t sample_last_ns;
+	uint64_t sample_max_ns;
+	uint64_t irq_pages;
+	uint64_t kthread_pages;
+	uint64_t untracked_pages;
+	struct memattr_hook hooks[MEMATTR_HOOKS_MAX];
+	size_t nr_hooks;
 };
 
 /*
  * Decode a MEMATTR_CMD_GET_STATS reply: one netlink message at buf
- * (4-byte aligned, len bytes). Attributes it does not know are skipped.
+ * (4-byte aligned, len bytes). Attributes it does not know are skipped;
+ * strings are copied (truncated to fit).
  */
 int memattr_stats_parse(const void *buf, size_t len,
 			struct memattr_stats *st);
 void memattr_stats_print(struct pr *pr, const struct memattr_stats *st);
+
+/* ---- cmd_watch.c ---- */
+
+#define MEMATTR_EV_TOP_MAX	16
+
+/* One of an OOM event's top growers. */
+struct memattr_ev_grower {
+	uint64_t present;		/* MEMATTR_BIT(MEMATTR_A_GROWER_*) */
+	uint32_t pid;
+	const char *comm;		/* points into the parsed buffer */
+	int64_t growth_kb_per_hour;
+	uint64_t rss_kb;
+};
+
+/* memattr watch's arguments. */
+struct memattr_watch_args {
+	const char *exec;		/* --exec CMD, or NULL */
+	unsigned long count;		/* -n; 0: no limit */
+	unsigned long timeout_s;	/* -t; 0: none */
+};
+
+/* A MEMATTR_CMD_EVENT message. */
+struct memattr_event {
+	uint64_t present;		/* MEMATTR_BIT(MEMATTR_A_EV_*) */
+	uint32_t kind;			/* enum memattr_event_kind */
+	uint64_t time_ms;		/* CLOCK_MONOTONIC */
+	uint8_t entity;			/* enum memattr_entity_kind */
+	uint32_t pid;
+	const char *comm;		/* points into the parsed buffer */
+	uint64_t cgroup_id;
+	const char *cgroup;		/* points into the parsed buffer */
+	int64_t growth_kb_per_hour;
+	uint64_t since_ms;
+	uint8_t level;
+	uint8_t level_pct;
+	uint8_t direction;		/* enum memattr_wm_direction */
+	uint32_t used_pct;
+	uint64_t rss_kb;
+	unsigned int nr_top;		/* the first MEMATTR_EV_TOP_MAX */
+	unsigned int top_dropped;	/* growers past those */
+	struct memattr_ev_grower top[MEMATTR_EV_TOP_MAX];
+};
+
+/*
+ * Decode one MEMATTR_CMD_EVENT message at buf (4-byte aligned, len bytes).
+ * MEMATTR_A_EV_KIND is required; attributes it does not know are skipped.
+ * Returns 0 or a negative errno.
+ */
+int memattr_event_parse(const void *buf, size_t len, struct memattr_event *ev);
+/* "leak", "leak_cleared", "watermark", "oom_kill" or "unknown". */
+const char *memattr_event_name(uint32_t kind);
+/*
+ * Print an event as one object. wall_ms: the event's time as
+ * CLOCK_REALTIME milliseconds, printed as "time"; negative leaves it out.
+ */
+void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
+			 int64_t wall_ms);
+/*
+ * The --exec environment of an event: a NULL-terminated array of
+ * "MEMATTR_<FIELD>=value" strings, only for the fields it has. NULL when
+ * out of memory. Free with memattr_event_env_free().
+ */
+char **memattr_event_env(const struct memattr_event *ev);
+void memattr_event_env_free(char **env);
+
+/* ---- cmd_export.c ---- */
+
+struct memattr_proc;
+struct memattr_cgroup;
+struct memattr_system;
+
+/* memattr export's arguments. */
+struct memattr_export_args {
+	bool prometheus;		/* --prometheus: the only format */
+	const char *output;		/* -o FILE, or NULL: stdout */
+};
+
+/* What an export shows; any pointer may be NULL (nothing of it). */
+struct memattr_prom {
+	const struct memattr_stats *stats;
+	const struct memattr_system *sys;
+	const struct memattr_proc *procs;
+	size_t nr_procs;
+	const struct memattr_cgroup *cgroups;
+	size_t nr_cgroups;
+	bool has_oom_kills;
+	uint64_t oom_kills;		/* /proc/vmstat oom_kill */
+};
+
+/*
+ * Write in as the Prometheus text exposition format 0.0.4: HELP and TYPE
+ * lines, then every sample of the family. Pure but for f. Returns 0 or
+ * -EIO.
+ */
+int memattr_prom_write(FILE *f, const struct memattr_prom *in);
 
 #endif /* MEMATTR_H */

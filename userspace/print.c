@@ -237,14 +237,16 @@ static bool utf8_is_control(const unsigned char *s, size_t n)
  * Text: printable ASCII and printable UTF-8 as is; control characters,
  * DEL and bytes that are not UTF-8 as \xNN, byte by byte.
  */
-static void text_str(struct sbuf *sb, const char *str, size_t len)
+static void text_str_sp(struct sbuf *sb, const char *str, size_t len,
+			bool esc_space)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, n;
 
 	while (i < len) {
 		n = utf8_len(s + i, len - i);
-		if (n == 1 && s[i] >= 0x20 && s[i] != 0x7f) {
+		if (n == 1 && s[i] >= 0x20 && s[i] != 0x7f &&
+		    !(esc_space && s[i] == ' ')) {
 			sb_putc(sb, s[i]);
 		} else if (n > 1 && !utf8_is_control(s + i, n)) {
 			sb_putn(sb, str + i, n);
@@ -254,6 +256,26 @@ static void text_str(struct sbuf *sb, const char *str, size_t len)
 		}
 		i += n;
 	}
+}
+
+static void text_str(struct sbuf *sb, const char *str, size_t len)
+{
+	text_str_sp(sb, str, len, false);
+}
+
+char *pr_text_escape(const char *val, size_t len)
+{
+	struct sbuf sb = {};
+
+	sb_grow(&sb, len + 1);
+	if (!sb.oom)
+		sb.p[0] = '\0';
+	text_str(&sb, val, len);
+	if (sb.oom) {
+		free(sb.p);
+		return NULL;
+	}
+	return sb.p;
 }
 
 /* Display width of escaped text: one column per code point. */
@@ -727,6 +749,40 @@ static void text_node(struct sbuf *sb, const struct node *n)
 	}
 }
 
+/* PR_LINE: one value on one line of key=value pairs; see print.h. */
+static void line_node(struct sbuf *sb, const struct node *n, bool top)
+{
+	const struct node *c;
+
+	switch (n->type) {
+	case N_OBJ:
+	case N_ARR:
+		if (!top)
+			sb_putc(sb, n->type == N_OBJ ? '{' : '[');
+		for (c = n->child; c; c = c->next) {
+			if (c != n->child)
+				sb_putc(sb, top ? ' ' : ',');
+			if (n->type == N_OBJ) {
+				sb_puts(sb, c->key);
+				sb_putc(sb, '=');
+			}
+			line_node(sb, c, false);
+		}
+		if (!top)
+			sb_putc(sb, n->type == N_OBJ ? '}' : ']');
+		break;
+	case N_STR:
+		if (n->v.s.len)
+			text_str_sp(sb, n->v.s.p, n->v.s.len, true);
+		else
+			sb_puts(sb, "\"\"");
+		break;
+	default:
+		text_inline(sb, n, ",");
+		break;
+	}
+}
+
 /* ---- output ---- */
 
 static void pr_emit(struct pr *pr)
@@ -735,6 +791,9 @@ static void pr_emit(struct pr *pr)
 
 	if (pr->flags & PR_JSON) {
 		json_node(&sb, pr->root, pr->flags & PR_PRETTY, 0);
+		sb_putc(&sb, '\n');
+	} else if (pr->flags & PR_LINE) {
+		line_node(&sb, pr->root, true);
 		sb_putc(&sb, '\n');
 	} else {
 		if (pr->emitted)

@@ -43,6 +43,14 @@ struct pr;
 enum pr_flags {
 	PR_JSON		= 1 << 0,	/* JSON instead of text */
 	PR_PRETTY	= 1 << 1,	/* indent JSON; no effect on text */
+	/*
+	 * Text: each top-level value on one line of space-separated
+	 * key=value pairs (nested objects as {k=v,...}, arrays as [v,...]),
+	 * with spaces in strings escaped as \x20 so a line splits on
+	 * spaces; no blank line between values. For streams of records
+	 * (memattr watch). No effect on JSON.
+	 */
+	PR_LINE		= 1 << 2,
 };
 
 struct pr *pr_new(FILE *out, unsigned int flags);
@@ -64,5 +72,13 @@ void pr_u64(struct pr *pr, const char *key, uint64_t val);
 void pr_s64(struct pr *pr, const char *key, int64_t val);
 void pr_bool(struct pr *pr, const char *key, bool val);
 void pr_null(struct pr *pr, const char *key);
+
+/*
+ * len bytes escaped as text output escapes them (control characters, DEL
+ * and invalid UTF-8 as \xNN), NUL-terminated, for text that leaves through
+ * another channel (environment variables). NULL when out of memory; free()
+ * it.
+ */
+char *pr_text_escape(const char *val, size_t len);
 
 #endif /* MEMATTR_PRINT_H */

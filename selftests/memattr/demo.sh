@@ -30,14 +30,15 @@ memattr watch -t 150 > /tmp/watch.log 2>&1 &
 watcher=$!
 
 # Two services, each in its memory cgroup: one leaks 1 MiB/s of heap, the
-# other keeps 16 MiB and churns another 16 MiB every second.
-for svc in leaky:"leak 1024" healthy:"steady 16"; do
-	cg=/sys/fs/cgroup/${svc%%:*}
+# other keeps 16 MiB and stays there.
+for svc in leaky:"leak 1024" healthy:"anon 16"; do
+	name=${svc%%:*}
+	cg=/sys/fs/cgroup/$name
 	mkdir -p "$cg"
 	# shellcheck disable=SC2086 # the arguments are meant to split
-	sh -c "echo \$\$ > $cg/cgroup.procs && exec service ${svc#*:}" &
+	sh -c "echo \$\$ > $cg/cgroup.procs && exec cli_hog ${svc#*:} /tmp/$name.ready" &
 done
-sleep 1
+while [ ! -e /tmp/leaky.ready ] || [ ! -e /tmp/healthy.ready ]; do sleep 0.2; done
 leaker=$(cat /sys/fs/cgroup/leaky/cgroup.procs)
 say "services started: leaky (pid $leaker) and healthy"
 

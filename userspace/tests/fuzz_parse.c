@@ -2,9 +2,15 @@
 /*
  * libFuzzer harness for everything that reads bytes from the kernel or
  * writes bytes to the terminal:
- *  - the same input as a netlink message to the GET_STATS, family and ACK
- *    parsers, which must reject it or return results inside the buffer;
- *  - accepted stats replies printed as text and JSON;
+ *  - the same input as a netlink message to every reply parser (GET_STATS,
+ *    GET_PROC, GET_CGROUP, GET_SYSTEM, GET_LEAKS, GET_OOM, GET_CONFIG,
+ *    family, ACK), which must reject it or return results inside the
+ *    buffer or their own terminated copies;
+ *  - accepted replies printed as text and JSON, as the commands print them;
+ *  - the same input as a MEMATTR_CMD_EVENT, printed as a line and as JSON,
+ *    and its --exec environment, which must stay as clean;
+ *  - accepted process, cgroup, system and stats replies exported in the
+ *    Prometheus format: clean lines, label values properly quoted;
  *  - the same input as a program for the printer (open/close/values),
  *    whose text and JSON output must stay free of raw control characters
  *    and invalid UTF-8.
@@ -16,6 +22,7 @@
 
 #include "fuzz.h"
 #include "memattr.h"
+#include "model.h"
 
 #define BUF_MAX		65536
 #define DEPTH_MAX	8
@@ -80,6 +87,158 @@ static void emit_stats(struct pr *pr, const void *arg)
 	memattr_stats_print(pr, arg);
 }
 
+struct ev_arg {
+	const struct memattr_event *ev;
+	int64_t wall_ms;
+};
+
+static void emit_event(struct pr *pr, const void *arg)
+{
+	const struct ev_arg *a = arg;
+
+	memattr_event_print(pr, a->ev, a->wall_ms);
+}
+
+static void emit_proc(struct pr *pr, const void *arg)
+{
+	pr_arr_open(pr, NULL);
+	memattr_proc_print(pr, NULL, arg, MEMATTR_PF_BRIEF);
+	pr_arr_close(pr);
+	memattr_proc_print(pr, NULL, arg, MEMATTR_PF_HISTORY);
+}
+
+static void emit_cgroup(struct pr *pr, const void *arg)
+{
+	pr_arr_open(pr, NULL);
+	memattr_cgroup_print(pr, NULL, arg, MEMATTR_PF_BRIEF);
+	pr_arr_close(pr);
+	memattr_cgroup_print(pr, NULL, arg, 0);
+}
+
+static void emit_system(struct pr *pr, const void *arg)
+{
+	memattr_system_print(pr, NULL, arg);
+}
+
+static void emit_leak(struct pr *pr, const void *arg)
+{
+	pr_arr_open(pr, NULL);
+	memattr_leak_print(pr, NULL, arg, 1000);
+	pr_arr_close(pr);
+}
+
+static void emit_oom(struct pr *pr, const void *arg)
+{
+	pr_arr_open(pr, NULL);
+	memattr_oom_print(pr, NULL, arg);
+	pr_arr_close(pr);
+}
+
+static void emit_config(struct pr *pr, const void *arg)
+{
+	memattr_config_print(pr, NULL, arg);
+}
+
+static void render_all(emit_fn emit, const void *arg)
+{
+	render_checked(0, emit, arg, true);
+	render_checked(PR_JSON, emit, arg, true);
+	render_checked(PR_JSON | PR_PRETTY, emit, arg, true);
+}
+
+/* A copied string: terminated inside its array. */
+#define CHECK_STR_COPY(a)	assert(strnlen(a, sizeof(a)) < sizeof(a))
+
+static void fuzz_model(const void *buf, size_t size)
+{
+	struct memattr_proc p;
+	struct memattr_cgroup cg;
+	struct memattr_system sys;
+	struct memattr_leak l;
+	struct memattr_oom o;
+	struct memattr_config cfg;
+	size_t i;
+
+	if (!memattr_proc_parse(buf, size, &p)) {
+		CHECK_STR_COPY(p.comm);
+		CHECK_STR_COPY(p.cgroup);
+		assert(!p.nr_history == !p.history);
+		render_all(emit_proc, &p);
+	}
+	memattr_proc_free(&p);
+	if (!memattr_cgroup_parse(buf, size, &cg)) {
+		CHECK_STR_COPY(cg.path);
+		render_all(emit_cgroup, &cg);
+	}
+	if (!memattr_system_parse(buf, size, &sys))
+		render_all(emit_system, &sys);
+	if (!memattr_leak_parse(buf, size, &l)) {
+		CHECK_STR_COPY(l.comm);
+		CHECK_STR_COPY(l.cgroup);
+		render_all(emit_leak, &l);
+	}
+	if (!memattr_oom_parse(buf, size, &o)) {
+		CHECK_STR_COPY(o.comm);
+		CHECK_STR_COPY(o.cgroup);
+		assert(o.nr_top <= MEMATTR_OOM_TOP_MAX);
+		for (i = 0; i < o.nr_top; i++)
+			CHECK_STR_COPY(o.top[i].comm);
+		render_all(emit_oom, &o);
+	}
+	memattr_oom_free(&o);
+	if (!memattr_config_parse(buf, size, &cfg)) {
+		CHECK_STR_COPY(cfg.watermarks);
+		render_all(emit_config, &cfg);
+	}
+}
+
+/*
+ * The input as one process, cgroup, system and stats reply each, exported
+ * for Prometheus: clean UTF-8 lines, every label value's quotes balanced
+ * once escapes are skipped.
+ */
+static void fuzz_prom(const void *buf, size_t size)
+{
+	static struct memattr_stats st;
+	struct memattr_proc p;
+	struct memattr_cgroup cg;
+	struct memattr_system sys;
+	struct memattr_prom in = {};
+	char *out = NULL;
+	size_t len = 0, i;
+	bool quoted = false;
+	FILE *f;
+
+	if (!memattr_proc_parse(buf, size, &p)) {
+		in.procs = &p;
+		in.nr_procs = 1;
+	}
+	if (!memattr_cgroup_parse(buf, size, &cg)) {
+		in.cgroups = &cg;
+		in.nr_cgroups = 1;
+	}
+	if (!memattr_system_parse(buf, size, &sys))
+		in.sys = &sys;
+	if (!memattr_stats_parse(buf, size, &st))
+		in.stats = &st;
+	f = open_memstream(&out, &len);
+	assert(f);
+	assert(!memattr_prom_write(f, &in));
+	fclose(f);
+	check_clean((const unsigned char *)out, len);
+	for (i = 0; i < len; i++) {
+		if (quoted && out[i] == '\\')
+			i++;
+		else if (out[i] == '"')
+			quoted = !quoted;
+		else
+			assert(!(quoted && out[i] == '\n'));
+	}
+	assert(!quoted);
+	free(out);
+	memattr_proc_free(&p);
+}
+
 static bool inside(const void *p, const void *buf, size_t len)
 {
 	return (const char *)p >= (const char *)buf &&
@@ -88,19 +247,41 @@ static bool inside(const void *p, const void *buf, size_t len)
 
 static void fuzz_parsers(const void *buf, size_t size)
 {
-	struct memattr_stats st;
+	static struct memattr_stats st;	/* large: hooks */
+	struct memattr_event ev;
 	struct nl_family fam;
 	struct nl_ack ack;
 
 	if (!memattr_stats_parse(buf, size, &st)) {
-		if (st.module_version) {
-			assert(inside(st.module_version, buf, size));
-			assert(strnlen(st.module_version, size) < size);
-		}
-		render_checked(0, emit_stats, &st, true);
-		render_checked(PR_JSON, emit_stats, &st, true);
-		render_checked(PR_JSON | PR_PRETTY, emit_stats, &st, true);
+		CHECK_STR_COPY(st.module_version);
+		assert(st.nr_hooks <= MEMATTR_HOOKS_MAX);
+		render_all(emit_stats, &st);
 	}
+	if (!memattr_event_parse(buf, size, &ev)) {
+		struct ev_arg a = { &ev, (int64_t)ev.time_ms };
+		char **env;
+		unsigned int i;
+
+		assert(ev.nr_top <= MEMATTR_EV_TOP_MAX);
+		if (ev.comm)
+			assert(inside(ev.comm, buf, size));
+		if (ev.cgroup)
+			assert(inside(ev.cgroup, buf, size));
+		for (i = 0; i < ev.nr_top; i++)
+			if (ev.top[i].comm)
+				assert(inside(ev.top[i].comm, buf, size));
+		render_checked(PR_LINE, emit_event, &a, true);
+		render_checked(PR_JSON, emit_event, &a, true);
+		a.wall_ms = -1;
+		render_checked(0, emit_event, &a, true);
+		env = memattr_event_env(&ev);
+		for (i = 0; env && env[i]; i++)
+			check_clean((const unsigned char *)env[i],
+				    strlen(env[i]));
+		memattr_event_env_free(env);
+	}
+	fuzz_model(buf, size);
+	fuzz_prom(buf, size);
 	if (!nl_family_parse(buf, size, &fam)) {
 		assert(fam.n_mcgrps <= NL_MCGRPS_MAX);
 		assert(strnlen(fam.name, sizeof(fam.name)) < sizeof(fam.name));

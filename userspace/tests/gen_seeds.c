@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include <linux/memattr.h>
 #include <linux/netlink.h>
 
 #include "msgs.h"
@@ -44,6 +45,13 @@ int main(int argc, char **argv)
 		ARGV("help\0stats"), ARGV("stats\0help"),
 		ARGV("--json\0--pretty\0version"), ARGV("-V"), ARGV("bogus"),
 		ARGV("--bogus"), ARGV("help"), ARGV("-jx"),
+		ARGV("watch\0-n\0003\0-t\0005"), ARGV("watch\0--exec\0true"),
+		ARGV("-j\0watch\0-n1\0--timeout=9\0x"),
+	};
+	struct msg_proc_args pa = {
+		.pid = 42, .comm = "leaky", .cgroup = "/a", .rss_kb = 1000,
+		.anon_kb = 900, .page_allocs = 5, .growth = 3600,
+		.leak_state = 2, .history = true, .nr_points = 6,
 	};
 	static uint64_t buf[MSG_BUF_SIZE / 8];
 	char name[32];
@@ -56,6 +64,13 @@ int main(int argc, char **argv)
 	}
 	err |= put_msg(argv[1], "stats", msg_stats(buf, "0.1.0", 1000, 4096));
 	err |= put_msg(argv[1], "stats-pad", msg_stats(buf, "1.0", 5, 1));
+	err |= put_msg(argv[1], "ev-leak",
+		       msg_ev_leak(buf, MEMATTR_EV_LEAK, 42, "leaker", 7,
+				   "/a", 3600));
+	err |= put_msg(argv[1], "ev-cgroup",
+		       msg_ev_cgroup_leak(buf, 7, "/a/b", -1));
+	err |= put_msg(argv[1], "ev-wm", msg_ev_watermark(buf, 1, 85, 1, 86));
+	err |= put_msg(argv[1], "ev-oom", msg_ev_oom(buf, 1, "x", "/o", 3));
 	err |= put_msg(argv[1], "family",
 		       msg_family(buf, "memattr", 0x1c, 3, 7));
 	err |= put_msg(argv[1], "ack", msg_ack(buf, 0, NULL, true));
@@ -64,6 +79,20 @@ int main(int argc, char **argv)
 	err |= put_msg(argv[1], "ack-echo",
 		       msg_ack(buf, -EPERM, "denied", false));
 	err |= put_msg(argv[1], "done", msg_done(buf, -ENOENT, "no such pid"));
+	err |= put_msg(argv[1], "proc", msg_proc(buf, &pa));
+	pa.history = false;
+	pa.cgroup = NULL;
+	err |= put_msg(argv[1], "proc-dump", msg_proc(buf, &pa));
+	err |= put_msg(argv[1], "cgroup", msg_cgroup(buf, 5, "/a/b", 100, true));
+	err |= put_msg(argv[1], "cgroup-root", msg_cgroup(buf, 1, "/", 9, false));
+	err |= put_msg(argv[1], "system", msg_system(buf, 4000, 1000, 60));
+	err |= put_msg(argv[1], "leak-proc",
+		       msg_leak(buf, MEMATTR_ENTITY_PROCESS, 9, "x", 1, 5));
+	err |= put_msg(argv[1], "leak-cgroup",
+		       msg_leak(buf, MEMATTR_ENTITY_CGROUP, 0, "/c", 2, 5));
+	err |= put_msg(argv[1], "oom", msg_oom(buf, 7, "hog", 16, 3));
+	err |= put_msg(argv[1], "config", msg_config(buf, 1000, "85,92,97"));
+	err |= put_msg(argv[1], "stats-full", msg_stats_full(buf, 3));
 	for (i = 0; i < ARRAY_SIZE(cmdlines); i++) {
 		snprintf(name, sizeof(name), "argv-%zu", i);
 		err |= put(argv[2], name, cmdlines[i].s, cmdlines[i].len);

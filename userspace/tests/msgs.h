@@ -31,4 +31,46 @@ struct nlmsghdr *msg_ack(void *buf, int error, const char *msg, bool capped);
 /* An NLMSG_DONE with an optional extack message. */
 struct nlmsghdr *msg_done(void *buf, int error, const char *msg);
 
+/* MEMATTR_CMD_EVENT messages, laid out as module/netlink.c builds them. */
+struct nlmsghdr *msg_ev_leak(void *buf, uint32_t kind, uint32_t pid,
+			     const char *comm, uint64_t cgroup_id,
+			     const char *cgroup, int64_t growth_kbh);
+struct nlmsghdr *msg_ev_cgroup_leak(void *buf, uint64_t cgroup_id,
+				    const char *cgroup, int64_t growth_kbh);
+struct nlmsghdr *msg_ev_watermark(void *buf, uint8_t level, uint8_t pct,
+				  uint8_t direction, uint32_t used_pct);
+/* An OOM kill with n_top growers, pids 100, 101, ... */
+struct nlmsghdr *msg_ev_oom(void *buf, uint32_t pid, const char *comm,
+			    const char *cgroup, unsigned int n_top);
+#define MSG_POINTS_MAX	64
+
+struct msg_proc_args {
+	uint32_t pid;
+	const char *comm;
+	const char *cgroup;		/* NULL: no cgroup attributes */
+	uint64_t rss_kb;
+	uint64_t anon_kb;
+	uint64_t page_allocs;
+	int64_t growth;
+	uint8_t leak_state;
+	bool history;			/* put MEMATTR_A_PROC_HISTORY */
+	unsigned int nr_points;
+};
+
+/* MEMATTR_CMD_GET_PROC, with a history of nr_points when history. */
+struct nlmsghdr *msg_proc(void *buf, const struct msg_proc_args *a);
+/* MEMATTR_CMD_GET_CGROUP; limit: with a 64 MiB limit and exhaust_s. */
+struct nlmsghdr *msg_cgroup(void *buf, uint64_t id, const char *path,
+			    uint64_t usage_kb, bool limit);
+struct nlmsghdr *msg_system(void *buf, uint64_t total_kb, uint64_t avail_kb,
+			    int64_t exhaust_s);
+/* A GET_LEAKS entry; name is the comm (process) or the path (cgroup). */
+struct nlmsghdr *msg_leak(void *buf, uint8_t entity, uint32_t pid,
+			  const char *name, uint8_t state, uint64_t since_ms);
+struct nlmsghdr *msg_oom(void *buf, uint32_t pid, const char *comm,
+			 unsigned int nr_points, unsigned int nr_top);
+struct nlmsghdr *msg_config(void *buf, uint32_t sample_ms, const char *wm);
+/* msg_stats() and every other GET_STATS attribute, nr_hooks hooks. */
+struct nlmsghdr *msg_stats_full(void *buf, unsigned int nr_hooks);
+
 #endif /* MEMATTR_TEST_MSGS_H */

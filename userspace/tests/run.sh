@@ -37,7 +37,10 @@ suite() {
 }
 
 suite unit "$tb/test_unit"
-suite json bash "$here/json_check.sh" "$tb/json_driver"
+suite query "$tb/test_query"
+suite events "$tb/test_events"
+suite prom bash "$here/prom_check.sh" "$tb/prom_driver"
+suite json bash "$here/json_check.sh" "$tb/json_driver" "$tb/test_query"
 suite cli bash "$here/cli_test.sh" "$bin"
 echo "userspace: $pass passed, $fail failed"
 [ "$fail" = 0 ]
