@@ -29,7 +29,7 @@ say "memattr.ko loaded: 100 ms samples, leaks judged over 20 s (accelerated for 
 memattr watch -t 150 > /tmp/watch.log 2>&1 &
 watcher=$!
 
-# Two services, each in its memory cgroup: one leaks 1 MiB/s of heap, the
+# Two services, each in its memory cgroup: one leaks 1 MiB/s of anonymous memory, the
 # other keeps 16 MiB and stays there.
 for svc in leaky:"leak 1024" healthy:"anon 16"; do
 	name=${svc%%:*}
