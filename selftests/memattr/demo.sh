@@ -43,7 +43,7 @@ leaker=$(cat /sys/fs/cgroup/leaky/cgroup.procs)
 say "services started: leaky (pid $leaker) and healthy"
 
 sleep 4
-step memattr top -n 3 -d 2
+step TERM=dumb memattr top -n 3 -d 2
 
 # Wait for the verdict: 20 s of steady growth.
 i=0
