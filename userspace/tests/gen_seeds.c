@@ -47,6 +47,7 @@ int main(int argc, char **argv)
 		ARGV("--bogus"), ARGV("help"), ARGV("-jx"),
 		ARGV("watch\0-n\0003\0-t\0005"), ARGV("watch\0--exec\0true"),
 		ARGV("-j\0watch\0-n1\0--timeout=9\0x"),
+		ARGV("export\0--prometheus\0-o\0f"), ARGV("export\0-o"),
 	};
 	struct msg_proc_args pa = {
 		.pid = 42, .comm = "leaky", .cgroup = "/a", .rss_kb = 1000,
