@@ -93,7 +93,8 @@ static int pty_run(const char *path, const char *action, char **cmd)
 	pid_t pid;
 
 	m = posix_openpt(O_RDWR | O_NOCTTY);
-	if (m < 0 || grantpt(m) || unlockpt(m) || !(name = ptsname(m))) {
+	name = m < 0 || grantpt(m) || unlockpt(m) ? NULL : ptsname(m);
+	if (!name) {
 		perror("pty");
 		return 1;
 	}
