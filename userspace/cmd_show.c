@@ -84,8 +84,7 @@ static int show_run(struct memattr_ctx *ctx, const void *data)
 		memattr_proc_print(ctx->pr, NULL, &p, MEMATTR_PF_HISTORY);
 	} else {
 		/* the fields as key/value lines, then the sparkline */
-		pr_obj_open(ctx->pr, NULL);
-		memattr_proc_print(ctx->pr, "process", &p, 0);
+		memattr_proc_print(ctx->pr, NULL, &p, MEMATTR_PF_OPEN);
 		show_history_text(ctx->pr, &p,
 				  query_locale_utf8() && query_term_fancy(ctx->out));
 		pr_obj_close(ctx->pr);

@@ -671,7 +671,32 @@ static void handle_event(struct watch *w, const struct nlmsghdr *nlh)
 	w->seen++;
 }
 
-/* One datagram: the events in it (anything else is skipped). */
+static const enum mnl_attr_data_type
+delfam_policy[CTRL_ATTR_FAMILY_NAME + 1] = {
+	[CTRL_ATTR_FAMILY_ID]		= MNL_TYPE_U16,
+	[CTRL_ATTR_FAMILY_NAME]		= MNL_TYPE_NUL_STRING,
+};
+
+bool memattr_watch_family_gone(const void *buf, size_t len, uint16_t id)
+{
+	const struct nlattr *tb[CTRL_ATTR_FAMILY_NAME + 1];
+	const struct nlmsghdr *nlh = buf;
+
+	if (len < NLMSG_HDRLEN || nlh->nlmsg_type != GENL_ID_CTRL ||
+	    nl_genl_parse(buf, len, CTRL_CMD_DELFAMILY, delfam_policy,
+			  CTRL_ATTR_FAMILY_NAME, tb))
+		return false;
+	if (tb[CTRL_ATTR_FAMILY_ID])
+		return mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == id;
+	return tb[CTRL_ATTR_FAMILY_NAME] &&
+	       !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]),
+		       MEMATTR_GENL_NAME);
+}
+
+/*
+ * One datagram: the events in it, and the family's removal (the module
+ * unloaded); anything else is skipped.
+ */
 static void handle_datagram(struct watch *w, const char *buf, size_t len)
 {
 	const struct nl_family *fam = &w->ctx->nl.family;
@@ -686,6 +711,13 @@ static void handle_datagram(struct watch *w, const char *buf, size_t len)
 		step = NLMSG_ALIGN(nlh->nlmsg_len);
 		if (step > len)
 			step = len;
+		if (memattr_watch_family_gone(nlh, nlh->nlmsg_len, fam->id)) {
+			fprintf(w->ctx->err,
+				"memattr: watch: the memattr module was unloaded\n");
+			w->failed = true;
+			w->stop = true;
+			break;
+		}
 		if (nlh->nlmsg_type != fam->id ||
 		    mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
 			continue;
@@ -701,6 +733,7 @@ static void handle_datagram(struct watch *w, const char *buf, size_t len)
 
 static int watch_join(struct memattr_ctx *ctx, struct nl_ctx *nl)
 {
+	struct nl_ctx ctrl;
 	uint32_t grp;
 	int size = WATCH_RCVBUF;
 
@@ -720,6 +753,13 @@ static int watch_join(struct memattr_ctx *ctx, struct nl_ctx *nl)
 				"memattr: watch: cannot join the events group: %s\n",
 				strerror(errno));
 		return -errno;
+	}
+	/* nlctrl's notifications: to see the module go away */
+	if (!nl_open(&ctrl, "nlctrl")) {
+		if (!nl_mcgrp_id(&ctrl.family, "notify", &grp))
+			mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
+					      &grp, sizeof(grp));
+		nl_close(&ctrl);
 	}
 	/* not for --exec's commands */
 	fcntl(mnl_socket_get_fd(nl->sock), F_SETFD, FD_CLOEXEC);
@@ -852,8 +892,9 @@ const struct memattr_command cmd_watch = {
 "  -n, --count COUNT   exit 0 after COUNT events (1 to 4294967295)\n"
 "  -t, --timeout SECS  exit 0 after SECS seconds (1 to 31536000); a running\n"
 "                      CMD is sent SIGTERM and waited for\n"
-"SIGINT and SIGTERM stop watching, exit status 0. When stdout cannot be\n"
-"written, exits 1 (a closed pipe ends it with SIGPIPE, as usual).\n"
+"SIGINT and SIGTERM stop watching, exit status 0. When the module is\n"
+"unloaded or stdout cannot be written, exits 1 saying so (a closed pipe ends\n"
+"it with SIGPIPE, as usual).\n"
 "With -p, each event is indented JSON over several lines.\n"
 "\n"
 "Events lost because the receive buffer overran (a slow CMD, a burst) are\n"

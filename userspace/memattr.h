@@ -225,6 +225,11 @@ void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
  * out of memory. Free with memattr_event_env_free().
  */
 char **memattr_event_env(const struct memattr_event *ev);
+/*
+ * Whether the message at buf (len bytes) is nlctrl's CTRL_CMD_DELFAMILY of
+ * the family with this id (or, without an id, named "memattr").
+ */
+bool memattr_watch_family_gone(const void *buf, size_t len, uint16_t id);
 void memattr_event_env_free(char **env);
 
 /* ---- cmd_export.c ---- */

@@ -1164,7 +1164,8 @@ void memattr_proc_print(struct pr *pr, const char *key,
 	}
 	if (flags & MEMATTR_PF_HISTORY)
 		memattr_points_print(pr, "history", p->history, p->nr_history);
-	pr_obj_close(pr);
+	if (!(flags & MEMATTR_PF_OPEN))
+		pr_obj_close(pr);
 }
 
 void memattr_cgroup_print(struct pr *pr, const char *key,

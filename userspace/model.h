@@ -239,6 +239,8 @@ enum memattr_print_flags {
 	 * many rows. No effect on JSON, which always has every field.
 	 */
 	MEMATTR_PF_BRIEF	= 1 << 1,
+	/* leave the object open: the caller adds members and closes it */
+	MEMATTR_PF_OPEN		= 1 << 2,
 };
 
 /*

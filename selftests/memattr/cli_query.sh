@@ -15,7 +15,7 @@ params=/sys/module/memattr/parameters
 tmp=$(mktemp -d)
 pids=
 
-tap_plan 80
+tap_plan 84
 
 cleanup() {
 	for p in $pids; do
@@ -294,6 +294,21 @@ tap_ok "top: waited about 0.5 s between frames" \
 memattr -j top -n 2 -d 0.2 >"$tmp/top" 2>"$tmp/err"
 tap_ok "top -j: one JSON document per frame" \
 	sh -c '[ "$(wc -l <"$1")" = 2 ] && jq -e ".processes | type == \"array\"" "$1" >/dev/null' _ "$tmp/top"
+
+# ---- top, on a terminal: q quits, SIGTERM too; the terminal is restored ----
+
+res=$("$hog" pty "$tmp/tty" q memattr top -d 0.3)
+tap_is "top on a tty, q: non-canonical while running, restored, exit 0" \
+	"$res" "raw=1 canon=1 echo=1 status=0"
+tap_ok "top on a tty: clears the screen between frames" \
+	grep -q "$(printf '\033')\[2J" "$tmp/tty"
+res=$("$hog" pty "$tmp/tty" TERM memattr top -d 0.3)
+tap_is "top on a tty, SIGTERM: restored, dies of the signal" \
+	"$res" "raw=1 canon=1 echo=1 status=143"
+TERM=dumb "$hog" pty "$tmp/tty" q sh -c 'TERM=dumb exec memattr top -d 0.3' >/dev/null
+tap_ok "top on a tty with TERM=dumb: no escape bytes" \
+	sh -c '! grep -q "$(printf "\033")" "$1" && grep -q "^memattr top - " "$1"' _ "$tmp/tty"
+
 run top -d 0
 tap_is "top -d 0: exit 2" "$rc" 2
 run top -d abc

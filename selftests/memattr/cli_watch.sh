@@ -6,7 +6,8 @@
 # detect.c): a 1 MiB/s leaker in its own cgroup raises a leak event, which
 # watch prints as JSON and hands to --exec in the environment; watermarks
 # set below and above the use raise watermark events up and down; an
-# unprivileged watch is refused; SIGTERM and -t end it with status 0.
+# unprivileged watch is refused; SIGTERM and -t end it with status 0,
+# unloading the module with status 1.
 # export --prometheus is printed between MEMATTR-PROM-BEGIN and
 # MEMATTR-PROM-END for the host's promtool (scripts/check.sh), and its
 # values are checked against /proc and cgroupfs here.
@@ -18,7 +19,7 @@ cg=/sys/fs/cgroup/mt_cli_watch
 tmp=/tmp/cli_watch
 rate_kbh=3686400	# 1 MiB/s in KiB per hour
 
-tap_plan 21
+tap_plan 22
 
 rm -rf "$tmp"
 mkdir -p "$tmp"
@@ -176,5 +177,17 @@ kill "$leaker" 2>/dev/null
 wait "$leaker" 2>/dev/null
 
 rmdir "$cg"
+
+# ---- the module going away ends watch, exit 1 ----
+memattr watch -t 60 >/dev/null 2>"$tmp/unload.err" &
+watch=$!
+sleep 1
+t0=$(date +%s)
 memattr_unload
+wait "$watch"
+rc=$?
+tap_diag "watch after rmmod: exit $rc, $(cat "$tmp/unload.err")"
+tap_ok "rmmod ends watch within 5 s: exit 1, saying so" \
+	test "$rc" = 1 -a $(($(date +%s) - t0)) -le 5 -a \
+	"$(cat "$tmp/unload.err")" = "memattr: watch: the memattr module was unloaded"
 tap_done

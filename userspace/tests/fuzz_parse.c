@@ -282,6 +282,7 @@ static void fuzz_parsers(const void *buf, size_t size)
 	}
 	fuzz_model(buf, size);
 	fuzz_prom(buf, size);
+	memattr_watch_family_gone(buf, size, 0x1c);
 	if (!nl_family_parse(buf, size, &fam)) {
 		assert(fam.n_mcgrps <= NL_MCGRPS_MAX);
 		assert(strnlen(fam.name, sizeof(fam.name)) < sizeof(fam.name));

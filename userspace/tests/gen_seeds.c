@@ -47,6 +47,13 @@ int main(int argc, char **argv)
 		ARGV("--bogus"), ARGV("help"), ARGV("-jx"),
 		ARGV("watch\0-n\0003\0-t\0005"), ARGV("watch\0--exec\0true"),
 		ARGV("-j\0watch\0-n1\0--timeout=9\0x"),
+		ARGV("export\0--prometheus\0-o\0f"), ARGV("export\0-o"),
+		ARGV("ps\0-s\0anon\0-n\0003"), ARGV("ps\0--sort=growth"),
+		ARGV("show\0001234"), ARGV("top\0-d\0000.5\0-n\0002"),
+		ARGV("top\0--delay=1.25\0--iterations=1\0-s\0rss"),
+		ARGV("cgroups"), ARGV("leaks"), ARGV("system"), ARGV("oom"),
+		ARGV("config"), ARGV("config\0sample_ms=100\0watermarks=85,92"),
+		ARGV("config\0max_procs=16\0leak_window_s=20"),
 	};
 	struct msg_proc_args pa = {
 		.pid = 42, .comm = "leaky", .cgroup = "/a", .rss_kb = 1000,

@@ -513,6 +513,37 @@ static void test_export_args(void)
 	}
 }
 
+/* nlctrl's CTRL_CMD_DELFAMILY ends watch; nothing else does. */
+static void test_family_gone(void)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = msg_genl(buf_a, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1c);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "memattr");
+	CHECK(memattr_watch_family_gone(nlh, nlh->nlmsg_len, 0x1c));
+	CHECK(!memattr_watch_family_gone(nlh, nlh->nlmsg_len, 0x1d));
+	CHECK(!memattr_watch_family_gone(nlh, nlh->nlmsg_len - 1, 0x1c));
+	nlh = msg_genl(buf_a, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "memattr");
+	CHECK(memattr_watch_family_gone(nlh, nlh->nlmsg_len, 0x1c));
+	nlh = msg_genl(buf_a, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "other");
+	CHECK(!memattr_watch_family_gone(nlh, nlh->nlmsg_len, 0x1c));
+	/* a new family, another command, another sender type */
+	nlh = msg_genl(buf_a, GENL_ID_CTRL, CTRL_CMD_NEWFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1c);
+	CHECK(!memattr_watch_family_gone(nlh, nlh->nlmsg_len, 0x1c));
+	nlh = msg_genl(buf_a, 0x1c, CTRL_CMD_DELFAMILY);
+	mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, 0x1c);
+	CHECK(!memattr_watch_family_gone(nlh, nlh->nlmsg_len, 0x1c));
+	/* a malformed id */
+	nlh = msg_genl(buf_a, GENL_ID_CTRL, CTRL_CMD_DELFAMILY);
+	mnl_attr_put_u8(nlh, CTRL_ATTR_FAMILY_ID, 0x1c);
+	CHECK(!memattr_watch_family_gone(nlh, nlh->nlmsg_len, 0x1c));
+	CHECK(!memattr_watch_family_gone(nlh, 3, 0x1c));
+}
+
 struct run {
 	int status;
 	char *out;
@@ -588,6 +619,7 @@ static const struct tap_test tests[] = {
 	{ "watch: bad arguments exit 2", test_args_bad },
 	{ "export: arguments, bad ones exit 2", test_export_args },
 	{ "watch, export: no module, exit 1", test_no_module },
+	{ "watch: the family's removal is noticed", test_family_gone },
 };
 
 int main(void)

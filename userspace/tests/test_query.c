@@ -563,6 +563,13 @@ static void build_proc_brief_arr(struct pr *pr, const void *arg)
 	pr_arr_close(pr);
 }
 
+static void build_proc_open(struct pr *pr, const void *arg)
+{
+	memattr_proc_print(pr, NULL, arg, MEMATTR_PF_OPEN | MEMATTR_PF_BRIEF);
+	pr_str(pr, "extra", "x");
+	pr_obj_close(pr);
+}
+
 static void test_proc_print(void)
 {
 	struct nlmsghdr *nlh = msg_proc(buf_a, &proc_args);
@@ -600,6 +607,12 @@ static void test_proc_print(void)
 		  "       8200                3600  leak  /test.slice/a\n");
 	free(s);
 	memattr_proc_free(&p);
+
+	/* left open for more members */
+	s = render(PR_JSON, build_proc_open, &p, &err);
+	CHECK_INT(err, 0);
+	CHECK(s && strstr(s, "\"leak_since_ms\":5000,\"extra\":\"x\"}\n"));
+	free(s);
 
 	/* absent attributes are null, never dropped */
 	memset(&p, 0, sizeof(p));
