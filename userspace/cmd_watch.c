@@ -221,6 +221,21 @@ static void fmt_time(char *buf, size_t size, int64_t wall_ms)
 		 (int)(wall_ms % 1000));
 }
 
+/* The process and cgroup of an event: flat, or the OOM victim's object. */
+static void print_subject(struct pr *pr, const struct memattr_event *ev)
+{
+	if (ev_has(ev, MEMATTR_A_EV_PID))
+		pr_u64(pr, "pid", ev->pid);
+	if (ev_has(ev, MEMATTR_A_EV_COMM))
+		pr_str(pr, "comm", ev->comm);
+	if (ev_has(ev, MEMATTR_A_EV_CGROUP))
+		pr_str(pr, "cgroup", ev->cgroup);
+	if (ev_has(ev, MEMATTR_A_EV_CGROUP_ID))
+		pr_u64(pr, "cgroup_id", ev->cgroup_id);
+	if (ev_has(ev, MEMATTR_A_EV_RSS_KB))
+		pr_u64(pr, "rss_kb", ev->rss_kb);
+}
+
 void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
 			 int64_t wall_ms)
 {
@@ -230,7 +245,7 @@ void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
 	pr_obj_open(pr, NULL);
 	pr_str(pr, "event", memattr_event_name(ev->kind));
 	if (!strcmp(memattr_event_name(ev->kind), "unknown"))
-		pr_u64(pr, "kind", ev->kind);
+		pr_u64(pr, "code", ev->kind);
 	if (ev_has(ev, MEMATTR_A_EV_TIME_MS)) {
 		if (wall_ms >= 0) {
 			fmt_time(when, sizeof(when), wall_ms);
@@ -239,15 +254,14 @@ void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
 		pr_u64(pr, "time_ms", ev->time_ms);
 	}
 	if (ev_has(ev, MEMATTR_A_EV_ENTITY))
-		pr_str(pr, "entity", entity_name(ev->entity));
-	if (ev_has(ev, MEMATTR_A_EV_PID))
-		pr_u64(pr, "pid", ev->pid);
-	if (ev_has(ev, MEMATTR_A_EV_COMM))
-		pr_str(pr, "comm", ev->comm);
-	if (ev_has(ev, MEMATTR_A_EV_CGROUP))
-		pr_str(pr, "cgroup", ev->cgroup);
-	if (ev_has(ev, MEMATTR_A_EV_CGROUP_ID))
-		pr_u64(pr, "cgroup_id", ev->cgroup_id);
+		pr_str(pr, "kind", entity_name(ev->entity));
+	if (ev->kind == MEMATTR_EV_OOM_KILL) {
+		pr_obj_open(pr, "victim");
+		print_subject(pr, ev);
+		pr_obj_close(pr);
+	} else {
+		print_subject(pr, ev);
+	}
 	if (ev_has(ev, MEMATTR_A_EV_GROWTH_KB_PER_HOUR))
 		pr_s64(pr, "growth_kb_per_hour", ev->growth_kb_per_hour);
 	if (ev_has(ev, MEMATTR_A_EV_SINCE_MS))
@@ -260,8 +274,6 @@ void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
 		pr_str(pr, "direction", direction_name(ev->direction));
 	if (ev_has(ev, MEMATTR_A_EV_USED_PCT))
 		pr_u64(pr, "used_pct", ev->used_pct);
-	if (ev_has(ev, MEMATTR_A_EV_RSS_KB))
-		pr_u64(pr, "rss_kb", ev->rss_kb);
 	if (ev_has(ev, MEMATTR_A_EV_TOP)) {
 		pr_arr_open(pr, "top_growers");
 		for (i = 0; i < ev->nr_top; i++) {
@@ -348,11 +360,11 @@ char **memattr_event_env(const struct memattr_event *ev)
 	unsigned int i;
 
 	env_add(&e, "EVENT", memattr_event_name(ev->kind));
-	env_u64(&e, "KIND", ev->kind);
+	env_u64(&e, "CODE", ev->kind);
 	if (ev_has(ev, MEMATTR_A_EV_TIME_MS))
 		env_u64(&e, "TIME_MS", ev->time_ms);
 	if (ev_has(ev, MEMATTR_A_EV_ENTITY))
-		env_add(&e, "ENTITY", entity_name(ev->entity));
+		env_add(&e, "KIND", entity_name(ev->entity));
 	if (ev_has(ev, MEMATTR_A_EV_PID))
 		env_u64(&e, "PID", ev->pid);
 	if (ev_has(ev, MEMATTR_A_EV_COMM))
@@ -904,13 +916,12 @@ const struct memattr_command cmd_watch = {
 "key=value pairs, spaces in strings as \\x20), present only when the event\n"
 "carries them:\n"
 "  event               leak, leak_cleared, watermark, oom_kill (unknown, with\n"
-"                      kind, for a newer module's)\n"
-"  kind                the number of an unknown event\n"
+"                      code, for a newer module's)\n"
+"  code                the number of an unknown event\n"
 "  time                when, UTC, ISO 8601 with milliseconds (from time_ms)\n"
 "  time_ms             when, CLOCK_MONOTONIC milliseconds\n"
-"  entity              process or cgroup (leak, leak_cleared)\n"
-"  pid, comm           the process (leak, leak_cleared of a process; the\n"
-"                      victim of oom_kill)\n"
+"  kind                process or cgroup (leak, leak_cleared; as in leaks)\n"
+"  pid, comm           the process (leak, leak_cleared of a process)\n"
 "  cgroup, cgroup_id   its memory cgroup's path and id\n"
 "  growth_kb_per_hour  the growth judged, KiB per hour (leak, leak_cleared)\n"
 "  since_ms            when the leak state began, CLOCK_MONOTONIC ms\n"
@@ -918,16 +929,18 @@ const struct memattr_command cmd_watch = {
 "                      of MemTotal\n"
 "  direction           up or down (watermark)\n"
 "  used_pct            memory in use, percent of MemTotal (watermark)\n"
-"  rss_kb              the OOM victim's RSS, KiB\n"
+"  victim              (oom_kill) the process killed: {pid, comm, cgroup,\n"
+"                      cgroup_id, rss_kb (at its last sample, KiB)}\n"
 "  top_growers         (oom_kill) the fastest growing processes: list of\n"
 "                      {pid, comm, growth_kb_per_hour, rss_kb}\n"
 "\n"
 "Environment of CMD: the variables of memattr, without any MEMATTR_* ones,\n"
-"plus, for the fields the event has: MEMATTR_EVENT, MEMATTR_KIND,\n"
-"MEMATTR_TIME_MS, MEMATTR_ENTITY, MEMATTR_PID, MEMATTR_COMM, MEMATTR_CGROUP,\n"
+"plus, for the fields the event has: MEMATTR_EVENT, MEMATTR_CODE,\n"
+"MEMATTR_TIME_MS, MEMATTR_KIND, MEMATTR_PID, MEMATTR_COMM, MEMATTR_CGROUP,\n"
 "MEMATTR_CGROUP_ID, MEMATTR_GROWTH_KB_PER_HOUR, MEMATTR_SINCE_MS,\n"
 "MEMATTR_LEVEL, MEMATTR_LEVEL_PCT, MEMATTR_DIRECTION, MEMATTR_USED_PCT,\n"
-"MEMATTR_RSS_KB, and for oom_kill MEMATTR_TOP_COUNT and MEMATTR_TOP_<i>_PID,\n"
+"MEMATTR_RSS_KB (for oom_kill, PID to RSS_KB are the victim's), and for\n"
+"oom_kill MEMATTR_TOP_COUNT and MEMATTR_TOP_<i>_PID,\n"
 "_COMM, _GROWTH_KB_PER_HOUR, _RSS_KB (i from 0). Values are as in text output:\n"
 "control characters and invalid UTF-8 escaped as \\xNN. Event data never\n"
 "becomes part of the command line: quote the variables in CMD (\"$MEMATTR_COMM\").",

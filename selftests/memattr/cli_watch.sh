@@ -101,8 +101,8 @@ sh -c "echo \$\$ > $cg/cgroup.procs && exec $here/mt_leaker 1024 80" \
 	>"$tmp/leaker.pid" &
 leaker=$!
 t0=$(date +%s)
-sel_proc="select(.event == \"leak\" and .entity == \"process\" and .pid == $leaker)"
-sel_cg='select(.event == "leak" and .entity == "cgroup" and .cgroup == "/mt_cli_watch")'
+sel_proc="select(.event == \"leak\" and .kind == \"process\" and .pid == $leaker)"
+sel_cg='select(.event == "leak" and .kind == "cgroup" and .cgroup == "/mt_cli_watch")'
 i=0
 while [ "$i" -lt 120 ]; do
 	if [ -n "$(jq -c "$sel_proc" "$tmp/leak.json" 2>/dev/null)" ] &&
@@ -131,7 +131,7 @@ tap_diag "--exec environment: $(cat "$envf" 2>/dev/null | tr '\n' ' ')"
 tap_ok "--exec saw MEMATTR_EVENT=leak, MEMATTR_PID and MEMATTR_CGROUP" \
 	sh -c "grep -qx MEMATTR_EVENT=leak '$envf' &&
 	       grep -qx MEMATTR_CGROUP=/mt_cli_watch '$envf' &&
-	       grep -qx MEMATTR_ENTITY=process '$envf'"
+	       grep -qx MEMATTR_KIND=process '$envf'"
 # ---- export --prometheus while the leaker runs ----
 memattr export --prometheus >"$tmp/prom" 2>"$tmp/prom.err"
 rc=$?

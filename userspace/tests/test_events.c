@@ -83,12 +83,12 @@ static void test_leak(void)
 	CHECK(!(ev.present & MEMATTR_BIT(MEMATTR_A_EV_TOP)));
 	check_render(&ev, 1764094801123LL,
 		     "{\"event\":\"leak\",\"time\":\"2025-11-25T18:20:01.123Z\","
-		     "\"time_ms\":123456,\"entity\":\"process\",\"pid\":4242,"
+		     "\"time_ms\":123456,\"kind\":\"process\",\"pid\":4242,"
 		     "\"comm\":\"leaker\",\"cgroup\":\"/mt leak\","
 		     "\"cgroup_id\":77,\"growth_kb_per_hour\":3686400,"
 		     "\"since_ms\":120000}\n",
 		     "event=leak time=2025-11-25T18:20:01.123Z time_ms=123456 "
-		     "entity=process pid=4242 comm=leaker cgroup=/mt\\x20leak "
+		     "kind=process pid=4242 comm=leaker cgroup=/mt\\x20leak "
 		     "cgroup_id=77 growth_kb_per_hour=3686400 since_ms=120000\n");
 
 	/* cleared, negative growth, no cgroup; no wall clock */
@@ -97,9 +97,9 @@ static void test_leak(void)
 	CHECK_INT(memattr_event_parse(nlh, nlh->nlmsg_len, &ev), 0);
 	check_render(&ev, -1,
 		     "{\"event\":\"leak_cleared\",\"time_ms\":123456,"
-		     "\"entity\":\"process\",\"pid\":1,\"comm\":\"a\","
+		     "\"kind\":\"process\",\"pid\":1,\"comm\":\"a\","
 		     "\"growth_kb_per_hour\":-5,\"since_ms\":120000}\n",
-		     "event=leak_cleared time_ms=123456 entity=process pid=1 "
+		     "event=leak_cleared time_ms=123456 kind=process pid=1 "
 		     "comm=a growth_kb_per_hour=-5 since_ms=120000\n");
 
 	nlh = msg_ev_cgroup_leak(buf_a, 9, "/a/b", 100);
@@ -108,9 +108,9 @@ static void test_leak(void)
 	CHECK(!(ev.present & MEMATTR_BIT(MEMATTR_A_EV_PID)));
 	check_render(&ev, -1,
 		     "{\"event\":\"leak\",\"time_ms\":123456,"
-		     "\"entity\":\"cgroup\",\"cgroup\":\"/a/b\",\"cgroup_id\":9,"
+		     "\"kind\":\"cgroup\",\"cgroup\":\"/a/b\",\"cgroup_id\":9,"
 		     "\"growth_kb_per_hour\":100,\"since_ms\":120000}\n",
-		     "event=leak time_ms=123456 entity=cgroup cgroup=/a/b "
+		     "event=leak time_ms=123456 kind=cgroup cgroup=/a/b "
 		     "cgroup_id=9 growth_kb_per_hour=100 since_ms=120000\n");
 }
 
@@ -161,14 +161,14 @@ static void test_oom(void)
 	CHECK_INT(ev.top[1].growth_kb_per_hour, 2600);
 	CHECK_INT(ev.top[1].rss_kb, 2048);
 	check_render(&ev, -1,
-		     "{\"event\":\"oom_kill\",\"time_ms\":123456,\"pid\":777,"
-		     "\"comm\":\"hog\",\"cgroup\":\"/mt_oom\",\"rss_kb\":65536,"
+		     "{\"event\":\"oom_kill\",\"time_ms\":123456,\"victim\":{\"pid\":777,"
+		     "\"comm\":\"hog\",\"cgroup\":\"/mt_oom\",\"rss_kb\":65536},"
 		     "\"top_growers\":[{\"pid\":100,\"comm\":\"grower0\","
 		     "\"growth_kb_per_hour\":3600,\"rss_kb\":1024},"
 		     "{\"pid\":101,\"comm\":\"grower1\","
 		     "\"growth_kb_per_hour\":2600,\"rss_kb\":2048}]}\n",
-		     "event=oom_kill time_ms=123456 pid=777 comm=hog "
-		     "cgroup=/mt_oom rss_kb=65536 top_growers=[{pid=100,"
+		     "event=oom_kill time_ms=123456 victim={pid=777,comm=hog,"
+		     "cgroup=/mt_oom,rss_kb=65536} top_growers=[{pid=100,"
 		     "comm=grower0,growth_kb_per_hour=3600,rss_kb=1024},"
 		     "{pid=101,comm=grower1,growth_kb_per_hour=2600,"
 		     "rss_kb=2048}]\n");
@@ -299,7 +299,7 @@ static void test_unknown(void)
 	print_wall = -1;
 	s = render_ev(PR_JSON, &err);
 	CHECK_INT(err, 0);
-	CHECK_STR(s, "{\"event\":\"unknown\",\"kind\":99,\"pid\":3,"
+	CHECK_STR(s, "{\"event\":\"unknown\",\"code\":99,\"pid\":3,"
 		     "\"top_growers\":[{\"pid\":5}]}\n");
 	free(s);
 }
@@ -317,11 +317,11 @@ static void test_escaping(void)
 	CHECK_INT(memattr_event_parse(nlh, nlh->nlmsg_len, &ev), 0);
 	check_render(&ev, -1,
 		     "{\"event\":\"leak\",\"time_ms\":123456,"
-		     "\"entity\":\"process\",\"pid\":7,"
+		     "\"kind\":\"process\",\"pid\":7,"
 		     "\"comm\":\"a\\nMEMATTR_PID=1\\u001b[2J\\ufffd\","
 		     "\"cgroup\":\"/x\\\"y\",\"growth_kb_per_hour\":1,"
 		     "\"since_ms\":120000}\n",
-		     "event=leak time_ms=123456 entity=process pid=7 "
+		     "event=leak time_ms=123456 kind=process pid=7 "
 		     "comm=a\\x0aMEMATTR_PID=1\\x1b[2J\\xff cgroup=/x\"y "
 		     "growth_kb_per_hour=1 since_ms=120000\n");
 	env = memattr_event_env(&ev);
@@ -360,9 +360,9 @@ static void test_env(void)
 	s = env_join(env);
 	CHECK_STR(s,
 		  "MEMATTR_EVENT=leak\n"
-		  "MEMATTR_KIND=1\n"
+		  "MEMATTR_CODE=1\n"
 		  "MEMATTR_TIME_MS=123456\n"
-		  "MEMATTR_ENTITY=process\n"
+		  "MEMATTR_KIND=process\n"
 		  "MEMATTR_PID=4242\n"
 		  "MEMATTR_COMM=leaker\n"
 		  "MEMATTR_CGROUP=/mt leak\n"
@@ -378,7 +378,7 @@ static void test_env(void)
 	s = env_join(env);
 	CHECK_STR(s,
 		  "MEMATTR_EVENT=watermark\n"
-		  "MEMATTR_KIND=3\n"
+		  "MEMATTR_CODE=3\n"
 		  "MEMATTR_TIME_MS=123456\n"
 		  "MEMATTR_LEVEL=3\n"
 		  "MEMATTR_LEVEL_PCT=97\n"
@@ -393,7 +393,7 @@ static void test_env(void)
 	s = env_join(env);
 	CHECK_STR(s,
 		  "MEMATTR_EVENT=oom_kill\n"
-		  "MEMATTR_KIND=4\n"
+		  "MEMATTR_CODE=4\n"
 		  "MEMATTR_TIME_MS=123456\n"
 		  "MEMATTR_PID=777\n"
 		  "MEMATTR_COMM=hog\n"
