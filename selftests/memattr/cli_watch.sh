@@ -19,7 +19,7 @@ cg=/sys/fs/cgroup/mt_cli_watch
 tmp=/tmp/cli_watch
 rate_kbh=3686400	# 1 MiB/s in KiB per hour
 
-tap_plan 22
+tap_plan 25
 
 rm -rf "$tmp"
 mkdir -p "$tmp"
@@ -177,6 +177,36 @@ kill "$leaker" 2>/dev/null
 wait "$leaker" 2>/dev/null
 
 rmdir "$cg"
+
+# ---- an OOM kill: one event with the victim and the top growers ----
+cgo=/sys/fs/cgroup/mt_cli_watch_oom
+rmdir "$cgo" 2>/dev/null
+mkdir "$cgo" && echo 32M >"$cgo/memory.max"
+memattr -j watch -t 30 --exec "env | grep ^MEMATTR_ >> $tmp/oom.env" \
+	>"$tmp/oom.json" 2>"$tmp/oom.err" &
+watch=$!
+sleep 1
+sh -c "echo \$\$ > $cgo/cgroup.procs && exec $here/cli_hog oom 64 $tmp/oom.ready" &
+hog=$!
+wait "$hog"
+tap_is "oom: the 64 MiB hog in a 32 MiB cgroup was killed (SIGKILL)" "$?" 137
+i=0
+while ! grep -q '"oom_kill"' "$tmp/oom.json" && [ "$i" -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM "$watch"
+wait "$watch"
+tap_diag "oom event: $(grep '"oom_kill"' "$tmp/oom.json")"
+tap_ok "oom_kill event: the victim (pid, cgroup, rss_kb) and top growers" \
+	jq -e -s --argjson p "$hog" 'any(.[]; .event == "oom_kill" and
+		.victim.pid == $p and .victim.cgroup == "/mt_cli_watch_oom" and
+		(.victim.rss_kb | type == "number") and
+		(.top_growers | type == "array"))' "$tmp/oom.json"
+tap_ok "--exec on oom_kill: MEMATTR_EVENT=oom_kill, MEMATTR_PID is the victim" \
+	sh -c "grep -qx MEMATTR_EVENT=oom_kill '$tmp/oom.env' &&
+	       grep -qx MEMATTR_PID=$hog '$tmp/oom.env'"
+rmdir "$cgo"
 
 # ---- the module going away ends watch, exit 1 ----
 memattr watch -t 60 >/dev/null 2>"$tmp/unload.err" &
