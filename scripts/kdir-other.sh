@@ -204,7 +204,7 @@ kbuild_tree() {
 	host=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
 	local -a stale=()
 	while IFS= read -r -d '' f; do
-		file -b "$f" | grep -q '^ELF' || continue
+		[ "$(head -c 4 "$f" | tail -c 3)" = ELF ] || continue
 		need=$(glibc_needed "$f")
 		[ -n "$need" ] || continue
 		if [ "$(printf '%s\n%s\n' "$need" "$host" | sort -V | tail -n 1)" != "$host" ]; then
