@@ -27,7 +27,8 @@
 #    (linux-kbuild-X.Y.Z+deb12), of the same upstream version when there is
 #    one, else the newest (a warning says so).
 #  - a CONFIG_CC_HAS_* option whose flag this host's gcc lacks
-#    (-fmin-function-alignment, gcc 14) is unset in .kernelvariables;
+#    (-fmin-function-alignment, gcc 14) is unset in the tree's
+#    configuration, with what it implies, as Kconfig would for gcc 12;
 #  - vmlinux (the base for module BTF, which needs a newer pahole than
 #    bookworm's) is left out, so Kbuild skips BTF for modules.
 #
@@ -276,7 +277,9 @@ if [ "$mode" = image ]; then
 fi
 
 tree=$MEMATTR_CACHE/kdir/$kver
-if [ -f "$tree/.memattr-ready" ]; then
+# Bumped whenever what is done to a tree changes, so cached trees are redone.
+stamp="kdir-other 2"
+if [ "$(cat "$tree/.memattr-ready" 2>/dev/null)" = "$stamp" ]; then
 	printf '%s\n' "$tree"
 	exit 0
 fi
@@ -327,24 +330,30 @@ sed -i '/^override CROSS_COMPILE = /d' "$new/.kernelvariables"
 printf 'override CROSS_COMPILE = %s\n' "$cross" >>"$new/.kernelvariables"
 grep -q "^override ARCH = $karch\$" "$new/.kernelvariables" ||
 	die "linux-headers-$kver is not for ARCH=$karch"
-# Options Kconfig enabled for the newer compiler that gcc 12 lacks: unset
-# the CONFIG_CC_HAS_* that adds each (the Makefile then falls back to what an
-# older compiler gets). CONFIG:flag, one a line.
-while IFS=: read -r opt flag; do
+# What Kconfig found in the newer compiler that gcc 12 lacks: configure the
+# tree as Kconfig would have for gcc 12, in .config, auto.conf (make) and
+# autoconf.h (C). OPTION:flag:OPTIONS IT IMPLIES, one a line. Without
+# -fmin-function-alignment (gcc 14) the Makefile falls back to
+# -falign-functions, and without CC_HAS_SANE_FUNCTION_ALIGNMENT
+# compiler_types.h drops __cold, which would make gcc leave functions
+# unaligned (arm64's ftrace with CALL_OPS WARNs on such a module's load).
+while IFS=: read -r opt flag implied; do
 	grep -q "^$opt=y\$" "$new/.config" || continue
-	if ! echo 'int x;' | "${cross}gcc" -Werror "$flag" -x c -c -o /dev/null - 2>/dev/null; then
-		log "${cross}gcc lacks $flag: unsetting $opt"
-		printf '# %sgcc lacks %s (kdir-other.sh)\noverride %s =\n' \
-			"$cross" "$flag" "$opt" >>"$new/.kernelvariables"
-	fi
+	echo 'int x;' | "${cross}gcc" -Werror "$flag" -x c -c -o /dev/null - 2>/dev/null && continue
+	log "${cross}gcc lacks $flag: unsetting $opt $implied"
+	for o in $opt $implied; do
+		sed -i "s/^$o=.*/# $o is not set/" "$new/.config"
+		sed -i "/^$o=/d" "$new/include/config/auto.conf"
+		sed -i "/^#define $o /d" "$new/include/generated/autoconf.h"
+	done
 done <<-EOF
-	CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT:-fmin-function-alignment=16
+	CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT:-fmin-function-alignment=16:CONFIG_CC_HAS_SANE_FUNCTION_ALIGNMENT
 EOF
 # Module BTF: its flags were chosen for the pahole Debian built with (1.30
 # for 6.12), which bookworm's 1.24 rejects; without vmlinux Kbuild skips
 # BTF for modules, which load the same without it.
 rm -f "$new/vmlinux"
-touch "$new/.memattr-ready"
+printf '%s\n' "$stamp" >"$new/.memattr-ready"
 rm -rf "$tree"
 mv -T "$new" "$tree"
 rm -rf "$tmp"
