@@ -91,7 +91,9 @@ make -s -C "$top/userspace" CROSS_COMPILE="$cross" O="$out/userspace" >&2
 ksft=$("$top/scripts/ksft-headers.sh")
 make -s -C "$top/selftests/memattr" CROSS_COMPILE="$cross" O="$out/selftests" \
 	KSFT_INC="$ksft/tools/testing/selftests" >&2
-[ -n "$run" ] && install -m 0755 "$run" "$out/selftests/run.sh"
+# Always (re)install the guest's run.sh: make would keep a --run script an
+# earlier run of this lane left there.
+install -m 0755 "${run:-$top/selftests/memattr/run.sh}" "$out/selftests/run.sh"
 
 "$top/selftests/qemu/mkinitramfs.sh" --arch "$arch" --out "$out/initramfs.cpio.gz" \
 	--file "$out/module/memattr.ko:/lib/modules/memattr/memattr.ko" \
