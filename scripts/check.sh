@@ -116,8 +116,9 @@ step cli-fuzz make -C userspace O="$out/cli-fuzz" fuzz FUZZ_SECONDS=20
 tap harness-unit python3 -m unittest -v selftests/qemu/test_parse_log.py
 step dkms scripts/dkms-check.sh
 
-# stock-5.10-amd64 and stock-6.12-amd64 run a reduced set (run.sh).
-for lane in stock-amd64 stock-arm64 debug stock-5.10-amd64 stock-6.12-amd64; do
+# The other kernels' lanes run a reduced set (run.sh).
+for lane in stock-amd64 stock-arm64 debug stock-5.10-amd64 stock-6.12-amd64 \
+	stock-6.12-arm64; do
 	tap "$lane" scripts/lane.sh --lane "$lane"
 done
 
