@@ -15,17 +15,32 @@
 #error "memattr needs Linux 5.10 or newer"
 #endif
 
+#include <net/genetlink.h>
+
 /*
  * 6.0 (9c5d03d36251 "genetlink: start to validate reserved header bytes")
- * added genl_family.resv_start_op; older kernels validate every op strictly.
+ * added genl_family.resv_start_op: ops from it on refuse a request whose
+ * genlmsghdr.reserved is not 0. Older kernels ignore that byte (Debian's
+ * 5.10.262 does): refuse it in the family's pre_doit instead, so requests
+ * are as strict as on newer kernels (dump requests still pass unchecked
+ * there).
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
 #define MEMATTR_GENL_RESV_START_OP(op)	.resv_start_op = (op),
 #else
-#define MEMATTR_GENL_RESV_START_OP(op)
-#endif
+static inline int memattr_genl_pre_doit_resv(const struct genl_ops *ops,
+					     struct sk_buff *skb,
+					     struct genl_info *info)
+{
+	if (info->genlhdr->reserved) {
+		NL_SET_ERR_MSG(info->extack, "reserved header byte is not 0");
+		return -EINVAL;
+	}
+	return 0;
+}
 
-#include <net/genetlink.h>
+#define MEMATTR_GENL_RESV_START_OP(op)	.pre_doit = memattr_genl_pre_doit_resv,
+#endif
 
 /*
  * 6.1 added GENL_REQ_ATTR_CHECK(), which also reports the missing
