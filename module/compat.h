@@ -15,17 +15,32 @@
 #error "memattr needs Linux 5.10 or newer"
 #endif
 
+#include <net/genetlink.h>
+
 /*
  * 6.0 (9c5d03d36251 "genetlink: start to validate reserved header bytes")
- * added genl_family.resv_start_op; older kernels validate every op strictly.
+ * added genl_family.resv_start_op: ops from it on refuse a request whose
+ * genlmsghdr.reserved is not 0. Older kernels ignore that byte (Debian's
+ * 5.10.262 does): refuse it in the family's pre_doit instead, so requests
+ * are as strict as on newer kernels (dump requests still pass unchecked
+ * there).
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
 #define MEMATTR_GENL_RESV_START_OP(op)	.resv_start_op = (op),
 #else
-#define MEMATTR_GENL_RESV_START_OP(op)
-#endif
+static inline int memattr_genl_pre_doit_resv(const struct genl_ops *ops,
+					     struct sk_buff *skb,
+					     struct genl_info *info)
+{
+	if (info->genlhdr->reserved) {
+		NL_SET_ERR_MSG(info->extack, "reserved header byte is not 0");
+		return -EINVAL;
+	}
+	return 0;
+}
 
-#include <net/genetlink.h>
+#define MEMATTR_GENL_RESV_START_OP(op)	.pre_doit = memattr_genl_pre_doit_resv,
+#endif
 
 /*
  * 6.1 added GENL_REQ_ATTR_CHECK(), which also reports the missing
@@ -48,19 +63,22 @@
 #endif
 
 /*
- * Multicast groups that only CAP_NET_ADMIN may join. 5.12 checks
- * GENL_UNS_ADMIN_PERM in genl_multicast_group.flags (the genl_bind() half
- * of 4d54cc32112d, "mptcp: avoid lock_fast usage in accept path"); 6.7
- * ("genetlink: Use internal flags for multicast groups") made that
- * GENL_MCAST_CAP_NET_ADMIN, and the December 2023 stable releases took the
- * check into older trees too (Debian's 6.1.192 has GENL_MCAST_CAP_*).
- * Without either, genetlink has no way to refuse a join (1e82a62fec61, 5.8,
- * removed genl_family.mcast_bind), so memattr then multicasts no events.
+ * Multicast groups that only CAP_NET_ADMIN may join. 5.12 added
+ * genl_multicast_group.flags, which genl_bind() checks for
+ * GENL_UNS_ADMIN_PERM; 6.7 ("genetlink: Use internal flags for multicast
+ * groups") made that GENL_MCAST_CAP_NET_ADMIN. The December 2023 stable
+ * releases ("genetlink: add CAP_NET_ADMIN test for multicast bind") took
+ * the check into older trees: Debian's 6.1.192 has GENL_MCAST_CAP_*, its
+ * 5.10.262 the 5.12 flags and check. Kbuild probes the target's
+ * net/genetlink.h for the flags member (MEMATTR_GENL_MCGRP_HAS_FLAGS)
+ * rather than trusting the version. Without either, genetlink has no way
+ * to refuse a join (1e82a62fec61, 5.8, removed genl_family.mcast_bind), so
+ * memattr then multicasts no events.
  */
 #if defined(GENL_MCAST_CAP_NET_ADMIN)
 #define MEMATTR_GENL_MCGRP_FLAGS	.flags = GENL_MCAST_CAP_NET_ADMIN,
 #define MEMATTR_GENL_MCAST_PRIVATE	true
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(5, 12, 0)
+#elif defined(MEMATTR_GENL_MCGRP_HAS_FLAGS)
 #define MEMATTR_GENL_MCGRP_FLAGS	.flags = GENL_UNS_ADMIN_PERM,
 #define MEMATTR_GENL_MCAST_PRIVATE	true
 #else
@@ -81,22 +99,69 @@
 #endif
 
 /*
- * Per-node memory-cgroup statistics, as memory.stat shows them (folded in
- * from per-CPU deltas every 2 s). 6.1 keeps them in
- * mem_cgroup_per_node.lruvec_stats (5.12 .. 6.9; 5.10 has an atomic
- * lruvec_stat[] there instead). lruvec_page_state() and
- * mem_cgroup_lruvec() are not usable: their memcg-disabled branches name
- * node_page_state() and root_mem_cgroup, neither exported. Callers only
+ * Per-node memory-cgroup statistics, as memory.stat shows them: hierarchical
+ * counts of pages (the items used here are in pages). None of the readers is
+ * usable on every kernel: lruvec_page_state() and mem_cgroup_lruvec() are
+ * inline up to 6.9 but their memcg-disabled branches name node_page_state()
+ * and root_mem_cgroup, neither exported; from 6.10 lruvec_page_state() is
+ * out of line in mm/memcontrol.c and not exported either. So read the
+ * counter the way lruvec_page_state() of each release does. Callers only
  * pass memcgs they found in the hierarchy, so memcg is enabled.
+ *
+ * - 5.10 .. 5.12: atomic_long_t mem_cgroup_per_node.lruvec_stat[], updated
+ *   from per-CPU batches (up to 32 pages per CPU behind).
+ * - 5.13 (2d146aa3aa84 "mm: memcontrol: switch to rstat") .. 6.9: struct
+ *   lruvec_stats lruvec_stats, state[] indexed by node_stat_item, folded in
+ *   from per-CPU deltas by the rstat flush (every 2 s).
+ * - 6.10 ("memcg: dynamically allocate lruvec_stats"): a pointer to it, the
+ *   struct now private to mm/memcontrol.c, state[] its first member.
+ * - 6.11 ("memcg: reduce memory size of mem_cgroup_per_node"): state[] only
+ *   holds the items of memcg_node_stat_items[] (mm/memcontrol.c), in that
+ *   order, at memcg_stats_index(item). The three items read here sit before
+ *   the table's first #ifdef (6.12.118: NR_ANON_MAPPED 14, NR_FILE_PAGES 16,
+ *   NR_SHMEM 19), where later releases only append.
  */
 #include <linux/memcontrol.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+static inline int memattr_memcg_stats_index(enum node_stat_item idx)
+{
+	switch (idx) {
+	case NR_ANON_MAPPED:
+		return 14;
+	case NR_FILE_PAGES:
+		return 16;
+	case NR_SHMEM:
+		return 19;
+	default:
+		return -1;
+	}
+}
+#else
+static inline int memattr_memcg_stats_index(enum node_stat_item idx)
+{
+	return idx;
+}
+#endif
 
 static inline unsigned long
 memattr_memcg_node_page_state(struct mem_cgroup *memcg, int nid,
 			      enum node_stat_item idx)
 {
-	long x = READ_ONCE(memcg->nodeinfo[nid]->lruvec_stats.state[idx]);
+	struct mem_cgroup_per_node *pn = memcg->nodeinfo[nid];
+	int i = memattr_memcg_stats_index(idx);
+	long x;
 
+	if (WARN_ON_ONCE(i < 0))
+		return 0;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	/* struct lruvec_stats is opaque here; state[] is its first member. */
+	x = READ_ONCE(((const long *)pn->lruvec_stats)[i]);
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(5, 13, 0)
+	x = READ_ONCE(pn->lruvec_stats.state[i]);
+#else
+	x = atomic_long_read(&pn->lruvec_stat[i]);
+#endif
 	return x < 0 ? 0 : x;
 }
 

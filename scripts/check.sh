@@ -94,6 +94,20 @@ step build-module-amd64-W1 build_strict amd64 "$kdir_amd64" amd64 W=1
 step build-module-arm64-W1 build_strict arm64 "$kdir_arm64" arm64 W=1
 step sparse-amd64 build_strict amd64 "$kdir_amd64" sparse-amd64 C=2
 step sparse-arm64 build_strict arm64 "$kdir_arm64" sparse-arm64 C=2
+
+# The other supported kernels: Debian's 5.10 (bullseye) and 6.12 (trixie)
+# headers, fetched by scripts/kdir-other.sh (a failed download fails the
+# step), built with this host's gcc 12; kdir-other.sh unsets the
+# CONFIG_CC_HAS_* options whose flags gcc 12 lacks (6.12:
+# -fmin-function-alignment, a gcc 14 flag) and leaves module BTF out.
+build_other() {
+	local tree
+	tree=$(scripts/kdir-other.sh "$1" "$2") || return 1
+	build_strict "$2" "$tree" "$3" W=1
+}
+step build-module-5.10-amd64-W1 build_other bullseye amd64 amd64-5.10
+step build-module-6.12-amd64-W1 build_other trixie amd64 amd64-6.12
+step build-module-6.12-arm64-W1 build_other trixie arm64 arm64-6.12
 step checkpatch scripts/style.sh
 step build-cli-amd64 make -C userspace O="$out/cli-amd64"
 step build-cli-arm64 make -C userspace CROSS_COMPILE=aarch64-linux-gnu- O="$out/cli-arm64"
@@ -121,10 +135,12 @@ prom_console() {
 	[ "$rc" = 0 ] && [ -z "$res" ]
 }
 
-for lane in stock-amd64 stock-arm64 debug; do
+# The other kernels' lanes run a reduced set (run.sh).
+for lane in stock-amd64 stock-arm64 debug stock-5.10-amd64 stock-6.12-amd64 \
+	stock-6.12-arm64; do
 	tap "$lane" scripts/lane.sh --lane "$lane"
 	case "$lane" in
-	stock-*) step "promtool-$lane" prom_console "$lane" ;;
+	stock-amd64 | stock-arm64) step "promtool-$lane" prom_console "$lane" ;;
 	esac
 done
 

@@ -3,12 +3,17 @@
 #
 # Build everything one QEMU lane needs and boot it.
 #
-# usage: lane.sh --lane stock-amd64|stock-arm64|debug [--interactive]
+# usage: lane.sh --lane LANE [--interactive]
 #                [--timeout SEC] [--mem MB] [--append CMDLINE] [--run SCRIPT]
 #
 # --run SCRIPT: the guest runs SCRIPT instead of the selftests' run.sh.
 #
-# stock-*: Debian's own kernel, the version linux-image-<arch> names today.
+# LANE:
+# stock-amd64, stock-arm64: Debian's own kernel (6.1), the version
+#          linux-image-<arch> names today.
+# stock-5.10-amd64, stock-6.12-amd64, stock-6.12-arm64: the kernel
+#          linux-image-<arch> of bullseye (5.10) or trixie (6.12) names today;
+#          the guest runs a reduced set of selftests (see run.sh).
 # debug:   a small x86_64 kernel with KUnit, KASAN, lockdep and kmemleak,
 #          built once from Debian's linux-source and cached.
 # Non-interactive runs print one TAP line per result (see
@@ -47,6 +52,21 @@ stock-arm64)
 	kernel=$(memattr_kernel_image arm64)
 	kbargs=()
 	;;
+stock-5.10-amd64 | stock-6.12-amd64 | stock-6.12-arm64)
+	# Debian's kernels of the other supported releases: 5.10 (bullseye),
+	# 6.12 (trixie), through scripts/kdir-other.sh's private apt lists.
+	arch=${lane##*-}
+	case "$lane" in
+	stock-5.10-*) suite=bullseye ;;
+	*) suite=trixie ;;
+	esac
+	kdir=$("$top/scripts/kdir-other.sh" "$suite" "$arch")
+	kernel=$("$top/scripts/kdir-other.sh" --image "$suite" "$arch")
+	if [ "$arch" = arm64 ]; then
+		_memattr_check_arm64_image "$kernel"
+	fi
+	kbargs=()
+	;;
 debug)
 	arch=amd64
 	kdir=$("$top/selftests/qemu/build-debug-kernel.sh" | tail -n1)
@@ -54,7 +74,8 @@ debug)
 	kbargs=(MEMATTR_KUNIT=m)
 	;;
 *)
-	echo "lane: --lane must be stock-amd64, stock-arm64 or debug" >&2
+	echo "lane: --lane must be stock-amd64, stock-arm64, debug," \
+		"stock-5.10-amd64, stock-6.12-amd64 or stock-6.12-arm64" >&2
 	exit 2
 	;;
 esac
@@ -70,7 +91,9 @@ make -s -C "$top/userspace" CROSS_COMPILE="$cross" O="$out/userspace" >&2
 ksft=$("$top/scripts/ksft-headers.sh")
 make -s -C "$top/selftests/memattr" CROSS_COMPILE="$cross" O="$out/selftests" \
 	KSFT_INC="$ksft/tools/testing/selftests" >&2
-[ -n "$run" ] && install -m 0755 "$run" "$out/selftests/run.sh"
+# Always (re)install the guest's run.sh: make would keep a --run script an
+# earlier run of this lane left there.
+install -m 0755 "${run:-$top/selftests/memattr/run.sh}" "$out/selftests/run.sh"
 
 "$top/selftests/qemu/mkinitramfs.sh" --arch "$arch" --out "$out/initramfs.cpio.gz" \
 	--file "$out/module/memattr.ko:/lib/modules/memattr/memattr.ko" \

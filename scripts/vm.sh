@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make vm: boot a lane with memattr loaded and a shell on the console.
-# usage: vm.sh --lane stock-amd64|stock-arm64|debug | --arch amd64|arm64
+# usage: vm.sh --lane LANE (see scripts/lane.sh) | --arch amd64|arm64
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
