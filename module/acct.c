@@ -90,6 +90,8 @@ static size_t memattr_cgroups_bytes;	/* charged to the module */
 /* The sampler runs and may be kicked: under memattr_sample_mutex. */
 static bool memattr_sampler_live;
 
+static struct kmem_cache *memattr_proc_cache;
+
 static struct delayed_work memattr_sampler;
 static bool memattr_sampler_stopping;	/* READ_ONCE/WRITE_ONCE */
 
@@ -104,6 +106,30 @@ static u32 memattr_fp_unreclaimable_kb(const struct memattr_fp *fp)
 	u64 kb = fp->anon_kb + fp->shmem_kb + fp->swap_kb + fp->pgtables_kb;
 
 	return min_t(u64, kb, U32_MAX);
+}
+
+static void memattr_fp_pack(struct memattr_fp32 *d, const struct memattr_fp *s)
+{
+	d->rss_kb = min_t(u64, s->rss_kb, U32_MAX);
+	d->anon_kb = min_t(u64, s->anon_kb, U32_MAX);
+	d->file_kb = min_t(u64, s->file_kb, U32_MAX);
+	d->shmem_kb = min_t(u64, s->shmem_kb, U32_MAX);
+	d->swap_kb = min_t(u64, s->swap_kb, U32_MAX);
+	d->peak_rss_kb = min_t(u64, s->peak_rss_kb, U32_MAX);
+	d->vm_kb = min_t(u64, s->vm_kb, U32_MAX);
+	d->pgtables_kb = min_t(u64, s->pgtables_kb, U32_MAX);
+}
+
+static void memattr_fp_unpack(struct memattr_fp *d, const struct memattr_fp32 *s)
+{
+	d->rss_kb = s->rss_kb;
+	d->anon_kb = s->anon_kb;
+	d->file_kb = s->file_kb;
+	d->shmem_kb = s->shmem_kb;
+	d->swap_kb = s->swap_kb;
+	d->peak_rss_kb = s->peak_rss_kb;
+	d->vm_kb = s->vm_kb;
+	d->pgtables_kb = s->pgtables_kb;
 }
 
 /* Read @mm's counters exactly as /proc/PID/status does. */
@@ -165,10 +191,28 @@ struct memattr_proc *memattr_acct_find(pid_t tgid)
 	return NULL;
 }
 
+static void memattr_proc_free_rcu(struct rcu_head *rcu)
+{
+	kmem_cache_free(memattr_proc_cache,
+			container_of(rcu, struct memattr_proc, rcu));
+}
+
+/*
+ * Free @p after a grace period. call_rcu(), not kfree_rcu(): the cache is
+ * destroyed after an rcu_barrier(), which does not wait for kfree_rcu()'s
+ * batches on 6.1.
+ */
 static void memattr_proc_free(struct memattr_proc *p)
 {
-	memattr_mem_uncharge(sizeof(*p));
-	kfree_rcu(p, rcu);
+	memattr_mem_uncharge(kmem_cache_size(memattr_proc_cache));
+	call_rcu(&p->rcu, memattr_proc_free_rcu);
+}
+
+/* Free @p that was never visible to readers. */
+static void memattr_proc_free_now(struct memattr_proc *p)
+{
+	memattr_mem_uncharge(kmem_cache_size(memattr_proc_cache));
+	kmem_cache_free(memattr_proc_cache, p);
 }
 
 static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
@@ -187,7 +231,7 @@ static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
 	spin_lock(&p->lock);
 	memcpy(r->comm, p->comm, sizeof(r->comm));
 	r->cgroup_id = p->cgroup_id;
-	r->fp = p->fp;
+	memattr_fp_unpack(&r->fp, &p->fp);
 	spin_unlock(&p->lock);
 	r->fp.peak_rss_kb = max(r->fp.peak_rss_kb, peak_kb);
 	memattr_activity_read(p, &r->act);
@@ -234,9 +278,10 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 {
 	struct memattr_proc *p, *old;
 
-	p = memattr_mem_alloc(sizeof(*p), gfp | __GFP_NOWARN);
+	p = kmem_cache_zalloc(memattr_proc_cache, gfp | __GFP_NOWARN);
 	if (!p)
 		goto dropped;
+	memattr_mem_charge(kmem_cache_size(memattr_proc_cache));
 	p->tgid = tgid;
 	p->start_ns = start_ns;
 	spin_lock_init(&p->lock);
@@ -247,7 +292,7 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 	if (old && old->start_ns == start_ns) {
 		/* Adoption raced with fork: it is tracked already. */
 		spin_unlock(&memattr_procs_lock);
-		memattr_mem_free(p, sizeof(*p));
+		memattr_proc_free_now(p);
 		return;
 	}
 	if (old) {
@@ -260,7 +305,7 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 		spin_unlock(&memattr_procs_lock);
 		if (old)
 			memattr_proc_free(old);
-		memattr_mem_free(p, sizeof(*p));
+		memattr_proc_free_now(p);
 		goto dropped;
 	}
 	hash_add_rcu(memattr_procs, &p->node, tgid);
@@ -336,7 +381,7 @@ void memattr_acct_exit_mm(struct task_struct *task)
 	p = memattr_acct_find(task->tgid);
 	if (p) {
 		spin_lock(&p->lock);
-		p->fp = fp;
+		memattr_fp_pack(&p->fp, &fp);
 		p->exited = true;
 		spin_unlock(&p->lock);
 	}
@@ -687,13 +732,13 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 				memattr_hist_reset(&p->hist);
 			/* Once exit_mm() ran, keep the footprint at exit. */
 			if (has_mm) {
-				p->fp = fp;
+				memattr_fp_pack(&p->fp, &fp);
 				p->sampled_ns = ktime_get_ns();
 				memattr_hist_push(&p->hist,
 						  memattr_fp_unreclaimable_kb(&fp));
 			}
 			p->cgroup_id = cgid;
-			fp = p->fp;
+			memattr_fp_unpack(&fp, &p->fp);
 			if (memattr_leak_step(&p->leak, cfg, &p->hist, now_ns))
 				memattr_proc_leak_event(p);
 			spin_unlock(&p->lock);
@@ -767,7 +812,7 @@ static void memattr_proc_row_fill(struct memattr_proc *p,
 	spin_lock(&p->lock);
 	memcpy(r->comm, p->comm, sizeof(r->comm));
 	r->cgroup_id = p->cgroup_id;
-	r->fp = p->fp;
+	memattr_fp_unpack(&r->fp, &p->fp);
 	r->leak = p->leak;
 	spin_unlock(&p->lock);
 	memattr_activity_read(p, &r->act);
@@ -1140,10 +1185,17 @@ u32 memattr_acct_generation(void)
 /**
  * memattr_acct_init() - prepare the tables
  *
- * Return: 0.
+ * Return: 0 or -ENOMEM.
  */
 int memattr_acct_init(void)
 {
+	/*
+	 * A cache of its own: a 1000-byte entry from kmalloc would take a
+	 * 1 KiB object, and one a little bigger a 2 KiB one.
+	 */
+	memattr_proc_cache = KMEM_CACHE(memattr_proc, 0);
+	if (!memattr_proc_cache)
+		return -ENOMEM;
 	INIT_DELAYED_WORK(&memattr_sampler, memattr_sampler_fn);
 	INIT_WORK(&memattr_oom_work, memattr_oom_work_fn);
 	return 0;
@@ -1218,6 +1270,10 @@ void memattr_acct_exit(void)
 		memattr_proc_free(p);
 	}
 	spin_unlock(&memattr_procs_lock);
+	/* ORDER: every memattr_proc_free_rcu() ran before the cache goes. */
+	rcu_barrier();
+	kmem_cache_destroy(memattr_proc_cache);
+	memattr_proc_cache = NULL;
 	memattr_detect_exit();
 	mutex_lock(&memattr_sample_mutex);
 	kvfree(memattr_cgroups);
