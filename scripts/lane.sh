@@ -5,8 +5,12 @@
 #
 # usage: lane.sh --lane stock-amd64|stock-arm64|debug [--interactive]
 #                [--timeout SEC] [--mem MB] [--append CMDLINE] [--run SCRIPT]
+#                [--icount] [--out DIR]
 #
 # --run SCRIPT: the guest runs SCRIPT instead of the selftests' run.sh.
+# --icount:     guest time counts instructions (QEMU -icount shift=0), for
+#               the benchmark (scripts/bench.sh).
+# --out DIR:    build and log there instead of build/lanes/<lane>.
 #
 # stock-*: Debian's own kernel, the version linux-image-<arch> names today.
 # debug:   a small x86_64 kernel with KUnit, KASAN, lockdep and kmemleak,
@@ -19,7 +23,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../selftests/qemu/lib.sh
 . "$top/selftests/qemu/lib.sh"
 
-lane= interactive=0 timeout=900 mem=1024 append= run=
+lane= interactive=0 timeout=900 mem=1024 append= run= icount=0 out=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--lane) lane=$2; shift 2 ;;
@@ -28,11 +32,13 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--run) run=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+	--icount) icount=1; shift ;;
+	--out) out=$2; shift 2 ;;
 	*) echo "lane: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
 
-out=$top/build/lanes/$lane
+[ -n "$out" ] || out=$top/build/lanes/$lane
 case "$lane" in
 stock-amd64)
 	arch=amd64
@@ -70,6 +76,7 @@ make -s -C "$top/userspace" CROSS_COMPILE="$cross" O="$out/userspace" >&2
 ksft=$("$top/scripts/ksft-headers.sh")
 make -s -C "$top/selftests/memattr" CROSS_COMPILE="$cross" O="$out/selftests" \
 	KSFT_INC="$ksft/tools/testing/selftests" >&2
+make -s -C "$top/bench" CROSS_COMPILE="$cross" O="$out/bench" >&2
 [ -n "$run" ] && install -m 0755 "$run" "$out/selftests/run.sh"
 
 "$top/selftests/qemu/mkinitramfs.sh" --arch "$arch" --out "$out/initramfs.cpio.gz" \
@@ -77,11 +84,13 @@ make -s -C "$top/selftests/memattr" CROSS_COMPILE="$cross" O="$out/selftests" \
 	$( [ -f "$out/module/memattr_kunit.ko" ] &&
 	   echo "--file $out/module/memattr_kunit.ko:/lib/modules/memattr/memattr_kunit.ko" ) \
 	--bin "$out/userspace/memattr:/usr/bin/memattr" \
-	--file "$out/selftests:/selftests" >&2
+	--file "$out/selftests:/selftests" \
+	--file "$out/bench:/bench" >&2
 
 args=(--lane "$lane" --arch "$arch" --kernel "$kernel"
       --initrd "$out/initramfs.cpio.gz" --mem "$mem" --timeout "$timeout")
 [ -n "$append" ] && args+=(--append "$append")
+[ "$icount" = 1 ] && args+=(--icount)
 if [ "$interactive" = 1 ]; then
 	exec "$top/selftests/qemu/run-lane.sh" "${args[@]}" --interactive
 fi
