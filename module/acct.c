@@ -85,6 +85,8 @@ static u64 memattr_samples;
 static u64 memattr_sample_last_ns;
 static u64 memattr_sample_max_ns;
 static u32 memattr_sample_ms_seen;
+/* The detector's parameters at the last tick: the sampler's own. */
+static struct memattr_leak_cfg memattr_cfg_seen;
 
 static size_t memattr_cgroups_bytes;	/* charged to the module */
 /* The sampler runs and may be kicked: under memattr_sample_mutex. */
@@ -706,7 +708,7 @@ static void memattr_proc_leak_event(struct memattr_proc *p)
 /* Sample every tracked process, bucket by bucket, with breaks between. */
 static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 				 const struct memattr_leak_cfg *cfg,
-				 bool reset_hist, u64 now_ns)
+				 bool reset_hist, bool force, u64 now_ns)
 {
 	unsigned int bkt;
 
@@ -739,7 +741,8 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			}
 			p->cgroup_id = cgid;
 			memattr_fp_unpack(&fp, &p->fp);
-			if (memattr_leak_step(&p->leak, cfg, &p->hist, now_ns))
+			if (memattr_leak_step_lazy(&p->leak, cfg, &p->hist, now_ns,
+						   force))
 				memattr_proc_leak_event(p);
 			spin_unlock(&p->lock);
 
@@ -764,7 +767,7 @@ static void memattr_sampler_fn(struct work_struct *work)
 	size_t cgs_bytes = 0, old_bytes;
 	struct memattr_leak_cfg cfg;
 	u32 nr_cgs, sample_ms;
-	bool reset_hist;
+	bool reset_hist, force;
 	u64 t0, dt;
 
 	t0 = ktime_get_ns();
@@ -777,7 +780,10 @@ static void memattr_sampler_fn(struct work_struct *work)
 	cgs = memattr_cgroups_collect(&nr_cgs, &cgs_bytes);
 	/* A history's time axis is its sampling period: a new one resets it. */
 	reset_hist = memattr_sample_ms_seen && sample_ms != memattr_sample_ms_seen;
-	memattr_sample_procs(cgs, nr_cgs, &cfg, reset_hist, t0);
+	/* New parameters: judge every process afresh, not only the changed. */
+	force = reset_hist || memcmp(&cfg, &memattr_cfg_seen, sizeof(cfg));
+	memattr_cfg_seen = cfg;
+	memattr_sample_procs(cgs, nr_cgs, &cfg, reset_hist, force, t0);
 	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0);
 	memattr_detect_system(&sys, &cfg, reset_hist, t0);
 
