@@ -57,7 +57,8 @@ for arch in $arches; do
 		grep -E '^not ok|^#' "$out/lane.log" | tail -n 20 >&2 || true
 		rc=1
 	fi
-	args=(--arch "$arch" --qemu "$("$qemu" --version | head -n1)")
+	args=(--arch "$arch" --qemu "$("$qemu" --version | head -n1)"
+	      --ko "$out/module/memattr.ko")
 	[ "$write" = 1 ] && [ "$lrc" = 0 ] && args+=(--out "$top/bench/results-$arch.md")
 	python3 "$top/scripts/bench-report.py" "${args[@]}" "$out/console.log" || rc=1
 done
