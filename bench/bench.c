@@ -13,6 +13,9 @@
  *
  * Storms (fixed work, so runs compare):
  *   fault   mmap 64 MiB anonymous, touch every page, munmap; 4 times
+ *           (MADV_NOHUGEPAGE: a fault per 4 KiB page, the worst case for
+ *           the page allocator's hooks, not one per 2 MiB)
+ *   faultthp  the same as the kernel's THP setting has it (Debian: always)
  *   mmap    mmap 16 KiB anonymous and munmap it; 20000 times
  *   brk     grow the break by 64 KiB and shrink it back; 20000 times
  *   fork    fork, the child exits at once, wait; 400 times
@@ -25,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +90,7 @@ static uint64_t hook_hits(void)
 	return sum;
 }
 
-static long storm_fault(void)
+static long fault_storm(bool thp)
 {
 	const size_t len = 64 * MIB;
 	long i, n = scaled(4);
@@ -98,12 +102,24 @@ static long storm_fault(void)
 
 		if (p == MAP_FAILED)
 			die("mmap 64 MiB");
+		if (!thp && madvise(p, len, MADV_NOHUGEPAGE))
+			die("madvise");
 		for (off = 0; off < len; off += 4096)
 			p[off] = 1;
 		if (munmap(p, len))
 			die("munmap");
 	}
 	return n;
+}
+
+static long storm_fault(void)
+{
+	return fault_storm(false);
+}
+
+static long storm_faultthp(void)
+{
+	return fault_storm(true);
 }
 
 static long storm_mmap(void)
@@ -219,6 +235,7 @@ static const struct {
 	long (*fn)(void);
 } storms[] = {
 	{ "fault", storm_fault },
+	{ "faultthp", storm_faultthp },
 	{ "mmap", storm_mmap },
 	{ "brk", storm_brk },
 	{ "fork", storm_fork },

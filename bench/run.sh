@@ -23,7 +23,7 @@ ko=/lib/modules/memattr/memattr.ko
 bench=$(dirname "$0")/bench
 stats=/sys/kernel/debug/memattr/stats
 T=/sys/kernel/tracing
-storms="fault mmap brk fork exec read"
+storms="fault faultthp mmap brk fork exec read"
 rounds=7 scale=100 procs="1000 5000" smoke=0
 while [ $# -gt 0 ]; do
 	case "$1" in

@@ -15,7 +15,8 @@ import statistics
 import sys
 
 STORMS = [
-    ("fault", "page-fault storm: mmap 64 MiB, touch every page, munmap", 1.01),
+    ("fault", "page-fault storm: mmap 64 MiB, touch every page, munmap (4 KiB pages: MADV_NOHUGEPAGE)", 1.01),
+    ("faultthp", "the same with THP as the kernel sets it (always: 2 MiB pages)", 1.01),
     ("mmap", "mmap/munmap storm of 16 KiB mappings", 1.03),
     ("brk", "brk grow/shrink by 64 KiB", None),
     ("fork", "fork + exit", 1.03),
