@@ -44,6 +44,7 @@
 #include <linux/memattr.h>
 
 #define MIB			(1024UL * 1024UL)
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define STATS			"/sys/kernel/debug/memattr/stats"
 #define READ_FILE		"/tmp/bench-cached"
 #define READ_FILE_BYTES		(8 * MIB)
@@ -249,7 +250,7 @@ static int cmd_storm(const char *name)
 	unsigned int i;
 	long iters;
 
-	for (i = 0; i < sizeof(storms) / sizeof(storms[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(storms); i++) {
 		if (strcmp(name, storms[i].name))
 			continue;
 		if (storms[i].fn == storm_read) {
@@ -270,11 +271,11 @@ static int cmd_storm(const char *name)
 	return 2;
 }
 
-static volatile sig_atomic_t stop;
+static sig_atomic_t stop;
 
 static void on_term(int sig)
 {
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 }
 
 static int cmd_spawn(long n, const char *ready)
@@ -304,7 +305,8 @@ static int cmd_spawn(long n, const char *ready)
 	fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd >= 0)
 		close(fd);
-	while (!stop)
+	/* SIGTERM is blocked but in sigsuspend(): no lost wake-up. */
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED))
 		sigsuspend(&old);
 	for (i = 0; i < n; i++)
 		kill(kids[i], SIGKILL);
