@@ -55,8 +55,10 @@ fi
 case "$LANE" in
 stock-*)
 	if [ -x /bench/run.sh ]; then
+		t0=$(cut -d. -f1 /proc/uptime)
 		echo "# bench: smoke"
 		/bench/run.sh --smoke --scale 10 --procs 200 || rc=1
+		echo "# bench: smoke took $(($(cut -d. -f1 /proc/uptime) - t0)) s"
 	fi
 	;;
 esac
