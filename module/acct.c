@@ -62,6 +62,22 @@ static atomic64_t memattr_procs_reaped = ATOMIC64_INIT(0);
 static bool memattr_need_adopt;	/* READ_ONCE/WRITE_ONCE */
 static atomic64_t memattr_oom_dropped = ATOMIC64_INIT(0);
 
+/*
+ * Bumped, after the unlink and before the grace period that frees the
+ * entry, each time an entry leaves the table: a per-CPU cache filled at
+ * generation g holds an entry still in the table while it reads g.
+ */
+static atomic_long_t memattr_procs_gen = ATOMIC_LONG_INIT(0);
+
+/* The entry of the process last seen by the page hooks on this CPU. */
+struct memattr_cur {
+	struct memattr_proc *p;
+	pid_t tgid;
+	unsigned long gen;	/* 64 bits on 64-bit: never wraps */
+};
+
+static DEFINE_PER_CPU(struct memattr_cur, memattr_cur);
+
 static DEFINE_PER_CPU(u64, memattr_irq_pages);
 static DEFINE_PER_CPU(u64, memattr_kthread_pages);
 static DEFINE_PER_CPU(u64, memattr_untracked_pages);
@@ -193,6 +209,36 @@ struct memattr_proc *memattr_acct_find(pid_t tgid)
 	return NULL;
 }
 
+/**
+ * memattr_acct_find_current() - the tracked process of current, cached
+ *
+ * For the page allocator's hooks, which see the same process page after
+ * page: a per-CPU cache of the last entry found spares the hash lookup
+ * while no entry has left the table since it was filled.
+ *
+ * Context: task, preemption disabled (a tracepoint's probe): the cache is
+ * this CPU's, and interrupt context never reaches it.
+ * Return: the process, or NULL when it is not tracked.
+ */
+struct memattr_proc *memattr_acct_find_current(void)
+{
+	struct memattr_cur *c = this_cpu_ptr(&memattr_cur);
+	unsigned long gen = atomic_long_read(&memattr_procs_gen);
+	pid_t tgid = current->tgid;
+	struct memattr_proc *p;
+
+	smp_rmb();	/* the generation, then the table (memattr_proc_unlink) */
+	if (c->p && c->tgid == tgid && c->gen == gen)
+		return c->p;
+	p = memattr_acct_find(tgid);
+	if (p) {
+		c->p = p;
+		c->tgid = tgid;
+		c->gen = gen;
+	}
+	return p;
+}
+
 static void memattr_proc_free_rcu(struct rcu_head *rcu)
 {
 	kmem_cache_free(memattr_proc_cache,
@@ -255,6 +301,8 @@ static bool memattr_proc_unlink(struct memattr_proc *p)
 	if (won) {
 		hash_del_rcu(&p->node);
 		memattr_nr_procs--;
+		smp_wmb();	/* the unlink, then the generation */
+		atomic_long_inc(&memattr_procs_gen);
 	}
 	spin_unlock(&memattr_procs_lock);
 	if (won)
@@ -301,6 +349,8 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 		/* A stale entry of an older process with this pid. */
 		hash_del_rcu(&old->node);
 		memattr_nr_procs--;
+		smp_wmb();	/* the unlink, then the generation */
+		atomic_long_inc(&memattr_procs_gen);
 		atomic64_inc(&memattr_procs_reaped);
 	}
 	if (memattr_nr_procs >= memattr_params_max_procs()) {

@@ -180,6 +180,7 @@ void memattr_acct_exit(void);
 
 /* Hot-path entry points, called by hooks.c. */
 struct memattr_proc *memattr_acct_find(pid_t tgid);
+struct memattr_proc *memattr_acct_find_current(void);
 void memattr_acct_fork(struct task_struct *child);
 void memattr_acct_exec(struct task_struct *task);
 void memattr_acct_exit_mm(struct task_struct *task);

@@ -58,7 +58,11 @@ static inline void memattr_hit(enum memattr_hook_id id)
 /*
  * Whose pages are these? Interrupt context belongs to nobody (not the task
  * that happened to be interrupted); kernel threads are not processes.
- * Context: any, RCU-safe.
+ *
+ * Context: a page allocator tracepoint's probe, i.e. with preemption
+ * disabled, which is an RCU read-side critical section: the entry stays
+ * valid until the probe returns, without an rcu_read_lock() of its own
+ * (a function call pair on PREEMPT_RCU kernels, on every page).
  */
 static struct memattr_proc *memattr_page_owner(unsigned int nr)
 {
@@ -72,7 +76,7 @@ static struct memattr_proc *memattr_page_owner(unsigned int nr)
 		memattr_acct_count_kthread_pages(nr);
 		return NULL;
 	}
-	p = memattr_acct_find(current->tgid);
+	p = memattr_acct_find_current();
 	if (!p)
 		memattr_acct_count_untracked_pages(nr);
 	return p;
@@ -87,13 +91,12 @@ static void memattr_tp_page_alloc(void *data, struct page *page,
 	if (!page)		/* the allocation failed */
 		return;
 	memattr_hit(MEMATTR_HOOK_PAGE_ALLOC);
-	rcu_read_lock();
 	p = memattr_page_owner(1U << order);
 	if (p)
 		atomic64_add(1U << order, &p->page_allocs);
-	rcu_read_unlock();
 }
 
+/* Context: as memattr_page_owner(). */
 static void memattr_tp_page_free(void *data, struct page *page,
 				 unsigned int order)
 {
@@ -102,11 +105,9 @@ static void memattr_tp_page_free(void *data, struct page *page,
 	memattr_hit(MEMATTR_HOOK_PAGE_FREE);
 	if (!in_task() || (current->flags & PF_KTHREAD) || !current->mm)
 		return;
-	rcu_read_lock();
-	p = memattr_acct_find(current->tgid);
+	p = memattr_acct_find_current();
 	if (p)
 		atomic64_add(1U << order, &p->page_frees);
-	rcu_read_unlock();
 }
 
 /* --- process life ------------------------------------------------------- */
