@@ -184,7 +184,7 @@ static bool memattr_exit_ftrace;	/* memattr_exit_ops is registered */
 /* Return: 0, or a negative errno when do_exit() cannot be traced. */
 static int memattr_exit_ftrace_register(void)
 {
-	static char sym[] = "do_exit";
+	char sym[] = "do_exit";	/* ftrace_set_filter() takes it writable */
 	int ret;
 
 	ret = ftrace_set_filter(&memattr_exit_ops, sym, strlen(sym), 1);
