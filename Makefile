@@ -9,6 +9,9 @@
 #   make demo            boot the arm64 guest and show memattr working
 #   make vm              boot a guest with memattr loaded (LANE=stock-amd64,
 #                        stock-arm64 or debug) for a person to explore
+#   make bench           the overhead benchmark in the stock-amd64 and
+#                        stock-arm64 guests (BENCH_ARCH=amd64 or arm64 for
+#                        one); writes bench/results-<arch>.md
 #   make dkms-check      dkms add/build/remove against Debian's amd64 headers
 #   make style           checkpatch.pl --strict on every source file
 #   make install         modules_install + depmod for KDIR's kernel
@@ -51,6 +54,10 @@ check:
 demo:
 	scripts/demo.sh
 
+BENCH_ARCH ?= all
+bench:
+	scripts/bench.sh --arch $(BENCH_ARCH)
+
 vm:
 	scripts/vm.sh $(if $(LANE),--lane $(LANE),--arch $(ARCH))
 
@@ -68,4 +75,4 @@ clean:
 	rm -rf build
 	$(MAKE) -C userspace clean
 
-.PHONY: all module cli check demo vm dkms-check style install clean
+.PHONY: all module cli check demo bench vm dkms-check style install clean

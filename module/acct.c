@@ -62,6 +62,22 @@ static atomic64_t memattr_procs_reaped = ATOMIC64_INIT(0);
 static bool memattr_need_adopt;	/* READ_ONCE/WRITE_ONCE */
 static atomic64_t memattr_oom_dropped = ATOMIC64_INIT(0);
 
+/*
+ * Bumped, after the unlink and before the grace period that frees the
+ * entry, each time an entry leaves the table: a per-CPU cache filled at
+ * generation g holds an entry still in the table while it reads g.
+ */
+static atomic_long_t memattr_procs_gen = ATOMIC_LONG_INIT(0);
+
+/* The entry of the process last seen by the page hooks on this CPU. */
+struct memattr_cur {
+	struct memattr_proc *p;
+	pid_t tgid;
+	unsigned long gen;	/* 64 bits on 64-bit: never wraps */
+};
+
+static DEFINE_PER_CPU(struct memattr_cur, memattr_cur);
+
 static DEFINE_PER_CPU(u64, memattr_irq_pages);
 static DEFINE_PER_CPU(u64, memattr_kthread_pages);
 static DEFINE_PER_CPU(u64, memattr_untracked_pages);
@@ -85,10 +101,14 @@ static u64 memattr_samples;
 static u64 memattr_sample_last_ns;
 static u64 memattr_sample_max_ns;
 static u32 memattr_sample_ms_seen;
+/* The detector's parameters at the last tick: the sampler's own. */
+static struct memattr_leak_cfg memattr_cfg_seen;
 
 static size_t memattr_cgroups_bytes;	/* charged to the module */
 /* The sampler runs and may be kicked: under memattr_sample_mutex. */
 static bool memattr_sampler_live;
+
+static struct kmem_cache *memattr_proc_cache;
 
 static struct delayed_work memattr_sampler;
 static bool memattr_sampler_stopping;	/* READ_ONCE/WRITE_ONCE */
@@ -104,6 +124,30 @@ static u32 memattr_fp_unreclaimable_kb(const struct memattr_fp *fp)
 	u64 kb = fp->anon_kb + fp->shmem_kb + fp->swap_kb + fp->pgtables_kb;
 
 	return min_t(u64, kb, U32_MAX);
+}
+
+static void memattr_fp_pack(struct memattr_fp32 *d, const struct memattr_fp *s)
+{
+	d->rss_kb = min_t(u64, s->rss_kb, U32_MAX);
+	d->anon_kb = min_t(u64, s->anon_kb, U32_MAX);
+	d->file_kb = min_t(u64, s->file_kb, U32_MAX);
+	d->shmem_kb = min_t(u64, s->shmem_kb, U32_MAX);
+	d->swap_kb = min_t(u64, s->swap_kb, U32_MAX);
+	d->peak_rss_kb = min_t(u64, s->peak_rss_kb, U32_MAX);
+	d->vm_kb = min_t(u64, s->vm_kb, U32_MAX);
+	d->pgtables_kb = min_t(u64, s->pgtables_kb, U32_MAX);
+}
+
+static void memattr_fp_unpack(struct memattr_fp *d, const struct memattr_fp32 *s)
+{
+	d->rss_kb = s->rss_kb;
+	d->anon_kb = s->anon_kb;
+	d->file_kb = s->file_kb;
+	d->shmem_kb = s->shmem_kb;
+	d->swap_kb = s->swap_kb;
+	d->peak_rss_kb = s->peak_rss_kb;
+	d->vm_kb = s->vm_kb;
+	d->pgtables_kb = s->pgtables_kb;
 }
 
 /* Read @mm's counters exactly as /proc/PID/status does. */
@@ -165,10 +209,58 @@ struct memattr_proc *memattr_acct_find(pid_t tgid)
 	return NULL;
 }
 
+/**
+ * memattr_acct_find_current() - the tracked process of current, cached
+ *
+ * For the page allocator's hooks, which see the same process page after
+ * page: a per-CPU cache of the last entry found spares the hash lookup
+ * while no entry has left the table since it was filled.
+ *
+ * Context: task, preemption disabled (a tracepoint's probe): the cache is
+ * this CPU's, and interrupt context never reaches it.
+ * Return: the process, or NULL when it is not tracked.
+ */
+struct memattr_proc *memattr_acct_find_current(void)
+{
+	struct memattr_cur *c = this_cpu_ptr(&memattr_cur);
+	unsigned long gen = atomic_long_read(&memattr_procs_gen);
+	pid_t tgid = current->tgid;
+	struct memattr_proc *p;
+
+	smp_rmb();	/* the generation, then the table (memattr_proc_unlink) */
+	if (c->p && c->tgid == tgid && c->gen == gen)
+		return c->p;
+	p = memattr_acct_find(tgid);
+	if (p) {
+		c->p = p;
+		c->tgid = tgid;
+		c->gen = gen;
+	}
+	return p;
+}
+
+static void memattr_proc_free_rcu(struct rcu_head *rcu)
+{
+	kmem_cache_free(memattr_proc_cache,
+			container_of(rcu, struct memattr_proc, rcu));
+}
+
+/*
+ * Free @p after a grace period. call_rcu(), not kfree_rcu(): the cache is
+ * destroyed after an rcu_barrier(), which does not wait for kfree_rcu()'s
+ * batches on 6.1.
+ */
 static void memattr_proc_free(struct memattr_proc *p)
 {
-	memattr_mem_uncharge(sizeof(*p));
-	kfree_rcu(p, rcu);
+	memattr_mem_uncharge(kmem_cache_size(memattr_proc_cache));
+	call_rcu(&p->rcu, memattr_proc_free_rcu);
+}
+
+/* Free @p that was never visible to readers. */
+static void memattr_proc_free_now(struct memattr_proc *p)
+{
+	memattr_mem_uncharge(kmem_cache_size(memattr_proc_cache));
+	kmem_cache_free(memattr_proc_cache, p);
 }
 
 static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
@@ -187,7 +279,7 @@ static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
 	spin_lock(&p->lock);
 	memcpy(r->comm, p->comm, sizeof(r->comm));
 	r->cgroup_id = p->cgroup_id;
-	r->fp = p->fp;
+	memattr_fp_unpack(&r->fp, &p->fp);
 	spin_unlock(&p->lock);
 	r->fp.peak_rss_kb = max(r->fp.peak_rss_kb, peak_kb);
 	memattr_activity_read(p, &r->act);
@@ -209,6 +301,8 @@ static bool memattr_proc_unlink(struct memattr_proc *p)
 	if (won) {
 		hash_del_rcu(&p->node);
 		memattr_nr_procs--;
+		smp_wmb();	/* the unlink, then the generation */
+		atomic_long_inc(&memattr_procs_gen);
 	}
 	spin_unlock(&memattr_procs_lock);
 	if (won)
@@ -234,9 +328,10 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 {
 	struct memattr_proc *p, *old;
 
-	p = memattr_mem_alloc(sizeof(*p), gfp | __GFP_NOWARN);
+	p = kmem_cache_zalloc(memattr_proc_cache, gfp | __GFP_NOWARN);
 	if (!p)
 		goto dropped;
+	memattr_mem_charge(kmem_cache_size(memattr_proc_cache));
 	p->tgid = tgid;
 	p->start_ns = start_ns;
 	spin_lock_init(&p->lock);
@@ -247,20 +342,22 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 	if (old && old->start_ns == start_ns) {
 		/* Adoption raced with fork: it is tracked already. */
 		spin_unlock(&memattr_procs_lock);
-		memattr_mem_free(p, sizeof(*p));
+		memattr_proc_free_now(p);
 		return;
 	}
 	if (old) {
 		/* A stale entry of an older process with this pid. */
 		hash_del_rcu(&old->node);
 		memattr_nr_procs--;
+		smp_wmb();	/* the unlink, then the generation */
+		atomic_long_inc(&memattr_procs_gen);
 		atomic64_inc(&memattr_procs_reaped);
 	}
 	if (memattr_nr_procs >= memattr_params_max_procs()) {
 		spin_unlock(&memattr_procs_lock);
 		if (old)
 			memattr_proc_free(old);
-		memattr_mem_free(p, sizeof(*p));
+		memattr_proc_free_now(p);
 		goto dropped;
 	}
 	hash_add_rcu(memattr_procs, &p->node, tgid);
@@ -336,7 +433,7 @@ void memattr_acct_exit_mm(struct task_struct *task)
 	p = memattr_acct_find(task->tgid);
 	if (p) {
 		spin_lock(&p->lock);
-		p->fp = fp;
+		memattr_fp_pack(&p->fp, &fp);
 		p->exited = true;
 		spin_unlock(&p->lock);
 	}
@@ -661,7 +758,7 @@ static void memattr_proc_leak_event(struct memattr_proc *p)
 /* Sample every tracked process, bucket by bucket, with breaks between. */
 static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 				 const struct memattr_leak_cfg *cfg,
-				 bool reset_hist, u64 now_ns)
+				 bool reset_hist, bool force, u64 now_ns)
 {
 	unsigned int bkt;
 
@@ -687,14 +784,15 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 				memattr_hist_reset(&p->hist);
 			/* Once exit_mm() ran, keep the footprint at exit. */
 			if (has_mm) {
-				p->fp = fp;
+				memattr_fp_pack(&p->fp, &fp);
 				p->sampled_ns = ktime_get_ns();
 				memattr_hist_push(&p->hist,
 						  memattr_fp_unreclaimable_kb(&fp));
 			}
 			p->cgroup_id = cgid;
-			fp = p->fp;
-			if (memattr_leak_step(&p->leak, cfg, &p->hist, now_ns))
+			memattr_fp_unpack(&fp, &p->fp);
+			if (memattr_leak_step_lazy(&p->leak, cfg, &p->hist, now_ns,
+						   force))
 				memattr_proc_leak_event(p);
 			spin_unlock(&p->lock);
 
@@ -719,7 +817,7 @@ static void memattr_sampler_fn(struct work_struct *work)
 	size_t cgs_bytes = 0, old_bytes;
 	struct memattr_leak_cfg cfg;
 	u32 nr_cgs, sample_ms;
-	bool reset_hist;
+	bool reset_hist, force;
 	u64 t0, dt;
 
 	t0 = ktime_get_ns();
@@ -732,7 +830,10 @@ static void memattr_sampler_fn(struct work_struct *work)
 	cgs = memattr_cgroups_collect(&nr_cgs, &cgs_bytes);
 	/* A history's time axis is its sampling period: a new one resets it. */
 	reset_hist = memattr_sample_ms_seen && sample_ms != memattr_sample_ms_seen;
-	memattr_sample_procs(cgs, nr_cgs, &cfg, reset_hist, t0);
+	/* New parameters: judge every process afresh, not only the changed. */
+	force = reset_hist || memcmp(&cfg, &memattr_cfg_seen, sizeof(cfg));
+	memattr_cfg_seen = cfg;
+	memattr_sample_procs(cgs, nr_cgs, &cfg, reset_hist, force, t0);
 	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0);
 	memattr_detect_system(&sys, &cfg, reset_hist, t0);
 
@@ -767,7 +868,7 @@ static void memattr_proc_row_fill(struct memattr_proc *p,
 	spin_lock(&p->lock);
 	memcpy(r->comm, p->comm, sizeof(r->comm));
 	r->cgroup_id = p->cgroup_id;
-	r->fp = p->fp;
+	memattr_fp_unpack(&r->fp, &p->fp);
 	r->leak = p->leak;
 	spin_unlock(&p->lock);
 	memattr_activity_read(p, &r->act);
@@ -1140,10 +1241,17 @@ u32 memattr_acct_generation(void)
 /**
  * memattr_acct_init() - prepare the tables
  *
- * Return: 0.
+ * Return: 0 or -ENOMEM.
  */
 int memattr_acct_init(void)
 {
+	/*
+	 * A cache of its own: a 1000-byte entry from kmalloc would take a
+	 * 1 KiB object, and one a little bigger a 2 KiB one.
+	 */
+	memattr_proc_cache = KMEM_CACHE(memattr_proc, 0);
+	if (!memattr_proc_cache)
+		return -ENOMEM;
 	INIT_DELAYED_WORK(&memattr_sampler, memattr_sampler_fn);
 	INIT_WORK(&memattr_oom_work, memattr_oom_work_fn);
 	return 0;
@@ -1218,6 +1326,10 @@ void memattr_acct_exit(void)
 		memattr_proc_free(p);
 	}
 	spin_unlock(&memattr_procs_lock);
+	/* ORDER: every memattr_proc_free_rcu() ran before the cache goes. */
+	rcu_barrier();
+	kmem_cache_destroy(memattr_proc_cache);
+	memattr_proc_cache = NULL;
 	memattr_detect_exit();
 	mutex_lock(&memattr_sample_mutex);
 	kvfree(memattr_cgroups);

@@ -35,6 +35,22 @@ struct memattr_fp {
 	u64 pgtables_kb;	/* VmPTE */
 };
 
+/*
+ * A footprint as a process entry keeps it: KiB in 32 bits (up to 4 TiB a
+ * process), half the size of struct memattr_fp, so that an entry with its
+ * history fits in 1 KiB.
+ */
+struct memattr_fp32 {
+	u32 rss_kb;
+	u32 anon_kb;
+	u32 file_kb;
+	u32 shmem_kb;
+	u32 swap_kb;
+	u32 peak_rss_kb;
+	u32 vm_kb;
+	u32 pgtables_kb;
+};
+
 /* Activity counters since tracking began. */
 struct memattr_activity {
 	u64 page_allocs;	/* pages (order-weighted) allocated in context */
@@ -52,12 +68,16 @@ struct memattr_activity {
  * Lifetime: created at fork (or adopted at load / by the sampler), removed
  * at the exit of its last thread or when the sampler finds it gone; freed
  * after an RCU grace period. Lookups by tgid run under RCU.
+ *
+ * Allocated from a cache of its own (memattr_proc): 1000 bytes on 64-bit,
+ * laid out without holes; keep it at most 1 KiB, history included.
  */
 struct memattr_proc {
 	struct hlist_node node;		/* memattr_procs; memattr_procs_lock */
 	struct rcu_head rcu;
-	pid_t tgid;			/* immutable */
 	u64 start_ns;			/* immutable: leader's start_time */
+	pid_t tgid;			/* immutable */
+	spinlock_t lock;		/* see below */
 
 	/* Written by hooks in any task context, lock-free. */
 	atomic64_t page_allocs;
@@ -69,9 +89,8 @@ struct memattr_proc {
 	atomic64_t mapped_bytes;
 
 	/* Everything below: under @lock (never taken in IRQ context). */
-	spinlock_t lock;
 	char comm[TASK_COMM_LEN];
-	struct memattr_fp fp;		/* last sample (or at exit) */
+	struct memattr_fp32 fp;		/* last sample (or at exit) */
 	u64 cgroup_id;			/* memory cgroup at the last sample */
 	u64 sampled_ns;			/* when @fp was read, 0: never */
 	u32 execs;			/* exec()s seen; each resets @hist */
@@ -161,6 +180,7 @@ void memattr_acct_exit(void);
 
 /* Hot-path entry points, called by hooks.c. */
 struct memattr_proc *memattr_acct_find(pid_t tgid);
+struct memattr_proc *memattr_acct_find_current(void);
 void memattr_acct_fork(struct task_struct *child);
 void memattr_acct_exec(struct task_struct *task);
 void memattr_acct_exit_mm(struct task_struct *task);

@@ -180,4 +180,14 @@ memattr_memcg_node_page_state(struct mem_cgroup *memcg, int nid,
 #define MEMATTR_MARK_VICTIM_TGID	memattr_tgid_of_pid(pid)
 #endif
 
+/*
+ * 5.11 (d19ad0775dcd "ftrace: Have the callbacks receive a struct
+ * ftrace_regs instead of pt_regs") changed ftrace_func_t's last argument.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+#define memattr_ftrace_regs	pt_regs
+#else
+#define memattr_ftrace_regs	ftrace_regs
+#endif
+
 #endif /* _MEMATTR_COMPAT_H */

@@ -15,8 +15,11 @@
  *   paths, with the change of mm->total_vm across the call (on success only)
  *   as the exact number of bytes mapped or unmapped.
  * - oom mark_victim: the OOM killer's choice, to capture a report.
- * - do_exit(): a kprobe, to read a process's final footprint while its last
- *   thread still holds the mm (sched_process_exit fires after exit_mm()).
+ * - do_exit(): an ftrace callback (a kprobe where the kernel has no dynamic
+ *   ftrace), to read a process's final footprint while its last thread
+ *   still holds the mm (sched_process_exit fires after exit_mm()). On
+ *   arm64 a kprobe is a BRK trap and a single-step: the ftrace callback cut
+ *   a fork + exit storm's overhead there (bench/results-arm64.md).
  * Symbols moved between versions, so each kprobe has a list of candidates,
  * tried in order at load time.
  *
@@ -26,6 +29,7 @@
  * entries found under RCU.
  */
 #include <linux/err.h>
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -54,7 +58,11 @@ static inline void memattr_hit(enum memattr_hook_id id)
 /*
  * Whose pages are these? Interrupt context belongs to nobody (not the task
  * that happened to be interrupted); kernel threads are not processes.
- * Context: any, RCU-safe.
+ *
+ * Context: a page allocator tracepoint's probe, i.e. with preemption
+ * disabled, which is an RCU read-side critical section: the entry stays
+ * valid until the probe returns, without an rcu_read_lock() of its own
+ * (a function call pair on PREEMPT_RCU kernels, on every page).
  */
 static struct memattr_proc *memattr_page_owner(unsigned int nr)
 {
@@ -68,7 +76,7 @@ static struct memattr_proc *memattr_page_owner(unsigned int nr)
 		memattr_acct_count_kthread_pages(nr);
 		return NULL;
 	}
-	p = memattr_acct_find(current->tgid);
+	p = memattr_acct_find_current();
 	if (!p)
 		memattr_acct_count_untracked_pages(nr);
 	return p;
@@ -83,13 +91,12 @@ static void memattr_tp_page_alloc(void *data, struct page *page,
 	if (!page)		/* the allocation failed */
 		return;
 	memattr_hit(MEMATTR_HOOK_PAGE_ALLOC);
-	rcu_read_lock();
 	p = memattr_page_owner(1U << order);
 	if (p)
 		atomic64_add(1U << order, &p->page_allocs);
-	rcu_read_unlock();
 }
 
+/* Context: as memattr_page_owner(). */
 static void memattr_tp_page_free(void *data, struct page *page,
 				 unsigned int order)
 {
@@ -98,11 +105,9 @@ static void memattr_tp_page_free(void *data, struct page *page,
 	memattr_hit(MEMATTR_HOOK_PAGE_FREE);
 	if (!in_task() || (current->flags & PF_KTHREAD) || !current->mm)
 		return;
-	rcu_read_lock();
-	p = memattr_acct_find(current->tgid);
+	p = memattr_acct_find_current();
 	if (p)
 		atomic64_add(1U << order, &p->page_frees);
-	rcu_read_unlock();
 }
 
 /* --- process life ------------------------------------------------------- */
@@ -155,6 +160,68 @@ static int memattr_kp_do_exit(struct kprobe *kp, struct pt_regs *regs)
 	memattr_acct_exit_mm(current);
 	return 0;
 }
+
+#ifdef CONFIG_DYNAMIC_FTRACE
+/*
+ * do_exit() through ftrace: the function's patched entry calls us, with
+ * preemption off and ftrace's recursion guard (no FTRACE_OPS_FL_RECURSION),
+ * where a kprobe without KPROBES_ON_FTRACE traps.
+ */
+static void memattr_ft_do_exit(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op,
+			       struct memattr_ftrace_regs *fregs)
+{
+	memattr_hit(MEMATTR_HOOK_EXIT_MM);
+	memattr_acct_exit_mm(current);
+}
+
+static struct ftrace_ops memattr_exit_ops = {
+	.func = memattr_ft_do_exit,
+};
+
+static bool memattr_exit_ftrace;	/* memattr_exit_ops is registered */
+
+/* Return: 0, or a negative errno when do_exit() cannot be traced. */
+static int memattr_exit_ftrace_register(void)
+{
+	char sym[] = "do_exit";	/* ftrace_set_filter() takes it writable */
+	int ret;
+
+	ret = ftrace_set_filter(&memattr_exit_ops, sym, strlen(sym), 1);
+	if (!ret)
+		ret = register_ftrace_function(&memattr_exit_ops);
+	if (ret) {
+		ftrace_free_filter(&memattr_exit_ops);
+		return ret;
+	}
+	memattr_exit_ftrace = true;
+	return 0;
+}
+
+/*
+ * In-flight callbacks run with preemption off: the synchronize_rcu() of
+ * tracepoint_synchronize_unregister() in memattr_hooks_exit() waits for them.
+ */
+static void memattr_exit_ftrace_unregister(void)
+{
+	if (!memattr_exit_ftrace)
+		return;
+	unregister_ftrace_function(&memattr_exit_ops);
+	ftrace_free_filter(&memattr_exit_ops);
+	memattr_exit_ftrace = false;
+}
+#else
+static int memattr_exit_ftrace_register(void)
+{
+	return -EOPNOTSUPP;
+}
+
+static void memattr_exit_ftrace_unregister(void)
+{
+}
+
+static const bool memattr_exit_ftrace;
+#endif
 
 /* --- tracepoints -------------------------------------------------------- */
 
@@ -406,6 +473,10 @@ int memattr_hooks_init(void)
 	for (i = 0; i < ARRAY_SIZE(memattr_probes); i++) {
 		struct memattr_probe *pr = &memattr_probes[i];
 
+		/* do_exit(): ftrace where it can, else the kprobe. */
+		if (pr->id == MEMATTR_HOOK_EXIT_MM &&
+		    !memattr_exit_ftrace_register())
+			continue;
 		ret = memattr_probe_register(pr);
 		if (ret)
 			pr_warn("%s: no probe point among its candidates (%d); not counted\n",
@@ -429,6 +500,7 @@ void memattr_hooks_exit(void)
 {
 	unsigned int i;
 
+	memattr_exit_ftrace_unregister();
 	for (i = ARRAY_SIZE(memattr_probes); i-- > 0;)
 		memattr_probe_unregister(&memattr_probes[i]);
 	for (i = ARRAY_SIZE(memattr_tps); i-- > 0;) {
@@ -481,6 +553,11 @@ void memattr_hooks_info(enum memattr_hook_id id, struct memattr_hook_info *info)
 
 		if (pr->id != id)
 			continue;
+		if (id == MEMATTR_HOOK_EXIT_MM && memattr_exit_ftrace) {
+			info->kind = "ftrace";
+			info->target = pr->symbols[0];
+			return;
+		}
 		info->kind = pr->ret ? "kretprobe" : "kprobe";
 		info->target = pr->attached;
 		info->misses = pr->rp.kp.nmissed + (pr->ret ? pr->rp.nmissed : 0);

@@ -115,6 +115,23 @@ static bool memattr_leak_mann_kendall(const u32 *y, unsigned int n)
 	       2706ULL * n * (n - 1) * (2 * n + 5);
 }
 
+/*
+ * The history level a window of @window_s is judged on, and the window in
+ * samples (*@w), as memattr_leak_judge() reads them.
+ */
+static unsigned int memattr_leak_level(u32 window_s, u32 sample_ms, u64 *w)
+{
+	unsigned int lvl;
+	u64 n;
+
+	n = max_t(u64, div_u64((u64)window_s * MSEC_PER_SEC, sample_ms), 1);
+	for (lvl = 0; lvl < MEMATTR_HIST_LEVELS - 1; lvl++)
+		if (MEMATTR_HIST_SLOTS * memattr_hist_span(lvl) >= n)
+			break;
+	*w = min_t(u64, n, MEMATTR_HIST_SLOTS * memattr_hist_span(lvl));
+	return lvl;
+}
+
 /**
  * memattr_leak_judge() - read one window of a history
  * @h: the history
@@ -142,12 +159,8 @@ void memattr_leak_judge(const struct memattr_hist *h,
 	s64 rise, jump = 0;
 
 	memset(v, 0, sizeof(*v));
-	w = max_t(u64, div_u64((u64)window_s * MSEC_PER_SEC, sample_ms), 1);
-	for (lvl = 0; lvl < MEMATTR_HIST_LEVELS - 1; lvl++)
-		if (MEMATTR_HIST_SLOTS * memattr_hist_span(lvl) >= w)
-			break;
+	lvl = memattr_leak_level(window_s, sample_ms, &w);
 	span = memattr_hist_span(lvl);
-	w = min_t(u64, w, MEMATTR_HIST_SLOTS * span);
 	v->covered = h->samples >= w;
 	n = min_t(u64, memattr_hist_used(h, lvl), DIV_ROUND_UP_ULL(w, span));
 	v->points = n;
@@ -262,6 +275,43 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 	info->state = state;
 	info->since_ns = now_ns;
 	return old == MEMATTR_LEAK_LEAK || state == MEMATTR_LEAK_LEAK;
+}
+
+/**
+ * memattr_leak_step_lazy() - memattr_leak_step(), only when its input moved
+ * @info: the entity's verdict, updated
+ * @cfg: the detector's parameters
+ * @h: the entity's history
+ * @now_ns: now, for @info->since_ns
+ * @force: judge whatever the history says (the parameters changed)
+ *
+ * Both judges read whole slots of the history level their window maps to,
+ * and whether the window is covered: between two completed slots of the
+ * finer of the two levels (every 4^k samples) nothing they read changes.
+ * A step over the same verdicts leaves the state as it is (the rules are
+ * idempotent), so skipping it then changes nothing but the cost: at the
+ * default window the rank tests run once every 256 samples instead of at
+ * every one.
+ * Return: as memattr_leak_step(); false when skipped.
+ */
+bool memattr_leak_step_lazy(struct memattr_leak_info *info,
+			    const struct memattr_leak_cfg *cfg,
+			    const struct memattr_hist *h, u64 now_ns, bool force)
+{
+	u32 sample_ms = max_t(u32, cfg->sample_ms, 1);
+	unsigned int lvl;
+	u64 w_full, w_half;
+	u32 key;
+
+	memattr_leak_level(cfg->window_s, sample_ms, &w_full);
+	lvl = memattr_leak_level(cfg->window_s / 2, sample_ms, &w_half);
+	key = (u32)div64_u64(h->samples, memattr_hist_span(lvl)) << 2 |
+	      (h->samples >= w_full) << 1 | (h->samples >= w_half);
+	if (!force && info->judged && info->judged_key == key)
+		return false;
+	info->judged = true;
+	info->judged_key = key;
+	return memattr_leak_step(info, cfg, h, now_ns);
 }
 
 /**

@@ -32,6 +32,8 @@
 struct memattr_leak_info {
 	s64 growth_kb_per_hour;	/* signed slope of the floor over the window */
 	u8 state;		/* enum memattr_leak_state (UAPI) */
+	bool judged;		/* @judged_key is valid */
+	u32 judged_key;		/* memattr_leak_step_lazy(): input last judged */
 	u64 since_ns;		/* ktime_get_ns() when @state was entered */
 };
 
@@ -62,6 +64,9 @@ void memattr_leak_judge(const struct memattr_hist *h,
 bool memattr_leak_step(struct memattr_leak_info *info,
 		       const struct memattr_leak_cfg *cfg,
 		       const struct memattr_hist *h, u64 now_ns);
+bool memattr_leak_step_lazy(struct memattr_leak_info *info,
+			    const struct memattr_leak_cfg *cfg,
+			    const struct memattr_hist *h, u64 now_ns, bool force);
 s64 memattr_leak_exhaust_s(u64 headroom_kb, s64 slope_kb_per_hour);
 
 #endif /* _MEMATTR_LEAK_H */

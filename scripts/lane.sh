@@ -5,8 +5,12 @@
 #
 # usage: lane.sh --lane LANE [--interactive]
 #                [--timeout SEC] [--mem MB] [--append CMDLINE] [--run SCRIPT]
+#                [--icount] [--out DIR]
 #
 # --run SCRIPT: the guest runs SCRIPT instead of the selftests' run.sh.
+# --icount:     guest time counts instructions (QEMU -icount shift=0), for
+#               the benchmark (scripts/bench.sh).
+# --out DIR:    build and log there instead of build/lanes/<lane>.
 #
 # LANE:
 # stock-amd64, stock-arm64: Debian's own kernel (6.1), the version
@@ -24,7 +28,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../selftests/qemu/lib.sh
 . "$top/selftests/qemu/lib.sh"
 
-lane= interactive=0 timeout=900 mem=1024 append= run=
+lane= interactive=0 timeout=900 mem=1024 append= run= icount=0 out=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--lane) lane=$2; shift 2 ;;
@@ -33,11 +37,13 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--run) run=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
+	--icount) icount=1; shift ;;
+	--out) out=$2; shift 2 ;;
 	*) echo "lane: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
 
-out=$top/build/lanes/$lane
+[ -n "$out" ] || out=$top/build/lanes/$lane
 case "$lane" in
 stock-amd64)
 	arch=amd64
@@ -91,6 +97,7 @@ make -s -C "$top/userspace" CROSS_COMPILE="$cross" O="$out/userspace" >&2
 ksft=$("$top/scripts/ksft-headers.sh")
 make -s -C "$top/selftests/memattr" CROSS_COMPILE="$cross" O="$out/selftests" \
 	KSFT_INC="$ksft/tools/testing/selftests" >&2
+make -s -C "$top/bench" CROSS_COMPILE="$cross" O="$out/bench" >&2
 # Always (re)install the guest's run.sh: make would keep a --run script an
 # earlier run of this lane left there.
 install -m 0755 "${run:-$top/selftests/memattr/run.sh}" "$out/selftests/run.sh"
@@ -101,11 +108,13 @@ install -m 0755 "${run:-$top/selftests/memattr/run.sh}" "$out/selftests/run.sh"
 	   echo "--file $out/module/memattr_kunit.ko:/lib/modules/memattr/memattr_kunit.ko" ) \
 	--bin "$out/userspace/memattr:/usr/bin/memattr" \
 	--bin "$(memattr_jq "$arch"):/usr/bin/jq" \
-	--file "$out/selftests:/selftests" >&2
+	--file "$out/selftests:/selftests" \
+	--file "$out/bench:/bench" >&2
 
 args=(--lane "$lane" --arch "$arch" --kernel "$kernel"
       --initrd "$out/initramfs.cpio.gz" --mem "$mem" --timeout "$timeout")
 [ -n "$append" ] && args+=(--append "$append")
+[ "$icount" = 1 ] && args+=(--icount)
 if [ "$interactive" = 1 ]; then
 	exec "$top/selftests/qemu/run-lane.sh" "${args[@]}" --interactive
 fi

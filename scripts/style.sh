@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # checkpatch.pl --strict (from Debian's linux-source, never committed) over
-# every C source and header of the module, UAPI, CLI and selftests.
+# every C source and header of the module, UAPI, CLI, selftests and bench.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 kf=$("$top/scripts/ksft-headers.sh")
 cd "$top"
 mapfile -t files < <(git ls-files -co --exclude-standard -- \
-	'module/*.[ch]' 'include/*.h' 'userspace/*.[ch]' 'selftests/*.[ch]')
+	'module/*.[ch]' 'include/*.h' 'userspace/*.[ch]' 'selftests/*.[ch]' \
+	'bench/*.[ch]')
 [ ${#files[@]} -gt 0 ] || { echo "style: no files" >&2; exit 1; }
 # --no-tree: out of tree; C99 comments and new typedefs are the CLI's and
 # tests' business, so the module's rules apply to module/ and include/ only.

@@ -5,12 +5,15 @@
 #
 # Usage: run-lane.sh --lane NAME --arch amd64|arm64 --kernel IMAGE --initrd CPIO
 #                    [--mem MB] [--timeout SEC] [--log FILE]
-#                    [--append 'EXTRA CMDLINE'] [--interactive]
+#                    [--append 'EXTRA CMDLINE'] [--icount] [--interactive]
 #
 #   --mem MB         guest memory (default 1024)
 #   --timeout SEC    kill QEMU after SEC seconds, +10 s grace (default 600)
 #   --log FILE       serial log (default ${TMPDIR:-/tmp}/memattr-NAME.log)
 #   --append STR     extra kernel command line
+#   --icount         -icount shift=0: guest time counts executed
+#                    instructions, so A/B timings repeat (the benchmark);
+#                    one vCPU (an x86 guest hangs bringing up the second)
 #   --interactive    shell on this terminal (memattr.mode=shell), no timeout,
 #                    no log; leave with 'reboot -f' or Ctrl-A x
 #
@@ -27,7 +30,7 @@ usage() {
 	exit 2
 }
 
-lane='' arch='' kernel='' initrd='' mem=1024 timeout=600 log='' append='' interactive=0
+lane='' arch='' kernel='' initrd='' mem=1024 timeout=600 log='' append='' interactive=0 icount=0
 while (($#)); do
 	case $1 in
 	--lane) lane=${2:?--lane needs a value}; shift 2 ;;
@@ -39,6 +42,7 @@ while (($#)); do
 	--log) log=${2:?--log needs a value}; shift 2 ;;
 	--append) append=${2?--append needs a value}; shift 2 ;;
 	--interactive) interactive=1; shift ;;
+	--icount) icount=1; shift ;;
 	-h | --help) usage ;;
 	*) printf 'run-lane: unknown argument: %s\n' "$1" >&2; usage ;;
 	esac
@@ -77,6 +81,7 @@ cmdline="console=$console loglevel=4 panic=-1 panic_print=0x20 softlockup_panic=
 # there, backs up and traps again, for ever. Seen on every unload under load.
 qemu+=(-accel tcg,thread=single -m "$mem" -no-reboot -display none -nodefaults
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline")
+((icount)) && qemu+=(-icount shift=0 -smp 1)
 
 if ((interactive)); then
 	qemu+=(-serial mon:stdio)

@@ -1,0 +1,218 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The overhead benchmark's guest driver (busybox sh), packed as /bench/run.sh.
+#
+# usage: run.sh [--rounds N] [--scale PCT] [--procs "N ..."] [--smoke]
+#
+# Each round runs every storm of /bench/bench in three modes, in an order
+# that rotates from round to round:
+#   base     memattr not loaded, no tracing
+#   memattr  memattr.ko loaded (default parameters but max_procs)
+#   trace    no memattr; tracefs kmem:mm_page_alloc, kmem:mm_page_free,
+#            kmem:rss_stat and a kprobe event on vm_mmap_pgoff enabled and
+#            read from trace_pipe by a cat in the background
+# Then, with memattr loaded, for each N of --procs: N sleeping processes,
+# the sampler tick's cost, a full netlink dump, the module's own memory.
+#
+# Results are lines starting "BENCH " (scripts/bench.sh turns them into the
+# table) and TAP lines, so that a lane judges the run. --smoke: one round at
+# --scale, and TAP lines that check the numbers are sane, not budgets.
+
+ko=/lib/modules/memattr/memattr.ko
+bench=$(dirname "$0")/bench
+stats=/sys/kernel/debug/memattr/stats
+T=/sys/kernel/tracing
+storms="fault faultthp mmap brk fork exec read"
+rounds=7 scale=100 procs="1000 5000" smoke=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--rounds) rounds=$2; shift 2 ;;
+	--scale) scale=$2; shift 2 ;;
+	--procs) procs=$2; shift 2 ;;
+	--smoke) smoke=1; rounds=1; shift ;;
+	*) echo "# bench: unknown argument $1"; exit 2 ;;
+	esac
+done
+
+n=0 rc=0
+out_file=/tmp/bench.out
+: >$out_file
+res() {
+	echo "BENCH $*" | tee -a $out_file
+}
+ok() {
+	n=$((n + 1))
+	echo "ok $n bench: $*"
+}
+notok() {
+	n=$((n + 1))
+	rc=1
+	echo "not ok $n bench: $*"
+}
+
+unload() {
+	if [ -d /sys/module/memattr ]; then
+		rmmod memattr || return 1
+	fi
+	return 0
+}
+
+load() {
+	unload || return 1
+	insmod $ko max_procs=16384 "$@"
+}
+
+stat_get() {
+	awk -v k="$1" '$1 == k { print $2; exit }' $stats
+}
+
+trace_on() {
+	[ -d $T/events ] || mount -t tracefs tracefs $T 2>/dev/null
+	[ -d $T/events/kmem ] || return 1
+	echo 0 >$T/tracing_on
+	echo >$T/trace
+	echo 'p:membench/mmap vm_mmap_pgoff' >$T/kprobe_events || return 1
+	for e in kmem/mm_page_alloc kmem/mm_page_free kmem/rss_stat \
+		 membench/mmap; do
+		echo 1 >$T/events/$e/enable || return 1
+	done
+	echo 1 >$T/tracing_on
+	cat $T/trace_pipe >/dev/null &
+	reader=$!
+}
+
+trace_off() {
+	echo 0 >$T/tracing_on
+	for e in kmem/mm_page_alloc kmem/mm_page_free kmem/rss_stat \
+		 membench/mmap; do
+		[ -f $T/events/$e/enable ] && echo 0 >$T/events/$e/enable
+	done
+	[ -n "${reader:-}" ] && kill "$reader" 2>/dev/null && wait "$reader" 2>/dev/null
+	reader=
+	echo >$T/kprobe_events
+	echo >$T/trace
+	echo 1 >$T/tracing_on
+}
+
+mode_on() {
+	case "$1" in
+	base) unload ;;
+	memattr) load ;;
+	trace) unload && trace_on ;;
+	esac
+}
+
+mode_off() {
+	case "$1" in
+	memattr) unload ;;
+	trace) trace_off ;;
+	esac
+}
+
+echo 0 >/proc/sys/kernel/randomize_va_space
+res "info kernel=$(uname -r) machine=$(uname -m) rounds=$rounds scale=$scale"
+unload || { notok "rmmod memattr before the runs"; exit 1; }
+
+# Warm up: page cache, the binary, the lazy parts of the kernel.
+for s in $storms; do
+	$bench storm $s "$scale" >/dev/null || { notok "storm $s runs"; exit 1; }
+done
+
+r=0
+while [ $r -lt "$rounds" ]; do
+	case $((r % 3)) in
+	0) order="base memattr trace" ;;
+	1) order="memattr trace base" ;;
+	*) order="trace base memattr" ;;
+	esac
+	for m in $order; do
+		if ! mode_on $m; then
+			notok "round $r: set up mode $m"
+			mode_off $m
+			continue
+		fi
+		for s in $storms; do
+			out=$($bench storm $s "$scale") || { notok "round $r $m: storm $s"; continue; }
+			set -- ${out#storm }
+			shift
+			res "run round=$r mode=$m storm=$s $*"
+		done
+		mode_off $m || notok "round $r: tear down mode $m"
+	done
+	r=$((r + 1))
+done
+
+# The sampler, the dump and the module's memory, with N sleeping processes.
+if ! load; then
+	notok "insmod $ko for the table-size runs"
+	exit 1
+fi
+sleep 2
+res "mem procs=0 tracked=$(stat_get tracked_procs) own_mem_bytes=$(stat_get own_mem_bytes) coresize=$(cat /sys/module/memattr/coresize) entry_bytes=$(stat_get proc_entry_bytes)"
+for np in $procs; do
+	rm -f /tmp/bench-ready
+	$bench spawn "$np" /tmp/bench-ready &
+	spawner=$!
+	while [ ! -f /tmp/bench-ready ]; do
+		sleep 1
+	done
+	# Three ticks with the table full; their median cost.
+	s0=$(stat_get samples)
+	ticks=
+	last=$s0
+	tries=0
+	while [ $((last - s0)) -lt 4 ] && [ $tries -lt 120 ]; do
+		sleep 1
+		tries=$((tries + 1))
+		now=$(stat_get samples)
+		if [ "$now" != "$last" ]; then
+			[ $((now - s0)) -ge 2 ] && ticks="$ticks $(stat_get sample_last_ns)"
+			last=$now
+		fi
+	done
+	tick=$(echo $ticks | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] + 0 }')
+	tracked=$(stat_get tracked_procs)
+	res "tick procs=$np tracked=$tracked ns=$tick ticks=$(echo $ticks | tr ' ' ',')"
+	d=$($bench dump 5) || notok "dump of $np processes"
+	res "dump procs=$np tracked=$tracked ${d#dump }"
+	res "mem procs=$np tracked=$tracked own_mem_bytes=$(stat_get own_mem_bytes) coresize=$(cat /sys/module/memattr/coresize) entry_bytes=$(stat_get proc_entry_bytes)"
+	grep -E '^(memattr_proc|kmalloc-1k|kmalloc-2k) ' /proc/slabinfo 2>/dev/null |
+		awk -v np="$np" '{ print "BENCH slab procs=" np " cache=" $1 " active=" $2 " objsize=" $4 " perslab=" $5 " pagesperslab=" $6 }' |
+		tee -a $out_file
+	kill "$spawner"
+	wait "$spawner"
+done
+unload || notok "rmmod memattr at the end"
+
+# Sanity, not budgets: every storm ran in every mode with a plausible ratio;
+# the sampler ticked and the dump saw every process.
+for s in $storms; do
+	line=$(awk -v s="$s" '
+		$2 == "run" {
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			if (f["storm"] == s) { ns[f["mode"]] += f["ns"]; seen[f["mode"]]++ }
+		}
+		END {
+			if (!seen["base"] || !seen["memattr"] || !seen["trace"] || ns["base"] <= 0)
+				{ print "missing"; exit }
+			printf "%.3f %.3f\n", ns["memattr"] / ns["base"], ns["trace"] / ns["base"]
+		}' $out_file)
+	set -- $line
+	if [ "$1" != missing ] && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > 0.2 && a < 5 && b > 0.2 && b < 50) }'; then
+		ok "storm $s ran in every mode (memattr ${1}x, tracefs ${2}x)"
+	else
+		notok "storm $s ran in every mode ($line)"
+	fi
+done
+for np in $procs; do
+	set -- $(awk -v np="$np" '$2 == "tick" && $3 == "procs=" np { t = $5 } $2 == "dump" && $3 == "procs=" np { d = $5 " " $6 }
+		END { gsub(/[a-z]*=/, "", t); gsub(/[a-z]*=/, "", d); print t + 0, d }' $out_file)
+	if [ "${1:-0}" -gt 0 ] && [ "${2:-0}" -ge "$np" ]; then
+		ok "$np processes: tick ${1} ns, dump of ${2} rows ${3} ns"
+	else
+		notok "$np processes: tick ${1:-?} ns, dump of ${2:-?} rows ${3:-?} ns"
+	fi
+done
+echo "1..$n"
+exit $rc
