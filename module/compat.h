@@ -181,6 +181,17 @@ memattr_memcg_node_page_state(struct mem_cgroup *memcg, int nid,
 #endif
 
 /*
+ * do_exit() is hooked through ftrace (register_ftrace_function() with a
+ * filter) where a module can also free that filter again: Debian's 5.10
+ * does not export ftrace_free_filter(), so there it keeps the kprobe.
+ * Kbuild reads the target's Module.symvers rather than trusting a version,
+ * as the export reached some stable trees.
+ */
+#if defined(CONFIG_DYNAMIC_FTRACE) && !defined(MEMATTR_NO_FTRACE_FREE_FILTER)
+#define MEMATTR_EXIT_FTRACE
+#endif
+
+/*
  * 5.11 (d19ad0775dcd "ftrace: Have the callbacks receive a struct
  * ftrace_regs instead of pt_regs") changed ftrace_func_t's last argument.
  */

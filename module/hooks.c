@@ -161,7 +161,7 @@ static int memattr_kp_do_exit(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-#ifdef CONFIG_DYNAMIC_FTRACE
+#ifdef MEMATTR_EXIT_FTRACE
 /*
  * do_exit() through ftrace: the function's patched entry calls us, with
  * preemption off and ftrace's recursion guard (no FTRACE_OPS_FL_RECURSION),
