@@ -269,6 +269,19 @@ int memattr_main(int argc, char **argv, FILE *out, FILE *err)
 	return ret;
 }
 
+char **memattr_cmd_argv(const char *cmd, int argc, char **argv, FILE *err)
+{
+	char **av = calloc((size_t)argc + 2, sizeof(*av));
+
+	if (!av) {
+		fprintf(err, "memattr: out of memory\n");
+		return NULL;
+	}
+	av[0] = (char *)cmd;
+	memcpy(av + 1, argv, (size_t)argc * sizeof(*av));
+	return av;
+}
+
 /* ---- netlink helpers for commands ---- */
 
 int memattr_nl(struct memattr_ctx *ctx, struct nl_ctx **nl)

@@ -425,13 +425,9 @@ static int export_parse(int argc, char **argv, void *data, FILE *err)
 	char **av;
 	int c, ret = 0;
 
-	av = calloc((size_t)argc + 2, sizeof(*av));
-	if (!av) {
-		fprintf(err, "memattr: out of memory\n");
+	av = memattr_cmd_argv("export", argc, argv, err);
+	if (!av)
 		return -ENOMEM;
-	}
-	av[0] = (char *)"export";
-	memcpy(av + 1, argv, (size_t)argc * sizeof(*av));
 	optind = 0;
 	opterr = 0;
 	while (!ret &&

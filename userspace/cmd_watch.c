@@ -23,6 +23,7 @@
 #include <linux/memattr.h>
 
 #include "memattr.h"
+#include "model.h"
 
 extern char **environ;
 
@@ -175,19 +176,6 @@ const char *memattr_event_name(uint32_t kind)
 	return "unknown";
 }
 
-static const char *entity_name(uint8_t entity)
-{
-	switch (entity) {
-	case MEMATTR_ENTITY_PROCESS:
-		return "process";
-	case MEMATTR_ENTITY_CGROUP:
-		return "cgroup";
-	case MEMATTR_ENTITY_SYSTEM:
-		return "system";
-	}
-	return "unknown";
-}
-
 static const char *direction_name(uint8_t dir)
 {
 	switch (dir) {
@@ -254,7 +242,7 @@ void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
 		pr_u64(pr, "time_ms", ev->time_ms);
 	}
 	if (ev_has(ev, MEMATTR_A_EV_ENTITY))
-		pr_str(pr, "kind", entity_name(ev->entity));
+		pr_str(pr, "kind", memattr_entity_name(ev->entity));
 	if (ev->kind == MEMATTR_EV_OOM_KILL) {
 		pr_obj_open(pr, "victim");
 		print_subject(pr, ev);
@@ -364,7 +352,7 @@ char **memattr_event_env(const struct memattr_event *ev)
 	if (ev_has(ev, MEMATTR_A_EV_TIME_MS))
 		env_u64(&e, "TIME_MS", ev->time_ms);
 	if (ev_has(ev, MEMATTR_A_EV_ENTITY))
-		env_add(&e, "KIND", entity_name(ev->entity));
+		env_add(&e, "KIND", memattr_entity_name(ev->entity));
 	if (ev_has(ev, MEMATTR_A_EV_PID))
 		env_u64(&e, "PID", ev->pid);
 	if (ev_has(ev, MEMATTR_A_EV_COMM))
@@ -443,14 +431,9 @@ static int watch_parse(int argc, char **argv, void *data, FILE *err)
 	char **av;
 	int c, ret = 0;
 
-	/* getopt wants a program name first: the command's */
-	av = calloc((size_t)argc + 2, sizeof(*av));
-	if (!av) {
-		fprintf(err, "memattr: out of memory\n");
+	av = memattr_cmd_argv("watch", argc, argv, err);
+	if (!av)
 		return -ENOMEM;
-	}
-	av[0] = (char *)"watch";
-	memcpy(av + 1, argv, (size_t)argc * sizeof(*av));
 	optind = 0;
 	opterr = 0;
 	while (!ret &&

@@ -101,6 +101,13 @@ int memattr_main(int argc, char **argv, FILE *out, FILE *err);
 const char *memattr_version(void);
 
 /*
+ * What getopt_long() wants of a command's arguments: argv[0..argc) after
+ * the command's name, with that name first as the program's and a NULL
+ * last. free() it. NULL when out of memory, already reported to err.
+ */
+char **memattr_cmd_argv(const char *cmd, int argc, char **argv, FILE *err);
+
+/*
  * Open the netlink socket and resolve the "memattr" family, once per run.
  * On failure prints why (module not loaded, ...) and returns an errno.
  */
