@@ -190,8 +190,10 @@ sh -c "echo \$\$ > $cgo/cgroup.procs && exec $here/cli_hog oom 64 $tmp/oom.ready
 hog=$!
 wait "$hog"
 tap_is "oom: the 64 MiB hog in a 32 MiB cgroup was killed (SIGKILL)" "$?" 137
+# watch prints the event, then runs --exec: wait for what CMD wrote
 i=0
-while ! grep -q '"oom_kill"' "$tmp/oom.json" && [ "$i" -lt 50 ]; do
+while ! grep -q '^MEMATTR_EVENT=oom_kill$' "$tmp/oom.env" 2>/dev/null &&
+      [ "$i" -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
