@@ -18,6 +18,7 @@
 
 #include "memattr.h"
 #include "msgs.h"
+#include "run_cli.h"
 #include "tap.h"
 
 static uint64_t buf_a[MSG_BUF_SIZE / 8];	/* 8-byte aligned */
@@ -542,36 +543,6 @@ static void test_family_gone(void)
 	mnl_attr_put_u8(nlh, CTRL_ATTR_FAMILY_ID, 0x1c);
 	CHECK(!memattr_watch_family_gone(nlh, nlh->nlmsg_len, 0x1c));
 	CHECK(!memattr_watch_family_gone(nlh, 3, 0x1c));
-}
-
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
-
-/* memattr_main() on a NULL-terminated argument list, output captured. */
-static struct run run_argv(const char *arg, ...)
-{
-	char *argv[16] = { "memattr" };
-	size_t olen, elen;
-	struct run r = {};
-	FILE *out, *err;
-	int argc = 1;
-	va_list ap;
-
-	va_start(ap, arg);
-	for (; arg && argc < 15; arg = va_arg(ap, const char *))
-		argv[argc++] = (char *)arg;
-	va_end(ap);
-	out = open_memstream(&r.out, &olen);
-	err = open_memstream(&r.err, &elen);
-	if (!out || !err)
-		abort();
-	r.status = memattr_main(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-	return r;
 }
 
 /* Without the module: exit 1, the standard message, nothing written. */

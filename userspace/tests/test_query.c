@@ -23,6 +23,7 @@
 #include "memattr.h"
 #include "model.h"
 #include "msgs.h"
+#include "run_cli.h"
 #include "query.h"
 #include "tap.h"
 
@@ -936,32 +937,6 @@ static void test_term(void)
 }
 
 /* ---- the commands' arguments ---- */
-
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
-
-static struct run run_vec(int argc, const char *const *args)
-{
-	char *argv[16] = { "memattr" };
-	size_t olen, elen;
-	struct run r = {};
-	FILE *out, *err;
-	int i;
-
-	for (i = 0; i < argc && i < 14; i++)
-		argv[i + 1] = (char *)args[i];
-	out = open_memstream(&r.out, &olen);
-	err = open_memstream(&r.err, &elen);
-	if (!out || !err)
-		abort();
-	r.status = memattr_main(i + 1, argv, out, err);
-	fclose(out);
-	fclose(err);
-	return r;
-}
 
 /* Each: a command line that must be refused with exit 2, one line. */
 static void test_cmd_usage_errors(void)

@@ -16,6 +16,7 @@
 
 #include "memattr.h"
 #include "msgs.h"
+#include "run_cli.h"
 #include "tap.h"
 
 /* ---- printer ---- */
@@ -758,42 +759,6 @@ static void test_request_messages(void)
 }
 
 /* ---- command line ---- */
-
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
-
-/* memattr_main() on a NULL-terminated argument list, output captured. */
-static struct run run_argv(const char *arg, ...)
-{
-	char *argv[16] = { "memattr" };
-	size_t olen, elen;
-	struct run r = {};
-	FILE *out, *err;
-	int argc = 1;
-	va_list ap;
-
-	va_start(ap, arg);
-	for (; arg && argc < 15; arg = va_arg(ap, const char *))
-		argv[argc++] = (char *)arg;
-	va_end(ap);
-	out = open_memstream(&r.out, &olen);
-	err = open_memstream(&r.err, &elen);
-	if (!out || !err)
-		abort();
-	r.status = memattr_main(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-	return r;
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
 
 static void test_cli_usage_errors(void)
 {
