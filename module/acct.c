@@ -62,21 +62,10 @@ static atomic64_t memattr_procs_reaped = ATOMIC64_INIT(0);
 static bool memattr_need_adopt;	/* READ_ONCE/WRITE_ONCE */
 static atomic64_t memattr_oom_dropped = ATOMIC64_INIT(0);
 
-/*
- * Bumped, after the unlink and before the grace period that frees the
- * entry, each time an entry leaves the table: a per-CPU cache filled at
- * generation g holds an entry still in the table while it reads g.
- */
-static atomic_long_t memattr_procs_gen = ATOMIC_LONG_INIT(0);
+/* memattr_acct_find_current()'s cache and its generation: see acct.h. */
+atomic_long_t memattr_procs_gen = ATOMIC_LONG_INIT(0);
 
-/* The entry of the process last seen by the page hooks on this CPU. */
-struct memattr_cur {
-	struct memattr_proc *p;
-	pid_t tgid;
-	unsigned long gen;	/* 64 bits on 64-bit: never wraps */
-};
-
-static DEFINE_PER_CPU(struct memattr_cur, memattr_cur);
+DEFINE_PER_CPU(struct memattr_cur, memattr_cur);
 
 static DEFINE_PER_CPU(u64, memattr_irq_pages);
 static DEFINE_PER_CPU(u64, memattr_kthread_pages);
@@ -168,16 +157,31 @@ static void memattr_fp_from_mm(struct mm_struct *mm, struct memattr_fp *fp)
 	fp->pgtables_kb = mm_pgtables_bytes(mm) >> 10;
 }
 
+/*
+ * The net growth of the address space since the process was first seen or
+ * last exec'd: mapping calls are counted where they enter the kernel, and
+ * what they mapped is read off VmSize here, with no hook on their return.
+ */
+static s64 memattr_proc_mapped_bytes(struct memattr_proc *p)
+{
+	lockdep_assert_held(&p->lock);
+	if (!p->vm_base_set)
+		return 0;
+	return ((s64)p->fp.vm_kb - (s64)p->vm_base_kb) * 1024;
+}
+
+/* Context: @p->lock held. */
 static void memattr_activity_read(struct memattr_proc *p,
 				  struct memattr_activity *a)
 {
+	lockdep_assert_held(&p->lock);
 	a->page_allocs = atomic64_read(&p->page_allocs);
 	a->page_frees = atomic64_read(&p->page_frees);
 	a->mmap_calls = atomic64_read(&p->mmap_calls);
 	a->munmap_calls = atomic64_read(&p->munmap_calls);
 	a->brk_calls = atomic64_read(&p->brk_calls);
 	a->mremap_calls = atomic64_read(&p->mremap_calls);
-	a->mapped_bytes = atomic64_read(&p->mapped_bytes);
+	a->mapped_bytes = memattr_proc_mapped_bytes(p);
 }
 
 static struct memattr_proc *memattr_procs_find_locked(pid_t tgid)
@@ -210,26 +214,21 @@ struct memattr_proc *memattr_acct_find(pid_t tgid)
 }
 
 /**
- * memattr_acct_find_current() - the tracked process of current, cached
+ * memattr_acct_find_current_slow() - memattr_acct_find_current()'s miss
+ * @c: this CPU's cache
+ * @tgid: current's
+ * @gen: memattr_procs_gen as the caller read it
  *
- * For the page allocator's hooks, which see the same process page after
- * page: a per-CPU cache of the last entry found spares the hash lookup
- * while no entry has left the table since it was filled.
- *
- * Context: task, preemption disabled (a tracepoint's probe): the cache is
- * this CPU's, and interrupt context never reaches it.
+ * Context: as memattr_acct_find_current().
  * Return: the process, or NULL when it is not tracked.
  */
-struct memattr_proc *memattr_acct_find_current(void)
+struct memattr_proc *memattr_acct_find_current_slow(struct memattr_cur *c,
+						    pid_t tgid,
+						    unsigned long gen)
 {
-	struct memattr_cur *c = this_cpu_ptr(&memattr_cur);
-	unsigned long gen = atomic_long_read(&memattr_procs_gen);
-	pid_t tgid = current->tgid;
 	struct memattr_proc *p;
 
 	smp_rmb();	/* the generation, then the table (memattr_proc_unlink) */
-	if (c->p && c->tgid == tgid && c->gen == gen)
-		return c->p;
 	p = memattr_acct_find(tgid);
 	if (p) {
 		c->p = p;
@@ -280,9 +279,9 @@ static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
 	memcpy(r->comm, p->comm, sizeof(r->comm));
 	r->cgroup_id = p->cgroup_id;
 	memattr_fp_unpack(&r->fp, &p->fp);
+	memattr_activity_read(p, &r->act);
 	spin_unlock(&p->lock);
 	r->fp.peak_rss_kb = max(r->fp.peak_rss_kb, peak_kb);
-	memattr_activity_read(p, &r->act);
 	spin_unlock(&memattr_exited_lock);
 }
 
@@ -324,7 +323,7 @@ static void memattr_proc_retire(struct memattr_proc *p, u64 peak_kb)
  * (tracepoints), so @gfp is GFP_NOWAIT there.
  */
 static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
-			     gfp_t gfp)
+			     struct mm_struct *mm, gfp_t gfp)
 {
 	struct memattr_proc *p, *old;
 
@@ -336,6 +335,10 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 	p->start_ns = start_ns;
 	spin_lock_init(&p->lock);
 	strscpy(p->comm, comm, sizeof(p->comm));
+	if (mm) {
+		p->vm_base_kb = memattr_pages_kb(READ_ONCE(mm->total_vm));
+		p->vm_base_set = true;
+	}
 
 	spin_lock(&memattr_procs_lock);
 	old = memattr_procs_find_locked(tgid);
@@ -384,7 +387,13 @@ void memattr_acct_fork(struct task_struct *child)
 {
 	if (!thread_group_leader(child) || (child->flags & PF_KTHREAD))
 		return;
+	/*
+	 * The child is not running yet: its own mm is as fork left it. One
+	 * that shares its parent's (vfork(), CLONE_VM) gets its base at exec
+	 * or at its first sample.
+	 */
 	memattr_proc_add(child->tgid, child->start_time, child->comm,
+			 child->mm != current->mm ? child->mm : NULL,
 			 GFP_NOWAIT);
 }
 
@@ -407,6 +416,11 @@ void memattr_acct_exec(struct task_struct *task)
 		strscpy(p->comm, task->comm, sizeof(p->comm));
 		p->execs++;
 		memattr_hist_reset(&p->hist);
+		if (task->mm) {
+			p->vm_base_kb =
+				memattr_pages_kb(READ_ONCE(task->mm->total_vm));
+			p->vm_base_set = true;
+		}
 		spin_unlock(&p->lock);
 	}
 	rcu_read_unlock();
@@ -477,19 +491,24 @@ void memattr_acct_count_irq_pages(unsigned int nr)
 /**
  * memattr_acct_count_kthread_pages() - pages allocated by kernel threads
  * @nr: pages
+ *
+ * Context: task, preemption disabled (a page hook); never in interrupt
+ * context, so the per-CPU add needs no protection against one.
  */
 void memattr_acct_count_kthread_pages(unsigned int nr)
 {
-	this_cpu_add(memattr_kthread_pages, nr);
+	__this_cpu_add(memattr_kthread_pages, nr);
 }
 
 /**
  * memattr_acct_count_untracked_pages() - pages of processes not tracked
  * @nr: pages
+ *
+ * Context: as memattr_acct_count_kthread_pages().
  */
 void memattr_acct_count_untracked_pages(unsigned int nr)
 {
-	this_cpu_add(memattr_untracked_pages, nr);
+	__this_cpu_add(memattr_untracked_pages, nr);
 }
 
 static u64 memattr_percpu_sum(u64 __percpu *v)
@@ -550,7 +569,7 @@ static void memattr_acct_adopt(void)
 		rcu_read_unlock();
 		if (!tracked)
 			memattr_proc_add(list[i].tgid, list[i].start_ns,
-					 list[i].comm, GFP_KERNEL);
+					 list[i].comm, NULL, GFP_KERNEL);
 	}
 	kvfree(list);
 }
@@ -784,6 +803,12 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 				memattr_hist_reset(&p->hist);
 			/* Once exit_mm() ran, keep the footprint at exit. */
 			if (has_mm) {
+				/* Adopted: the address space as first seen. */
+				if (!p->vm_base_set) {
+					p->vm_base_kb = min_t(u64, fp.vm_kb,
+							      U32_MAX);
+					p->vm_base_set = true;
+				}
 				memattr_fp_pack(&p->fp, &fp);
 				p->sampled_ns = ktime_get_ns();
 				memattr_hist_push(&p->hist,
@@ -794,13 +819,13 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			if (memattr_leak_step_lazy(&p->leak, cfg, &p->hist, now_ns,
 						   force))
 				memattr_proc_leak_event(p);
+			memattr_activity_read(p, &act);
 			spin_unlock(&p->lock);
 
 			cg = memattr_cgroup_lookup(cgs, nr_cgs, cgid);
 			if (cg) {
 				cg->nr_procs++;
 				memattr_fp_add(&cg->procs, &fp);
-				memattr_activity_read(p, &act);
 				memattr_activity_add(&cg->procs_act, &act);
 			}
 		}
@@ -870,8 +895,8 @@ static void memattr_proc_row_fill(struct memattr_proc *p,
 	r->cgroup_id = p->cgroup_id;
 	memattr_fp_unpack(&r->fp, &p->fp);
 	r->leak = p->leak;
-	spin_unlock(&p->lock);
 	memattr_activity_read(p, &r->act);
+	spin_unlock(&p->lock);
 }
 
 /**

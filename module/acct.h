@@ -11,6 +11,7 @@
 
 #include <linux/atomic.h>
 #include <linux/hashtable.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -55,11 +56,11 @@ struct memattr_fp32 {
 struct memattr_activity {
 	u64 page_allocs;	/* pages (order-weighted) allocated in context */
 	u64 page_frees;		/* pages freed in context */
-	u64 mmap_calls;		/* successful mmap()s (incl. the ELF loader's) */
-	u64 munmap_calls;	/* successful munmap()s */
-	u64 brk_calls;		/* brk()s that moved the break as asked */
-	u64 mremap_calls;	/* successful mremap()s */
-	s64 mapped_bytes;	/* net bytes mapped by the calls above */
+	u64 mmap_calls;		/* mmap() calls (incl. the ELF loader's) */
+	u64 munmap_calls;	/* munmap() calls */
+	u64 brk_calls;		/* brk() calls that ask for a break */
+	u64 mremap_calls;	/* mremap() calls */
+	s64 mapped_bytes;	/* VmSize now - VmSize at fork/exec/adoption */
 };
 
 /*
@@ -86,7 +87,6 @@ struct memattr_proc {
 	atomic64_t munmap_calls;
 	atomic64_t brk_calls;
 	atomic64_t mremap_calls;
-	atomic64_t mapped_bytes;
 
 	/* Everything below: under @lock (never taken in IRQ context). */
 	char comm[TASK_COMM_LEN];
@@ -94,6 +94,8 @@ struct memattr_proc {
 	u64 cgroup_id;			/* memory cgroup at the last sample */
 	u64 sampled_ns;			/* when @fp was read, 0: never */
 	u32 execs;			/* exec()s seen; each resets @hist */
+	u32 vm_base_kb;			/* VmSize at fork/exec/adoption */
+	bool vm_base_set;		/* @vm_base_kb is known */
 	bool exited;			/* @fp is the footprint at exit */
 	struct memattr_hist hist;	/* unreclaimable footprint, KiB */
 	struct memattr_leak_info leak;	/* the detector's last verdict */
@@ -180,7 +182,56 @@ void memattr_acct_exit(void);
 
 /* Hot-path entry points, called by hooks.c. */
 struct memattr_proc *memattr_acct_find(pid_t tgid);
-struct memattr_proc *memattr_acct_find_current(void);
+
+/*
+ * The entry of the process last seen by the hooks on a CPU; only that CPU
+ * reads or writes it, with preemption disabled.
+ */
+struct memattr_cur {
+	struct memattr_proc *p;
+	pid_t tgid;
+	unsigned long gen;	/* 64 bits on 64-bit: never wraps */
+};
+
+DECLARE_PER_CPU(struct memattr_cur, memattr_cur);
+/*
+ * Bumped, after the unlink and before the grace period that frees the
+ * entry, each time an entry leaves the table: a per-CPU cache filled at
+ * generation g holds an entry still in the table while it reads g.
+ */
+extern atomic_long_t memattr_procs_gen;
+
+struct memattr_proc *memattr_acct_find_current_slow(struct memattr_cur *c,
+						    pid_t tgid,
+						    unsigned long gen);
+
+/**
+ * memattr_acct_find_current() - the tracked process of current, cached
+ *
+ * For the hooks, which see the same process event after event (page after
+ * page): a per-CPU cache of the last entry found spares the hash lookup
+ * while no entry has left the table since it was filled. Inline: it runs
+ * for every page the allocator hands out or takes back.
+ *
+ * A hit reads no table, so it needs no barrier: an entry unlinked at a
+ * generation the cache does not see yet is only freed after a grace period,
+ * which the caller's preemption-disabled section holds off.
+ *
+ * Context: task, preemption disabled (a hook's handler): the cache is
+ * this CPU's, and interrupt context never reaches it.
+ * Return: the process, or NULL when it is not tracked.
+ */
+static inline struct memattr_proc *memattr_acct_find_current(void)
+{
+	struct memattr_cur *c = this_cpu_ptr(&memattr_cur);
+	unsigned long gen = atomic_long_read(&memattr_procs_gen);
+	pid_t tgid = current->tgid;
+
+	if (likely(c->p && c->tgid == tgid && c->gen == gen))
+		return c->p;
+	return memattr_acct_find_current_slow(c, tgid, gen);
+}
+
 void memattr_acct_fork(struct task_struct *child);
 void memattr_acct_exec(struct task_struct *task);
 void memattr_acct_exit_mm(struct task_struct *task);

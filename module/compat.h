@@ -181,14 +181,15 @@ memattr_memcg_node_page_state(struct mem_cgroup *memcg, int nid,
 #endif
 
 /*
- * do_exit() is hooked through ftrace (register_ftrace_function() with a
- * filter) where a module can also free that filter again: Debian's 5.10
- * does not export ftrace_free_filter(), so there it keeps the kprobe.
+ * Function entries (do_exit(), the mapping calls) are hooked through ftrace
+ * (register_ftrace_function() with a filter) where a module can also free
+ * that filter again: Debian's 5.10 does not export ftrace_free_filter(), so
+ * there they keep kprobes.
  * Kbuild reads the target's Module.symvers rather than trusting a version,
  * as the export reached some stable trees.
  */
 #if defined(CONFIG_DYNAMIC_FTRACE) && !defined(MEMATTR_NO_FTRACE_FREE_FILTER)
-#define MEMATTR_EXIT_FTRACE
+#define MEMATTR_ENTRY_FTRACE
 #endif
 
 /*

@@ -11,17 +11,19 @@
  *   on a page-fault storm against 1.006x for the tracepoint.
  * - kmem rss_stat is not used: the sampler reads the same mm counters the
  *   way /proc does, without a handler on every counter update.
- * - mmap/munmap/brk/mremap have no tracepoints: kretprobes on the syscall
- *   paths, with the change of mm->total_vm across the call (on success only)
- *   as the exact number of bytes mapped or unmapped.
+ * - mmap/munmap/brk/mremap have no tracepoints: their calls are counted at
+ *   function entry (vm_mmap_pgoff, __vm_munmap, the brk and mremap
+ *   syscalls), and the sampler reads what they mapped off VmSize.
  * - oom mark_victim: the OOM killer's choice, to capture a report.
- * - do_exit(): an ftrace callback (a kprobe where the kernel has no dynamic
- *   ftrace), to read a process's final footprint while its last thread
- *   still holds the mm (sched_process_exit fires after exit_mm()). On
- *   arm64 a kprobe is a BRK trap and a single-step: the ftrace callback cut
- *   a fork + exit storm's overhead there (bench/results-arm64.md).
- * Symbols moved between versions, so each kprobe has a list of candidates,
- * tried in order at load time.
+ * - do_exit(): at its entry, to read a process's final footprint while its
+ *   last thread still holds the mm (sched_process_exit fires after
+ *   exit_mm()).
+ * Function entries go through one ftrace callback; a kprobe only where the
+ * kernel has no dynamic ftrace a module can use. On arm64 a kprobe is a BRK
+ * trap and a single-step: ftrace cut a fork + exit storm's overhead there,
+ * and an mmap/munmap storm's (bench/results-arm64.md).
+ * Symbols moved between versions, so each entry hook has a list of
+ * candidates, tried in order at load time.
  *
  * Handlers run in atomic context (tracepoints with preemption off, page
  * allocator hooks even in IRQ context): they never sleep, never allocate,
@@ -50,7 +52,7 @@ static DEFINE_PER_CPU(u64, memattr_hook_hits[MEMATTR_HOOK_NR]);
 
 static inline void memattr_hit(enum memattr_hook_id id)
 {
-	this_cpu_inc(memattr_hook_hits[id]);
+	this_cpu_inc(memattr_hook_hits[id]);	/* IRQ-safe: page hooks */
 }
 
 /* --- page allocator ----------------------------------------------------- */
@@ -154,47 +156,201 @@ static void memattr_tp_mark_victim(void *data, MEMATTR_MARK_VICTIM_ARGS)
 	memattr_acct_oom_victim(MEMATTR_MARK_VICTIM_TGID);
 }
 
-static int memattr_kp_do_exit(struct kprobe *kp, struct pt_regs *regs)
+/* --- entry hooks: do_exit() and the mapping calls ----------------------- */
+
+/*
+ * mmap/munmap/brk/mremap are counted where they enter the kernel; what they
+ * mapped is read off VmSize by the sampler (acct.c). A hook on their return
+ * (a kretprobe) cost 1.17x on an arm64 mmap/munmap storm: there a kprobe is
+ * a BRK trap and a single-step, and the return trampoline comes on top.
+ */
+struct memattr_entry_hook {
+	enum memattr_hook_id id;
+	const char *const *symbols;	/* candidates, NULL-terminated */
+	const char *attached;		/* the candidate that worked */
+	unsigned long addr;		/* its entry (ftrace: @ip is near) */
+	struct kprobe kp;		/* where ftrace cannot be used */
+};
+
+static const char *const memattr_sym_do_exit[] = { "do_exit", NULL };
+/* vm_mmap_pgoff(): mmap(2), mmap_pgoff(2) and the ELF loader; 5.10 .. 6.12. */
+static const char *const memattr_sym_mmap[] = { "vm_mmap_pgoff", NULL };
+/* __vm_munmap() also serves vm_munmap(); static, so it may be inlined. */
+static const char *const memattr_sym_munmap[] = {
+	"__vm_munmap", MEMATTR_SYSCALL_SYM(munmap), NULL
+};
+
+static const char *const memattr_sym_brk[] = { MEMATTR_SYSCALL_SYM(brk), NULL };
+static const char *const memattr_sym_mremap[] = {
+	MEMATTR_SYSCALL_SYM(mremap), NULL
+};
+
+/* ORDER: most frequent first, for memattr_ft_entry()'s search. */
+static struct memattr_entry_hook memattr_entry_hooks[] = {
+	{ .id = MEMATTR_HOOK_MMAP, .symbols = memattr_sym_mmap },
+	{ .id = MEMATTR_HOOK_MUNMAP, .symbols = memattr_sym_munmap },
+	{ .id = MEMATTR_HOOK_BRK, .symbols = memattr_sym_brk },
+	{ .id = MEMATTR_HOOK_MREMAP, .symbols = memattr_sym_mremap },
+	{ .id = MEMATTR_HOOK_EXIT_MM, .symbols = memattr_sym_do_exit },
+};
+
+/*
+ * One call of a hooked function by current.
+ *
+ * Context: task, preemption disabled (an ftrace callback or a kprobe
+ * handler), as memattr_acct_find_current() wants it.
+ */
+static void memattr_entry(enum memattr_hook_id id)
 {
-	memattr_hit(MEMATTR_HOOK_EXIT_MM);
-	memattr_acct_exit_mm(current);
+	struct memattr_proc *p;
+	unsigned long args[6];
+	atomic64_t *calls;
+
+	memattr_hit(id);
+	if (id == MEMATTR_HOOK_EXIT_MM) {
+		memattr_acct_exit_mm(current);
+		return;
+	}
+	if ((current->flags & PF_KTHREAD) || !current->mm)
+		return;
+	if (id == MEMATTR_HOOK_BRK) {
+		/* brk(0) asks where the break is: not a mapping call. */
+		syscall_get_arguments(current, task_pt_regs(current), args);
+		if (!args[0])
+			return;
+	}
+	p = memattr_acct_find_current();
+	if (!p)
+		return;
+	switch (id) {
+	case MEMATTR_HOOK_MMAP:
+		calls = &p->mmap_calls;
+		break;
+	case MEMATTR_HOOK_MUNMAP:
+		calls = &p->munmap_calls;
+		break;
+	case MEMATTR_HOOK_BRK:
+		calls = &p->brk_calls;
+		break;
+	default:
+		calls = &p->mremap_calls;
+		break;
+	}
+	atomic64_inc(calls);
+}
+
+static int memattr_kp_entry(struct kprobe *kp, struct pt_regs *regs)
+{
+	memattr_entry(container_of(kp, struct memattr_entry_hook, kp)->id);
 	return 0;
 }
 
-#ifdef MEMATTR_EXIT_FTRACE
-/*
- * do_exit() through ftrace: the function's patched entry calls us, with
- * preemption off and ftrace's recursion guard (no FTRACE_OPS_FL_RECURSION),
- * where a kprobe without KPROBES_ON_FTRACE traps.
- */
-static void memattr_ft_do_exit(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *op,
-			       struct memattr_ftrace_regs *fregs)
+/* Attach @h with a kprobe. Return: 0 or a negative errno. */
+static int memattr_entry_kprobe(struct memattr_entry_hook *h)
 {
-	memattr_hit(MEMATTR_HOOK_EXIT_MM);
-	memattr_acct_exit_mm(current);
+	const char *const *sym;
+	int ret = -ENOENT;
+
+	for (sym = h->symbols; *sym; sym++) {
+		memset(&h->kp, 0, sizeof(h->kp));
+		h->kp.symbol_name = *sym;
+		h->kp.pre_handler = memattr_kp_entry;
+		ret = register_kprobe(&h->kp);
+		if (!ret) {
+			h->attached = *sym;
+			return 0;
+		}
+	}
+	return ret;
 }
 
-static struct ftrace_ops memattr_exit_ops = {
-	.func = memattr_ft_do_exit,
+#ifdef MEMATTR_ENTRY_FTRACE
+/*
+ * One ftrace_ops for every entry hook: a patched function entry calls
+ * memattr_ft_entry(), with preemption off and ftrace's recursion guard (no
+ * FTRACE_OPS_FL_RECURSION), where a kprobe without KPROBES_ON_FTRACE traps.
+ * One ops, not one per function: with several, every traced call would
+ * walk them all and test each one's filter.
+ */
+#define MEMATTR_FENTRY_SLACK	16	/* @ip - entry: BTI/ENDBR, mcount pad */
+
+static void memattr_ft_entry(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *op,
+			     struct memattr_ftrace_regs *fregs)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
+		if (ip - memattr_entry_hooks[i].addr < MEMATTR_FENTRY_SLACK) {
+			memattr_entry(memattr_entry_hooks[i].id);
+			return;
+		}
+	}
+}
+
+static struct ftrace_ops memattr_entry_ops = {
+	.func = memattr_ft_entry,
 };
 
-static bool memattr_exit_ftrace;	/* memattr_exit_ops is registered */
+static bool memattr_entry_ftrace;	/* memattr_entry_ops is registered */
 
-/* Return: 0, or a negative errno when do_exit() cannot be traced. */
-static int memattr_exit_ftrace_register(void)
+/*
+ * The entry address of @sym, from a kprobe registered disarmed (no export
+ * looks a symbol up): the ftrace callback tells its functions apart by it.
+ */
+static unsigned long memattr_sym_addr(const char *sym)
 {
-	char sym[] = "do_exit";	/* ftrace_set_filter() takes it writable */
+	struct kprobe kp = {
+		.symbol_name = sym,
+		.flags = KPROBE_FLAG_DISABLED,
+	};
+	unsigned long addr;
+
+	if (register_kprobe(&kp))
+		return 0;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	return addr;
+}
+
+/* Return: 0 when ftrace serves every hook it could find a symbol for. */
+static int memattr_entry_ftrace_register(void)
+{
+	char buf[KSYM_NAME_LEN];
+	bool any = false;
+	unsigned int i;
 	int ret;
 
-	ret = ftrace_set_filter(&memattr_exit_ops, sym, strlen(sym), 1);
-	if (!ret)
-		ret = register_ftrace_function(&memattr_exit_ops);
+	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
+		struct memattr_entry_hook *h = &memattr_entry_hooks[i];
+		const char *const *sym;
+
+		for (sym = h->symbols; *sym; sym++) {
+			unsigned long addr = memattr_sym_addr(*sym);
+
+			if (!addr)
+				continue;
+			/* ftrace_set_filter() takes the name writable. */
+			strscpy(buf, *sym, sizeof(buf));
+			if (ftrace_set_filter(&memattr_entry_ops, buf,
+					      strlen(buf), !any))
+				continue;
+			h->addr = addr;
+			h->attached = *sym;
+			any = true;
+			break;
+		}
+	}
+	ret = any ? register_ftrace_function(&memattr_entry_ops) : -ENOENT;
 	if (ret) {
-		ftrace_free_filter(&memattr_exit_ops);
+		ftrace_free_filter(&memattr_entry_ops);
+		for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
+			memattr_entry_hooks[i].attached = NULL;
+			memattr_entry_hooks[i].addr = 0;
+		}
 		return ret;
 	}
-	memattr_exit_ftrace = true;
+	memattr_entry_ftrace = true;
 	return 0;
 }
 
@@ -202,26 +358,70 @@ static int memattr_exit_ftrace_register(void)
  * In-flight callbacks run with preemption off: the synchronize_rcu() of
  * tracepoint_synchronize_unregister() in memattr_hooks_exit() waits for them.
  */
-static void memattr_exit_ftrace_unregister(void)
+static void memattr_entry_ftrace_unregister(void)
 {
-	if (!memattr_exit_ftrace)
+	unsigned int i;
+
+	if (!memattr_entry_ftrace)
 		return;
-	unregister_ftrace_function(&memattr_exit_ops);
-	ftrace_free_filter(&memattr_exit_ops);
-	memattr_exit_ftrace = false;
+	unregister_ftrace_function(&memattr_entry_ops);
+	ftrace_free_filter(&memattr_entry_ops);
+	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
+		memattr_entry_hooks[i].attached = NULL;
+		memattr_entry_hooks[i].addr = 0;
+	}
+	memattr_entry_ftrace = false;
 }
 #else
-static int memattr_exit_ftrace_register(void)
+static int memattr_entry_ftrace_register(void)
 {
 	return -EOPNOTSUPP;
 }
 
-static void memattr_exit_ftrace_unregister(void)
+static void memattr_entry_ftrace_unregister(void)
 {
 }
 
-static const bool memattr_exit_ftrace;
+static const bool memattr_entry_ftrace;
 #endif
+
+/* Attach every entry hook: ftrace where it can, else kprobes. */
+static void memattr_entry_hooks_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (!memattr_entry_ftrace_register())
+		goto report;
+	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++)
+		memattr_entry_kprobe(&memattr_entry_hooks[i]);
+report:
+	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
+		struct memattr_entry_hook *h = &memattr_entry_hooks[i];
+
+		ret = h->attached ? 0 : -ENOENT;
+		if (ret)
+			pr_warn("%s: no probe point among its candidates; not counted\n",
+				h->symbols[0]);
+	}
+}
+
+static void memattr_entry_hooks_exit(void)
+{
+	unsigned int i;
+
+	if (memattr_entry_ftrace) {
+		memattr_entry_ftrace_unregister();
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
+		struct memattr_entry_hook *h = &memattr_entry_hooks[i];
+
+		if (h->attached)
+			unregister_kprobe(&h->kp);
+		h->attached = NULL;
+	}
+}
 
 /* --- tracepoints -------------------------------------------------------- */
 
@@ -255,197 +455,12 @@ static void memattr_tp_lookup(struct tracepoint *tp, void *priv)
 			memattr_tps[i].tp = tp;
 }
 
-/* --- kretprobes on the mapping syscalls --------------------------------- */
-
-/* Per-instance data: the state before the call. */
-struct memattr_vm_call {
-	unsigned long total_vm;		/* pages */
-	unsigned long arg0;		/* the syscall's first argument */
-};
-
-static int memattr_vm_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct memattr_vm_call *c = (struct memattr_vm_call *)ri->data;
-	struct mm_struct *mm = current->mm;
-	unsigned long args[6];
-
-	if (!mm || (current->flags & PF_KTHREAD))
-		return 1;	/* no return handler for this instance */
-	c->total_vm = READ_ONCE(mm->total_vm);
-	syscall_get_arguments(current, task_pt_regs(current), args);
-	c->arg0 = args[0];
-	return 0;
-}
-
-/*
- * Account one call that succeeded: the net change of total_vm across it is
- * exactly what it mapped (holes, partial unmaps and MAP_FIXED replacements
- * included). Another thread of the process mapping at the same moment can
- * blur the split between two calls, never their sum.
- */
-static void memattr_vm_done(struct kretprobe_instance *ri,
-			    enum memattr_hook_id id, bool ok)
-{
-	struct memattr_vm_call *c = (struct memattr_vm_call *)ri->data;
-	struct mm_struct *mm = current->mm;
-	struct memattr_proc *p;
-	atomic64_t *calls;
-	long delta;
-
-	memattr_hit(id);
-	if (!ok || !mm)
-		return;
-	delta = (long)(READ_ONCE(mm->total_vm) - c->total_vm);
-	rcu_read_lock();
-	p = memattr_acct_find(current->tgid);
-	if (p) {
-		switch (id) {
-		case MEMATTR_HOOK_MMAP:
-			calls = &p->mmap_calls;
-			break;
-		case MEMATTR_HOOK_MUNMAP:
-			calls = &p->munmap_calls;
-			break;
-		case MEMATTR_HOOK_BRK:
-			calls = &p->brk_calls;
-			break;
-		default:
-			calls = &p->mremap_calls;
-			break;
-		}
-		atomic64_inc(calls);
-		atomic64_add(delta * (long)PAGE_SIZE, &p->mapped_bytes);
-	}
-	rcu_read_unlock();
-}
-
-static int memattr_mmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	memattr_vm_done(ri, MEMATTR_HOOK_MMAP,
-			!IS_ERR_VALUE(regs_return_value(regs)));
-	return 0;
-}
-
-static int memattr_munmap_ret(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
-{
-	memattr_vm_done(ri, MEMATTR_HOOK_MUNMAP,
-			(int)regs_return_value(regs) == 0);
-	return 0;
-}
-
-/* brk() returns the new break on success and the old one on failure. */
-static int memattr_brk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct memattr_vm_call *c = (struct memattr_vm_call *)ri->data;
-
-	memattr_vm_done(ri, MEMATTR_HOOK_BRK,
-			c->arg0 && regs_return_value(regs) == c->arg0);
-	return 0;
-}
-
-static int memattr_mremap_ret(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
-{
-	memattr_vm_done(ri, MEMATTR_HOOK_MREMAP,
-			!IS_ERR_VALUE(regs_return_value(regs)));
-	return 0;
-}
-
-/* --- kprobe registry ----------------------------------------------------- */
-
-struct memattr_probe {
-	enum memattr_hook_id id;
-	const char *const *symbols;	/* candidates, NULL-terminated */
-	bool ret;			/* a kretprobe, else a kprobe */
-	struct kretprobe rp;		/* rp.kp alone for a kprobe */
-	const char *attached;		/* the candidate that worked */
-};
-
-static const char *const memattr_sym_do_exit[] = { "do_exit", NULL };
-/* vm_mmap_pgoff(): mmap(2), mmap_pgoff(2) and the ELF loader; 5.10 .. 6.12. */
-static const char *const memattr_sym_mmap[] = { "vm_mmap_pgoff", NULL };
-/* __vm_munmap() also serves vm_munmap(); static, so it may be inlined. */
-static const char *const memattr_sym_munmap[] = {
-	"__vm_munmap", MEMATTR_SYSCALL_SYM(munmap), NULL
-};
-
-static const char *const memattr_sym_brk[] = { MEMATTR_SYSCALL_SYM(brk), NULL };
-static const char *const memattr_sym_mremap[] = {
-	MEMATTR_SYSCALL_SYM(mremap), NULL
-};
-
-static struct memattr_probe memattr_probes[] = {
-	{
-		.id = MEMATTR_HOOK_EXIT_MM, .symbols = memattr_sym_do_exit,
-		.rp.kp.pre_handler = memattr_kp_do_exit,
-	},
-	{
-		.id = MEMATTR_HOOK_MMAP, .symbols = memattr_sym_mmap, .ret = true,
-		.rp.entry_handler = memattr_vm_entry,
-		.rp.handler = memattr_mmap_ret,
-	},
-	{
-		.id = MEMATTR_HOOK_MUNMAP, .symbols = memattr_sym_munmap,
-		.ret = true,
-		.rp.entry_handler = memattr_vm_entry,
-		.rp.handler = memattr_munmap_ret,
-	},
-	{
-		.id = MEMATTR_HOOK_BRK, .symbols = memattr_sym_brk, .ret = true,
-		.rp.entry_handler = memattr_vm_entry,
-		.rp.handler = memattr_brk_ret,
-	},
-	{
-		.id = MEMATTR_HOOK_MREMAP, .symbols = memattr_sym_mremap,
-		.ret = true,
-		.rp.entry_handler = memattr_vm_entry,
-		.rp.handler = memattr_mremap_ret,
-	},
-};
-
-static int memattr_probe_register(struct memattr_probe *pr)
-{
-	const char *const *sym;
-	int ret = -ENOENT;
-
-	for (sym = pr->symbols; *sym; sym++) {
-		pr->rp.kp.symbol_name = *sym;
-		pr->rp.kp.addr = NULL;
-		pr->rp.kp.flags = 0;
-		if (pr->ret) {
-			pr->rp.data_size = sizeof(struct memattr_vm_call);
-			/* mmap_lock waits can hold many instances at once. */
-			pr->rp.maxactive = max(64U, 8 * num_possible_cpus());
-			ret = register_kretprobe(&pr->rp);
-		} else {
-			ret = register_kprobe(&pr->rp.kp);
-		}
-		if (!ret) {
-			pr->attached = *sym;
-			return 0;
-		}
-	}
-	return ret;
-}
-
-static void memattr_probe_unregister(struct memattr_probe *pr)
-{
-	if (!pr->attached)
-		return;
-	if (pr->ret)
-		unregister_kretprobe(&pr->rp);
-	else
-		unregister_kprobe(&pr->rp.kp);
-	pr->attached = NULL;
-}
-
 /**
  * memattr_hooks_init() - attach every hook
  *
  * The tracepoints are required: without them there is nothing to attribute.
- * A kprobe whose symbol no candidate matches is reported and left out; its
- * counters then stay at zero and `stats` shows it detached.
+ * An entry hook whose symbol no candidate matches is reported and left out;
+ * its counters then stay at zero and `stats` shows it detached.
  * Return: 0, or a negative errno when a tracepoint is missing.
  */
 int memattr_hooks_init(void)
@@ -470,18 +485,7 @@ int memattr_hooks_init(void)
 		}
 		t->registered = true;
 	}
-	for (i = 0; i < ARRAY_SIZE(memattr_probes); i++) {
-		struct memattr_probe *pr = &memattr_probes[i];
-
-		/* do_exit(): ftrace where it can, else the kprobe. */
-		if (pr->id == MEMATTR_HOOK_EXIT_MM &&
-		    !memattr_exit_ftrace_register())
-			continue;
-		ret = memattr_probe_register(pr);
-		if (ret)
-			pr_warn("%s: no probe point among its candidates (%d); not counted\n",
-				pr->symbols[0], ret);
-	}
+	memattr_entry_hooks_init();
 	return 0;
 
 err:
@@ -492,17 +496,16 @@ err:
 /**
  * memattr_hooks_exit() - detach every hook and wait for running handlers
  *
- * Once it returns no handler runs or will run: unregister_k*probe() waits
- * for kprobe handlers (and retires kretprobe instances), and
- * tracepoint_synchronize_unregister() for tracepoint probes.
+ * Once it returns no handler runs or will run: unregister_kprobe() waits
+ * for kprobe handlers, unregister_ftrace_function() and
+ * tracepoint_synchronize_unregister() for ftrace callbacks and tracepoint
+ * probes.
  */
 void memattr_hooks_exit(void)
 {
 	unsigned int i;
 
-	memattr_exit_ftrace_unregister();
-	for (i = ARRAY_SIZE(memattr_probes); i-- > 0;)
-		memattr_probe_unregister(&memattr_probes[i]);
+	memattr_entry_hooks_exit();
 	for (i = ARRAY_SIZE(memattr_tps); i-- > 0;) {
 		struct memattr_tp *t = &memattr_tps[i];
 
@@ -548,19 +551,15 @@ void memattr_hooks_info(enum memattr_hook_id id, struct memattr_hook_info *info)
 			return;
 		}
 	}
-	for (i = 0; i < ARRAY_SIZE(memattr_probes); i++) {
-		struct memattr_probe *pr = &memattr_probes[i];
+	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
+		struct memattr_entry_hook *h = &memattr_entry_hooks[i];
 
-		if (pr->id != id)
+		if (h->id != id)
 			continue;
-		if (id == MEMATTR_HOOK_EXIT_MM && memattr_exit_ftrace) {
-			info->kind = "ftrace";
-			info->target = pr->symbols[0];
-			return;
-		}
-		info->kind = pr->ret ? "kretprobe" : "kprobe";
-		info->target = pr->attached;
-		info->misses = pr->rp.kp.nmissed + (pr->ret ? pr->rp.nmissed : 0);
+		info->kind = memattr_entry_ftrace ? "ftrace" : "kprobe";
+		info->target = h->attached;
+		if (!memattr_entry_ftrace)
+			info->misses = h->kp.nmissed;
 		return;
 	}
 }

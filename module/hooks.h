@@ -21,7 +21,7 @@ enum memattr_hook_id {
 
 struct memattr_hook_info {
 	const char *name;	/* what it observes */
-	const char *kind;	/* "tracepoint", "ftrace", "kprobe", "kretprobe" */
+	const char *kind;	/* "tracepoint", "ftrace", "kprobe" */
 	const char *target;	/* tracepoint or symbol attached, or NULL */
 	u64 hits;		/* handler runs */
 	u64 misses;		/* events the kernel could not hand us */

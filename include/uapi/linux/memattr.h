@@ -258,7 +258,7 @@ enum memattr_attr_proc {
 	MEMATTR_A_PROC_MUNMAP_CALLS,	/* u64 */
 	MEMATTR_A_PROC_BRK_CALLS,	/* u64 */
 	MEMATTR_A_PROC_MREMAP_CALLS,	/* u64 */
-	MEMATTR_A_PROC_MAPPED_BYTES,	/* s64: net bytes those calls mapped */
+	MEMATTR_A_PROC_MAPPED_BYTES,	/* s64: VmSize growth since fork/exec */
 	MEMATTR_A_PROC_LEAK_STATE,	/* u8: enum memattr_leak_state */
 	MEMATTR_A_PROC_GROWTH_KB_PER_HOUR, /* s64: footprint floor's slope */
 	MEMATTR_A_PROC_LEAK_SINCE_MS,	/* u64: state entered; absent: never */
