@@ -26,8 +26,22 @@ stock-5.10-* | stock-6.12-*)
 	;;
 esac
 
+# attribution's unload/load cycles under load: about 2.5 s each under TCG.
+# All 20 where lockdep, KASAN and kmemleak watch them (debug) and on the
+# first target (arm64); 5 on the other lanes.
+case "$LANE" in
+debug | stock-arm64) MEMATTR_UNLOAD_CYCLES=20 ;;
+*) MEMATTR_UNLOAD_CYCLES=5 ;;
+esac
+export MEMATTR_UNLOAD_CYCLES
+
+# Each selftest's start in the guest's uptime: where a lane's time goes.
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
+
 for t in $tests; do
-	echo "# selftest: $t"
+	echo "# selftest: $t (uptime $(uptime_s) s)"
 	if ! "$here/$t"; then
 		rc=1
 	fi
@@ -37,7 +51,7 @@ done
 # against the live module and check it with jq against /proc and cgroupfs.
 for t in "$here"/cli_*.sh; do
 	[ -e "$t" ] && [ "$cli" = yes ] || continue
-	echo "# selftest: $(basename "$t" .sh)"
+	echo "# selftest: $(basename "$t" .sh) (uptime $(uptime_s) s)"
 	if ! sh "$t"; then
 		rc=1
 	fi
