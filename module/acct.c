@@ -739,6 +739,31 @@ static struct memattr_cgroup_row *memattr_cgroups_collect(u32 *nr,
 	return rows;
 }
 
+/*
+ * The path of the memory cgroup with id @id, looked up now (one created
+ * since the last sample is not in the table yet), or "-" when there is
+ * none. Context: process.
+ */
+static void memattr_cgroup_path(u64 id, char *buf, size_t len)
+{
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *root;
+
+	strscpy(buf, "-", len);
+	rcu_read_lock();
+	root = memattr_root_memcg();
+	if (root) {
+		css_for_each_descendant_pre(css, &root->css) {
+			if (cgroup_id(css->cgroup) != id)
+				continue;
+			if (cgroup_path(css->cgroup, buf, len) < 0)
+				strscpy(buf, "?", len);
+			break;
+		}
+	}
+	rcu_read_unlock();
+}
+
 static void memattr_system_read(struct memattr_system_row *s)
 {
 	struct sysinfo si;
@@ -1157,16 +1182,24 @@ static void memattr_oom_top(struct memattr_oom_report *r)
 
 /**
  * memattr_acct_oom_victim() - the OOM killer chose a victim
- * @tgid: its process
+ * @victim: the thread it chose
  *
- * Context: atomic (mark_victim tracepoint), the victim's task_lock held.
+ * The victim's size and memory cgroup are read now, from its mm and its
+ * css, not from the last sample: a process can be killed within a sampling
+ * period of its birth or of its move to another cgroup. Its history and
+ * the top growers come from memattr's tables.
+ *
+ * Context: atomic (mark_victim tracepoint), under rcu_read_lock(), with
+ * @victim's task_lock() held by the OOM killer: its mm stays.
  */
-void memattr_acct_oom_victim(pid_t tgid)
+void memattr_acct_oom_victim(struct task_struct *victim)
 {
 	struct memattr_oom_report *r = &memattr_oom_pending;
 	u64 period_ms = memattr_params_sample_ms();
+	struct mem_cgroup *memcg;
 	struct memattr_proc *p;
 	unsigned int age, used;
+	struct memattr_fp fp;
 	u64 last_ms = 0;
 
 	spin_lock(&memattr_oom_lock);
@@ -1174,10 +1207,9 @@ void memattr_acct_oom_victim(pid_t tgid)
 		atomic64_inc(&memattr_oom_dropped);
 	memset(r, 0, sizeof(*r));
 	r->time_ms = div_u64(ktime_get_ns(), NSEC_PER_MSEC);
-	r->pid = tgid;
+	r->pid = victim->tgid;
 	memattr_oom_pending_cgroup = 0;
-	rcu_read_lock();
-	p = memattr_acct_find(tgid);
+	p = memattr_acct_find(victim->tgid);
 	if (p) {
 		spin_lock(&p->lock);
 		memcpy(r->comm, p->comm, sizeof(r->comm));
@@ -1196,10 +1228,17 @@ void memattr_acct_oom_victim(pid_t tgid)
 		r->nr_hist = used;
 		spin_unlock(&p->lock);
 	} else {
-		strscpy(r->comm, "?", sizeof(r->comm));
+		/* The group leader's name, as the table would have it. */
+		memcpy(r->comm, victim->group_leader->comm, sizeof(r->comm));
 	}
+	if (victim->mm) {
+		memattr_fp_from_mm(victim->mm, &fp);
+		r->rss_kb = fp.rss_kb;
+	}
+	memcg = mem_cgroup_from_task(victim);
+	if (memcg)
+		memattr_oom_pending_cgroup = cgroup_id(memcg->css.cgroup);
 	memattr_oom_top(r);
-	rcu_read_unlock();
 	memattr_oom_has_pending = true;
 	spin_unlock(&memattr_oom_lock);
 	schedule_work(&memattr_oom_work);
@@ -1208,7 +1247,6 @@ void memattr_acct_oom_victim(pid_t tgid)
 static void memattr_oom_work_fn(struct work_struct *work)
 {
 	struct memattr_event *ev;
-	struct memattr_cgroup_row *r;
 	u64 cgid;
 
 	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
@@ -1227,10 +1265,7 @@ static void memattr_oom_work_fn(struct work_struct *work)
 	memattr_oom_has_pending = false;
 	spin_unlock(&memattr_oom_lock);
 
-	mutex_lock(&memattr_sample_mutex);
-	r = memattr_cgroup_lookup(memattr_cgroups, memattr_nr_cgroups, cgid);
-	strscpy(ev->oom.cgroup, r ? r->path : "-", sizeof(ev->oom.cgroup));
-	mutex_unlock(&memattr_sample_mutex);
+	memattr_cgroup_path(cgid, ev->oom.cgroup, sizeof(ev->oom.cgroup));
 
 	memattr_oom_record(&ev->oom);
 	ev->kind = MEMATTR_EV_OOM_KILL;

@@ -239,7 +239,7 @@ void memattr_acct_exit_task(struct task_struct *task);
 void memattr_acct_count_irq_pages(unsigned int nr);
 void memattr_acct_count_kthread_pages(unsigned int nr);
 void memattr_acct_count_untracked_pages(unsigned int nr);
-void memattr_acct_oom_victim(pid_t tgid);
+void memattr_acct_oom_victim(struct task_struct *victim);
 
 /* Snapshots for outputs: kvfree() the array when done. */
 int memattr_acct_snapshot_procs(struct memattr_proc_row **rows, u32 *nr);

@@ -174,10 +174,10 @@ memattr_memcg_node_page_state(struct mem_cgroup *memcg, int nid,
  */
 #ifdef MEMATTR_MARK_VICTIM_TASK
 #define MEMATTR_MARK_VICTIM_ARGS	struct task_struct *task, uid_t uid
-#define MEMATTR_MARK_VICTIM_TGID	(task->tgid)
+#define MEMATTR_MARK_VICTIM_PID		(task->pid)
 #else
 #define MEMATTR_MARK_VICTIM_ARGS	int pid
-#define MEMATTR_MARK_VICTIM_TGID	memattr_tgid_of_pid(pid)
+#define MEMATTR_MARK_VICTIM_PID		(pid)
 #endif
 
 /*

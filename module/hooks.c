@@ -134,26 +134,22 @@ static void memattr_tp_exit(void *data, struct task_struct *p)
 	memattr_acct_exit_task(p);
 }
 
-#ifndef MEMATTR_MARK_VICTIM_TASK
-/* The process of thread @pid. Context: RCU-safe (atomic). */
-static pid_t memattr_tgid_of_pid(int pid)
-{
-	struct task_struct *t;
-	pid_t tgid = pid;
-
-	rcu_read_lock();
-	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
-	if (t)
-		tgid = t->tgid;
-	rcu_read_unlock();
-	return tgid;
-}
-#endif
-
 static void memattr_tp_mark_victim(void *data, MEMATTR_MARK_VICTIM_ARGS)
 {
+	struct task_struct *t;
+
 	memattr_hit(MEMATTR_HOOK_OOM);
-	memattr_acct_oom_victim(MEMATTR_MARK_VICTIM_TGID);
+	/*
+	 * The thread by its pid, whichever prototype: the same lookup for
+	 * both keeps one path tested. It cannot be gone: the OOM killer holds
+	 * its task_lock() around mark_oom_victim().
+	 */
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(MEMATTR_MARK_VICTIM_PID, &init_pid_ns),
+		     PIDTYPE_PID);
+	if (t)
+		memattr_acct_oom_victim(t);
+	rcu_read_unlock();
 }
 
 /* --- entry hooks: do_exit() and the mapping calls ----------------------- */

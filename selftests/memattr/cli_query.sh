@@ -240,7 +240,7 @@ kill -9 "$leaker"
 
 rmdir "$cg/cliq_oom" 2>/dev/null
 mkdir "$cg/cliq_oom" && echo 32M >"$cg/cliq_oom/memory.max"
-sh -c "echo \$\$ > $cg/cliq_oom/cgroup.procs && sleep 0.5 && exec $hog oom 64 $tmp/oom.ready" &
+sh -c "echo \$\$ > $cg/cliq_oom/cgroup.procs && exec $hog oom 64 $tmp/oom.ready" &
 victim=$!
 wait "$victim"
 tap_is "oom: the hog was killed (SIGKILL)" $? 137

@@ -186,9 +186,9 @@ memattr -j watch -t 30 --exec "env | grep ^MEMATTR_ >> $tmp/oom.env" \
 	>"$tmp/oom.json" 2>"$tmp/oom.err" &
 watch=$!
 sleep 1
-# a few samples in its cgroup before it grows: the report names the cgroup
-# memattr last sampled it in
-sh -c "echo \$\$ > $cgo/cgroup.procs && sleep 0.5 && exec $here/cli_hog oom 64 $tmp/oom.ready" &
+# straight into its cgroup and growing: the report reads the cgroup at the
+# kill, not at the last sample
+sh -c "echo \$\$ > $cgo/cgroup.procs && exec $here/cli_hog oom 64 $tmp/oom.ready" &
 hog=$!
 wait "$hog"
 tap_is "oom: the 64 MiB hog in a 32 MiB cgroup was killed (SIGKILL)" "$?" 137

@@ -449,4 +449,54 @@ TEST_F_TIMEOUT(det, oom_kill_reported, 120)
 	EXPECT_EQ(0, rmdir(cg));
 }
 
+/*
+ * The report is read at the kill, not from the last sample: with a 60 s
+ * period the victim, forked and moved into its cgroup after the load's
+ * one sample, is never sampled, yet the report names its cgroup and its
+ * size at the kill (the 32 MiB limit, most of it its own).
+ */
+TEST_F_TIMEOUT(det, oom_report_is_read_at_the_kill, 120)
+{
+	const char *cg = "/sys/fs/cgroup/mt_oom_live";
+	long long time_ms, rss_kb = -1;
+	char pid[16], comm[32], path[64] = "";
+	pid_t child, rpid = 0;
+	int st;
+
+	ASSERT_EQ(0, mt_module_unload());
+	ASSERT_EQ(0, mt_module_load("sample_ms=60000"));
+	rmdir(cg);
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	ASSERT_EQ(0, mt_write_file("/sys/fs/cgroup/mt_oom_live/memory.max",
+				   "32M", 3));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		char *b;
+
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (mt_write_file("/sys/fs/cgroup/mt_oom_live/cgroup.procs",
+				  pid, strlen(pid)))
+			_exit(40);
+		b = mmap(NULL, 64 * MiB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		memset(b, 1, 64 * MiB);
+		_exit(41);
+	}
+	ASSERT_EQ(child, waitpid(child, &st, 0));
+	ASSERT_TRUE(WIFSIGNALED(st));
+	EXPECT_EQ(SIGKILL, WTERMSIG(st));
+	mt_sleep_ms(500);
+	ASSERT_LT(0, mt_read_file(MEMATTR_DEBUGFS "/oom", mt_buf, sizeof(mt_buf)));
+	TH_LOG("oom:\n%s", mt_buf);
+	/* The header, then the report's first line. */
+	ASSERT_EQ(5, sscanf(strchr(mt_buf, '\n') + 1, "%lld %d %31s %lld %63s",
+			    &time_ms, &rpid, comm, &rss_kb, path));
+	EXPECT_EQ(child, rpid);
+	EXPECT_STREQ("/mt_oom_live", path);
+	EXPECT_LE(16 * 1024, rss_kb);
+	EXPECT_GE(33 * 1024, rss_kb);
+	EXPECT_EQ(0, rmdir(cg));
+}
+
 TEST_HARNESS_MAIN
