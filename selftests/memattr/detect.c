@@ -411,6 +411,30 @@ TEST_F_TIMEOUT(det, watermark_hysteresis, 120)
 	EXPECT_EQ(1, downs);
 }
 
+/*
+ * A child that moves itself into cgroup @cg (with a 32 MiB memory.max),
+ * waits @wait_ms and touches 64 MiB: the OOM killer's. Return: its pid.
+ */
+static pid_t mt_oom_hog(const char *cg, int wait_ms)
+{
+	char path[128], pid[16];
+	pid_t child;
+	char *b;
+
+	child = fork();
+	if (child)
+		return child;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (mt_write_file(path, pid, strlen(pid)))
+		_exit(40);
+	mt_sleep_ms(wait_ms);
+	b = mmap(NULL, 64 * MiB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(b, 1, 64 * MiB);
+	_exit(41);
+}
+
 /* An OOM kill in a 32 MiB cgroup is reported, victim named. */
 TEST_F_TIMEOUT(det, oom_kill_reported, 120)
 {
@@ -422,21 +446,8 @@ TEST_F_TIMEOUT(det, oom_kill_reported, 120)
 	rmdir(cg);
 	ASSERT_EQ(0, mkdir(cg, 0755));
 	ASSERT_EQ(0, mt_write_file("/sys/fs/cgroup/mt_oom/memory.max", "32M", 3));
-	child = fork();
+	child = mt_oom_hog(cg, 500);	/* sampled in the cgroup first */
 	ASSERT_LE(0, child);
-	if (!child) {
-		char *b;
-
-		snprintf(pid, sizeof(pid), "%d", getpid());
-		if (mt_write_file("/sys/fs/cgroup/mt_oom/cgroup.procs", pid,
-				  strlen(pid)))
-			_exit(40);
-		mt_sleep_ms(500);	/* let the sampler see it in the cgroup */
-		b = mmap(NULL, 64 * MiB, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		memset(b, 1, 64 * MiB);
-		_exit(41);
-	}
 	ASSERT_EQ(child, waitpid(child, &st, 0));
 	ASSERT_TRUE(WIFSIGNALED(st));
 	EXPECT_EQ(SIGKILL, WTERMSIG(st));
@@ -459,7 +470,7 @@ TEST_F_TIMEOUT(det, oom_report_is_read_at_the_kill, 120)
 {
 	const char *cg = "/sys/fs/cgroup/mt_oom_live";
 	long long time_ms, rss_kb = -1;
-	char pid[16], comm[32], path[64] = "";
+	char comm[32], path[64] = "";
 	pid_t child, rpid = 0;
 	int st;
 
@@ -469,20 +480,8 @@ TEST_F_TIMEOUT(det, oom_report_is_read_at_the_kill, 120)
 	ASSERT_EQ(0, mkdir(cg, 0755));
 	ASSERT_EQ(0, mt_write_file("/sys/fs/cgroup/mt_oom_live/memory.max",
 				   "32M", 3));
-	child = fork();
+	child = mt_oom_hog(cg, 0);
 	ASSERT_LE(0, child);
-	if (!child) {
-		char *b;
-
-		snprintf(pid, sizeof(pid), "%d", getpid());
-		if (mt_write_file("/sys/fs/cgroup/mt_oom_live/cgroup.procs",
-				  pid, strlen(pid)))
-			_exit(40);
-		b = mmap(NULL, 64 * MiB, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		memset(b, 1, 64 * MiB);
-		_exit(41);
-	}
 	ASSERT_EQ(child, waitpid(child, &st, 0));
 	ASSERT_TRUE(WIFSIGNALED(st));
 	EXPECT_EQ(SIGKILL, WTERMSIG(st));
