@@ -9,8 +9,10 @@
 # that rotates from round to round:
 #   base     memattr not loaded, no tracing
 #   memattr  memattr.ko loaded (default parameters but max_procs)
-#   trace    no memattr; tracefs kmem:mm_page_alloc, kmem:mm_page_free,
-#            kmem:rss_stat and a kprobe event on vm_mmap_pgoff enabled and
+#   trace    no memattr; tracefs events for what memattr observes:
+#            kmem:mm_page_alloc, kmem:mm_page_free, kmem:rss_stat,
+#            sched:sched_process_fork/exec/exit, and kprobe events on
+#            vm_mmap_pgoff, __vm_munmap and the brk and mremap syscalls,
 #            read from trace_pipe by a cat in the background
 # Then, with memattr loaded, for each N of --procs: N sleeping processes,
 # the sampler tick's cost, a full netlink dump, the module's own memory.
@@ -67,14 +69,32 @@ stat_get() {
 	awk -v k="$1" '$1 == k { print $2; exit }' $stats
 }
 
+# The syscall wrappers' prefix: __x64_sys_, __arm64_sys_.
+sys_prefix() {
+	case "$(uname -m)" in
+	x86_64) echo __x64_sys_ ;;
+	aarch64) echo __arm64_sys_ ;;
+	*) echo sys_ ;;
+	esac
+}
+
+trace_events="kmem/mm_page_alloc kmem/mm_page_free kmem/rss_stat
+	sched/sched_process_fork sched/sched_process_exec sched/sched_process_exit
+	membench/mmap membench/munmap membench/brk membench/mremap"
+
 trace_on() {
+	sys=$(sys_prefix)
 	[ -d $T/events ] || mount -t tracefs tracefs $T 2>/dev/null
 	[ -d $T/events/kmem ] || return 1
 	echo 0 >$T/tracing_on
 	echo >$T/trace
-	echo 'p:membench/mmap vm_mmap_pgoff' >$T/kprobe_events || return 1
-	for e in kmem/mm_page_alloc kmem/mm_page_free kmem/rss_stat \
-		 membench/mmap; do
+	{
+		echo 'p:membench/mmap vm_mmap_pgoff'
+		echo 'p:membench/munmap __vm_munmap'
+		echo "p:membench/brk ${sys}brk"
+		echo "p:membench/mremap ${sys}mremap"
+	} >$T/kprobe_events || return 1
+	for e in $trace_events; do
 		echo 1 >$T/events/$e/enable || return 1
 	done
 	echo 1 >$T/tracing_on
@@ -84,8 +104,7 @@ trace_on() {
 
 trace_off() {
 	echo 0 >$T/tracing_on
-	for e in kmem/mm_page_alloc kmem/mm_page_free kmem/rss_stat \
-		 membench/mmap; do
+	for e in $trace_events; do
 		[ -f $T/events/$e/enable ] && echo 0 >$T/events/$e/enable
 	done
 	[ -n "${reader:-}" ] && kill "$reader" 2>/dev/null && wait "$reader" 2>/dev/null

@@ -119,8 +119,10 @@ def main():
       "the order of the three rotating from round to round; ratio = the "
       "round's run / the round's base run, then the median over rounds "
       f"(min-max in brackets); scale {info.get('scale', '100')} %")
-    p("- tracefs: kmem:mm_page_alloc, kmem:mm_page_free, kmem:rss_stat and a "
-      "kprobe event on vm_mmap_pgoff, read from trace_pipe by `cat` in the guest")
+    p("- tracefs: the events for what memattr observes: kmem:mm_page_alloc, "
+      "kmem:mm_page_free, kmem:rss_stat, sched:sched_process_fork/exec/exit and "
+      "kprobe events on vm_mmap_pgoff, __vm_munmap and the brk and mremap "
+      "syscalls, read from trace_pipe by `cat` in the guest")
     p("")
     p("| storm | base (ms) | memattr | tracefs | budget | memattr added / tracefs added | hook events / iteration | ns / hook event |")
     p("|---|---:|---:|---:|---|---:|---:|---:|")
