@@ -472,7 +472,7 @@ TEST_F_TIMEOUT(det, oom_report_is_read_at_the_kill, 120)
 	long long time_ms, rss_kb = -1;
 	char comm[32], path[64] = "";
 	pid_t child, rpid = 0;
-	int st;
+	int n, st;
 
 	ASSERT_EQ(0, mt_module_unload());
 	ASSERT_EQ(0, mt_module_load("sample_ms=60000"));
@@ -489,12 +489,13 @@ TEST_F_TIMEOUT(det, oom_report_is_read_at_the_kill, 120)
 	ASSERT_LT(0, mt_read_file(MEMATTR_DEBUGFS "/oom", mt_buf, sizeof(mt_buf)));
 	TH_LOG("oom:\n%s", mt_buf);
 	/* The header, then the report's first line. */
-	ASSERT_EQ(5, sscanf(strchr(mt_buf, '\n') + 1, "%lld %d %31s %lld %63s",
-			    &time_ms, &rpid, comm, &rss_kb, path));
+	n = sscanf(strchr(mt_buf, '\n') + 1, "%lld %d %31s %lld %63s",
+		   &time_ms, &rpid, comm, &rss_kb, path);
+	ASSERT_EQ(5, n);
 	EXPECT_EQ(child, rpid);
 	EXPECT_STREQ("/mt_oom_live", path);
 	EXPECT_LE(16 * 1024, rss_kb);
-	EXPECT_GE(33 * 1024, rss_kb);
+	EXPECT_GE(40 * 1024, rss_kb);	/* its binary's pages, charged elsewhere */
 	EXPECT_EQ(0, rmdir(cg));
 }
 
