@@ -45,15 +45,31 @@
 #include "params.h"
 
 #define MEMATTR_PROCS_HASH_BITS	11
+#define MEMATTR_PROCS_LOCK_BITS	6
 
 /*
- * The process table. Writers (fork, exit, sampler, adoption) hold
- * memattr_procs_lock, which is only ever taken in task context; readers
- * walk it under RCU. memattr_nr_procs is written under the lock.
+ * The process table. Writers (fork, exit, sampler, adoption) hold the lock
+ * of the entry's bucket, one of 64 spinlocks shared by the buckets, only
+ * ever taken in task context and never two at a time, so that forks and
+ * exits on different CPUs do not meet on one global lock; readers walk the
+ * table under RCU. memattr_nr_procs counts the entries: a writer reserves
+ * its place before it inserts, so the table never exceeds max_procs.
  */
 static DEFINE_HASHTABLE(memattr_procs, MEMATTR_PROCS_HASH_BITS);
-static DEFINE_SPINLOCK(memattr_procs_lock);
-static unsigned int memattr_nr_procs;
+static spinlock_t memattr_procs_locks[1 << MEMATTR_PROCS_LOCK_BITS];
+static atomic_t memattr_nr_procs = ATOMIC_INIT(0);
+
+/* The lock of bucket @bkt of memattr_procs. */
+static spinlock_t *memattr_bucket_lock(unsigned int bkt)
+{
+	return &memattr_procs_locks[bkt & (ARRAY_SIZE(memattr_procs_locks) - 1)];
+}
+
+/* The lock of the bucket that holds (or would hold) @tgid, as hash_add(). */
+static spinlock_t *memattr_procs_lock(pid_t tgid)
+{
+	return memattr_bucket_lock(hash_min(tgid, HASH_BITS(memattr_procs)));
+}
 
 static atomic64_t memattr_procs_created = ATOMIC64_INIT(0);
 static atomic64_t memattr_procs_removed = ATOMIC64_INIT(0);
@@ -188,7 +204,7 @@ static struct memattr_proc *memattr_procs_find_locked(pid_t tgid)
 {
 	struct memattr_proc *p;
 
-	lockdep_assert_held(&memattr_procs_lock);
+	lockdep_assert_held(memattr_procs_lock(tgid));
 	hash_for_each_possible(memattr_procs, p, node, tgid)
 		if (p->tgid == tgid)
 			return p;
@@ -293,17 +309,18 @@ static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
  */
 static bool memattr_proc_unlink(struct memattr_proc *p)
 {
+	spinlock_t *lock = memattr_procs_lock(p->tgid);	/* @p's bucket's */
 	bool won;
 
-	spin_lock(&memattr_procs_lock);
+	spin_lock(lock);
 	won = !hlist_unhashed(&p->node);
 	if (won) {
 		hash_del_rcu(&p->node);
-		memattr_nr_procs--;
+		atomic_dec(&memattr_nr_procs);
 		smp_wmb();	/* the unlink, then the generation */
 		atomic_long_inc(&memattr_procs_gen);
 	}
-	spin_unlock(&memattr_procs_lock);
+	spin_unlock(lock);
 	if (won)
 		atomic64_inc(&memattr_procs_removed);
 	return won;
@@ -326,6 +343,7 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 			     struct mm_struct *mm, gfp_t gfp)
 {
 	struct memattr_proc *p, *old;
+	spinlock_t *lock;	/* @tgid's bucket's */
 
 	p = kmem_cache_zalloc(memattr_proc_cache, gfp | __GFP_NOWARN);
 	if (!p)
@@ -340,32 +358,33 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 		p->vm_base_set = true;
 	}
 
-	spin_lock(&memattr_procs_lock);
+	lock = memattr_procs_lock(tgid);
+	spin_lock(lock);
 	old = memattr_procs_find_locked(tgid);
 	if (old && old->start_ns == start_ns) {
 		/* Adoption raced with fork: it is tracked already. */
-		spin_unlock(&memattr_procs_lock);
+		spin_unlock(lock);
 		memattr_proc_free_now(p);
 		return;
 	}
 	if (old) {
 		/* A stale entry of an older process with this pid. */
 		hash_del_rcu(&old->node);
-		memattr_nr_procs--;
+		atomic_dec(&memattr_nr_procs);
 		smp_wmb();	/* the unlink, then the generation */
 		atomic_long_inc(&memattr_procs_gen);
 		atomic64_inc(&memattr_procs_reaped);
 	}
-	if (memattr_nr_procs >= memattr_params_max_procs()) {
-		spin_unlock(&memattr_procs_lock);
+	if (atomic_inc_return(&memattr_nr_procs) > memattr_params_max_procs()) {
+		atomic_dec(&memattr_nr_procs);
+		spin_unlock(lock);
 		if (old)
 			memattr_proc_free(old);
 		memattr_proc_free_now(p);
 		goto dropped;
 	}
 	hash_add_rcu(memattr_procs, &p->node, tgid);
-	memattr_nr_procs++;
-	spin_unlock(&memattr_procs_lock);
+	spin_unlock(lock);
 	if (old)
 		memattr_proc_free(old);
 	atomic64_inc(&memattr_procs_created);
@@ -1031,7 +1050,7 @@ int memattr_acct_snapshot_procs(struct memattr_proc_row **rows, u32 *nr)
 	unsigned int bkt, n = 0, cap;
 	struct memattr_proc *p;
 
-	cap = READ_ONCE(memattr_nr_procs) + 64;
+	cap = atomic_read(&memattr_nr_procs) + 64;
 	r = kvcalloc(cap, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
@@ -1116,7 +1135,7 @@ void memattr_acct_system(struct memattr_system_row *row)
 void memattr_acct_get_stats(struct memattr_acct_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->nr_procs = READ_ONCE(memattr_nr_procs);
+	st->nr_procs = atomic_read(&memattr_nr_procs);
 	st->max_procs = memattr_params_max_procs();
 	st->procs_created = atomic64_read(&memattr_procs_created);
 	st->procs_removed = atomic64_read(&memattr_procs_removed);
@@ -1305,6 +1324,10 @@ u32 memattr_acct_generation(void)
  */
 int memattr_acct_init(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(memattr_procs_locks); i++)
+		spin_lock_init(&memattr_procs_locks[i]);
 	/*
 	 * A cache of its own: a 1000-byte entry from kmalloc would take a
 	 * 1 KiB object, and one a little bigger a 2 KiB one.
@@ -1379,13 +1402,15 @@ void memattr_acct_exit(void)
 	struct hlist_node *tmp;
 	unsigned int bkt;
 
-	spin_lock(&memattr_procs_lock);
-	hash_for_each_safe(memattr_procs, bkt, tmp, p, node) {
-		hash_del_rcu(&p->node);
-		memattr_nr_procs--;
-		memattr_proc_free(p);
+	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); bkt++) {
+		spin_lock(memattr_bucket_lock(bkt));
+		hlist_for_each_entry_safe(p, tmp, &memattr_procs[bkt], node) {
+			hash_del_rcu(&p->node);
+			atomic_dec(&memattr_nr_procs);
+			memattr_proc_free(p);
+		}
+		spin_unlock(memattr_bucket_lock(bkt));
 	}
-	spin_unlock(&memattr_procs_lock);
 	/* ORDER: every memattr_proc_free_rcu() ran before the cache goes. */
 	rcu_barrier();
 	kmem_cache_destroy(memattr_proc_cache);

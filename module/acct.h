@@ -74,7 +74,7 @@ struct memattr_activity {
  * laid out without holes; keep it at most 1 KiB, history included.
  */
 struct memattr_proc {
-	struct hlist_node node;		/* memattr_procs; memattr_procs_lock */
+	struct hlist_node node;		/* memattr_procs; its bucket lock */
 	struct rcu_head rcu;
 	u64 start_ns;			/* immutable: leader's start_time */
 	pid_t tgid;			/* immutable */
