@@ -854,7 +854,7 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 					p->vm_base_set = true;
 				}
 				memattr_fp_pack(&p->fp, &fp);
-				p->sampled_ns = ktime_get_ns();
+				p->sampled_ns = now_ns;	/* the tick's */
 				memattr_hist_push(&p->hist,
 						  memattr_fp_unreclaimable_kb(&fp));
 			}

@@ -80,18 +80,3 @@ u32 memattr_hist_get(const struct memattr_hist *h, unsigned int level,
 	return l->slot[(l->head + MEMATTR_HIST_SLOTS - 1 - age) %
 		       MEMATTR_HIST_SLOTS];
 }
-
-/**
- * memattr_hist_span() - samples one slot of a level stands for
- * @level: 0 .. MEMATTR_HIST_LEVELS - 1
- *
- * Return: FANOUT^level.
- */
-u64 memattr_hist_span(unsigned int level)
-{
-	u64 span = 1;
-
-	while (level--)
-		span *= MEMATTR_HIST_FANOUT;
-	return span;
-}

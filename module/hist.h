@@ -14,6 +14,7 @@
 #ifndef _MEMATTR_HIST_H
 #define _MEMATTR_HIST_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 /*
@@ -23,7 +24,8 @@
  */
 #define MEMATTR_HIST_LEVELS	9
 #define MEMATTR_HIST_SLOTS	20
-#define MEMATTR_HIST_FANOUT	4
+#define MEMATTR_HIST_FANOUT_SHIFT	2
+#define MEMATTR_HIST_FANOUT	BIT(MEMATTR_HIST_FANOUT_SHIFT)
 
 struct memattr_hist_level {
 	u32 slot[MEMATTR_HIST_SLOTS];	/* ring of floors, KiB */
@@ -43,6 +45,17 @@ void memattr_hist_push(struct memattr_hist *h, u32 kb);
 unsigned int memattr_hist_used(const struct memattr_hist *h, unsigned int level);
 u32 memattr_hist_get(const struct memattr_hist *h, unsigned int level,
 		     unsigned int age);
-u64 memattr_hist_span(unsigned int level);
+
+/**
+ * memattr_hist_span() - samples one slot of a level stands for
+ * @level: 0 .. MEMATTR_HIST_LEVELS - 1
+ *
+ * Inline and a shift: the sampler asks for every process at every tick.
+ * Return: FANOUT^level.
+ */
+static inline u64 memattr_hist_span(unsigned int level)
+{
+	return 1ULL << (MEMATTR_HIST_FANOUT_SHIFT * level);
+}
 
 #endif /* _MEMATTR_HIST_H */

@@ -305,7 +305,7 @@ bool memattr_leak_step_lazy(struct memattr_leak_info *info,
 
 	memattr_leak_level(cfg->window_s, sample_ms, &w_full);
 	lvl = memattr_leak_level(cfg->window_s / 2, sample_ms, &w_half);
-	key = (u32)div64_u64(h->samples, memattr_hist_span(lvl)) << 2 |
+	key = (u32)(h->samples >> (MEMATTR_HIST_FANOUT_SHIFT * lvl)) << 2 |
 	      (h->samples >= w_full) << 1 | (h->samples >= w_half);
 	if (!force && info->judged && info->judged_key == key)
 		return false;
