@@ -87,12 +87,26 @@ static DEFINE_PER_CPU(u64, memattr_irq_pages);
 static DEFINE_PER_CPU(u64, memattr_kthread_pages);
 static DEFINE_PER_CPU(u64, memattr_untracked_pages);
 
-/* Recently exited processes: a ring under memattr_exited_lock. */
-static DEFINE_SPINLOCK(memattr_exited_lock);
-static struct memattr_exited_row memattr_exited[MEMATTR_EXITED_MAX];
-static unsigned int memattr_exited_head;
-static unsigned int memattr_exited_used;
-static u64 memattr_exited_total;
+/*
+ * Recently exited processes: a ring of MEMATTR_EXITED_MAX slots. An exit
+ * takes the next slot by an atomic ticket and fills it under that slot's
+ * own lock, so that exits on different CPUs share no lock; a reader copies
+ * the slots by ticket, newest first.
+ */
+struct memattr_exited_slot {
+	spinlock_t lock;		/* @ticket and @row */
+	u64 ticket;			/* 1 for the first exit; 0: empty */
+	struct memattr_exited_row row;
+};
+
+static struct memattr_exited_slot memattr_exited[MEMATTR_EXITED_MAX];
+static atomic64_t memattr_exited_total = ATOMIC64_INIT(0);
+
+static struct memattr_exited_slot *memattr_exited_slot(u64 ticket)
+{
+	BUILD_BUG_ON(!is_power_of_2(MEMATTR_EXITED_MAX));
+	return &memattr_exited[(ticket - 1) & (MEMATTR_EXITED_MAX - 1)];
+}
 
 /*
  * What the sampler publishes, under memattr_sample_mutex: the cgroup table
@@ -280,14 +294,17 @@ static void memattr_proc_free_now(struct memattr_proc *p)
 
 static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
 {
-	struct memattr_exited_row *r;
+	u64 ticket = atomic64_inc_return(&memattr_exited_total);
+	struct memattr_exited_slot *slot = memattr_exited_slot(ticket);
+	struct memattr_exited_row *r = &slot->row;
 
-	spin_lock(&memattr_exited_lock);
-	r = &memattr_exited[memattr_exited_head];
-	memattr_exited_head = (memattr_exited_head + 1) % MEMATTR_EXITED_MAX;
-	if (memattr_exited_used < MEMATTR_EXITED_MAX)
-		memattr_exited_used++;
-	memattr_exited_total++;
+	spin_lock(&slot->lock);
+	/* An exit MEMATTR_EXITED_MAX later may have been faster: keep it. */
+	if (ticket < slot->ticket) {
+		spin_unlock(&slot->lock);
+		return;
+	}
+	slot->ticket = ticket;
 	r->tgid = p->tgid;
 	r->start_ns = p->start_ns;
 	r->exit_ns = ktime_get_ns();
@@ -298,7 +315,7 @@ static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
 	memattr_activity_read(p, &r->act);
 	spin_unlock(&p->lock);
 	r->fp.peak_rss_kb = max(r->fp.peak_rss_kb, peak_kb);
-	spin_unlock(&memattr_exited_lock);
+	spin_unlock(&slot->lock);
 }
 
 /*
@@ -1100,18 +1117,23 @@ int memattr_acct_snapshot_cgroups(struct memattr_cgroup_row **rows, u32 *nr)
  */
 int memattr_acct_snapshot_exited(struct memattr_exited_row **rows, u32 *nr)
 {
+	u64 total = atomic64_read(&memattr_exited_total);
 	struct memattr_exited_row *r;
 	unsigned int i, n;
 
 	r = kvcalloc(MEMATTR_EXITED_MAX, sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	spin_lock(&memattr_exited_lock);
-	n = memattr_exited_used;
-	for (i = 0; i < n; i++)
-		r[i] = memattr_exited[(memattr_exited_head + MEMATTR_EXITED_MAX -
-				       1 - i) % MEMATTR_EXITED_MAX];
-	spin_unlock(&memattr_exited_lock);
+	n = 0;
+	/* Newest first; a slot being refilled by a newer exit is skipped. */
+	for (i = 0; i < min_t(u64, total, MEMATTR_EXITED_MAX); i++) {
+		struct memattr_exited_slot *slot = memattr_exited_slot(total - i);
+
+		spin_lock(&slot->lock);
+		if (slot->ticket == total - i)
+			r[n++] = slot->row;
+		spin_unlock(&slot->lock);
+	}
 	*rows = r;
 	*nr = n;
 	return 0;
@@ -1145,9 +1167,7 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st)
 	st->kthread_pages = memattr_percpu_sum(&memattr_kthread_pages);
 	st->untracked_pages = memattr_percpu_sum(&memattr_untracked_pages);
 	st->oom_dropped = atomic64_read(&memattr_oom_dropped);
-	spin_lock(&memattr_exited_lock);
-	st->exited_total = memattr_exited_total;
-	spin_unlock(&memattr_exited_lock);
+	st->exited_total = atomic64_read(&memattr_exited_total);
 	mutex_lock(&memattr_sample_mutex);
 	st->nr_cgroups = memattr_nr_cgroups;
 	st->samples = memattr_samples;
@@ -1328,6 +1348,8 @@ int memattr_acct_init(void)
 
 	for (i = 0; i < ARRAY_SIZE(memattr_procs_locks); i++)
 		spin_lock_init(&memattr_procs_locks[i]);
+	for (i = 0; i < ARRAY_SIZE(memattr_exited); i++)
+		spin_lock_init(&memattr_exited[i].lock);
 	/*
 	 * A cache of its own: a 1000-byte entry from kmalloc would take a
 	 * 1 KiB object, and one a little bigger a 2 KiB one.
