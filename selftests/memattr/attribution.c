@@ -286,6 +286,60 @@ TEST_F(attr, exec_renames)
 }
 
 /*
+ * The exited ring: each exit once, newest first, its peak and the pages it
+ * allocated; 70 exits keep the last 64, and exited_total counts them all.
+ */
+TEST_F(attr, exited_ring_newest_first)
+{
+	long long total0, total1, peak_kb, allocs;
+	int i, st, rows = 0, first = -1;
+	pid_t pids[70], pid, newest;
+	char *line, comm[32];
+
+	total0 = mt_stat("exited_total");
+	ASSERT_LE(0, total0);
+	for (i = 0; i < 70; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i]) {
+			/* 1 MiB touched: a peak and page allocations. */
+			char *b = malloc(MiB);
+
+			memset(b, 1, MiB);
+			_exit(0);
+		}
+		ASSERT_EQ(pids[i], waitpid(pids[i], &st, 0));
+	}
+	newest = pids[69];
+	total1 = mt_stat("exited_total");
+	EXPECT_EQ(total0 + 70, total1);
+	ASSERT_LT(0, mt_read_file(MEMATTR_DEBUGFS "/exited", mt_buf,
+				  sizeof(mt_buf)));
+	line = strtok(mt_buf, "\n");	/* the header */
+	for (line = strtok(NULL, "\n"); line; line = strtok(NULL, "\n")) {
+		if (sscanf(line, "%d %31s %*u %lld %*u %*u %*u %*u %lld", &pid,
+			   comm, &peak_kb, &allocs) != 4)
+			continue;
+		rows++;
+		if (first < 0)
+			first = pid;
+		for (i = 0; i < 70 && pids[i] != pid; i++)
+			;
+		if (i == 70)
+			continue;
+		/* Only the last 64 of ours can be there, once each. */
+		EXPECT_LE(70 - 64, i) TH_LOG("pid %d (exit %d) still listed", pid, i);
+		pids[i] = -1;
+		EXPECT_LE(1024, peak_kb) TH_LOG("pid %d", pid);
+		EXPECT_LE(256, allocs) TH_LOG("pid %d", pid);
+	}
+	EXPECT_EQ(64, rows);
+	EXPECT_EQ(newest, first) TH_LOG("newest first");
+	for (i = 70 - 64; i < 70; i++)
+		EXPECT_EQ(-1, pids[i]) TH_LOG("exit %d not listed", i);
+}
+
+/*
  * Return: the cgroups table's shmem_kb and procs for @path, or -1; its
  * anon_kb and file_kb in @kb[0], @kb[1].
  */
