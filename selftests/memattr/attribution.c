@@ -303,9 +303,15 @@ TEST_F(attr, exited_ring_newest_first)
 		ASSERT_LE(0, pids[i]);
 		if (!pids[i]) {
 			/* 1 MiB touched: a peak and page allocations. */
-			char *b = malloc(MiB);
+			volatile char *b = mmap(NULL, MiB, PROT_READ | PROT_WRITE,
+						MAP_PRIVATE | MAP_ANONYMOUS,
+						-1, 0);
+			long off;
 
-			memset(b, 1, MiB);
+			if (b == MAP_FAILED)
+				_exit(1);
+			for (off = 0; off < MiB; off += 4096)
+				b[off] = 1;
 			_exit(0);
 		}
 		ASSERT_EQ(pids[i], waitpid(pids[i], &st, 0));
