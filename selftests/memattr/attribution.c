@@ -302,16 +302,17 @@ TEST_F(attr, exited_ring_newest_first)
 		pids[i] = fork();
 		ASSERT_LE(0, pids[i]);
 		if (!pids[i]) {
-			/* 1 MiB touched: a peak and page allocations. */
-			volatile char *b = mmap(NULL, MiB, PROT_READ | PROT_WRITE,
-						MAP_PRIVATE | MAP_ANONYMOUS,
-						-1, 0);
-			long off;
+			/*
+			 * 1 MiB touched: a peak and page allocations. mmap(),
+			 * not malloc(): gcc drops a malloc()ed buffer's stores
+			 * before _exit() as dead.
+			 */
+			char *b = mmap(NULL, MiB, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 			if (b == MAP_FAILED)
 				_exit(1);
-			for (off = 0; off < MiB; off += 4096)
-				b[off] = 1;
+			memset(b, 1, MiB);
 			_exit(0);
 		}
 		ASSERT_EQ(pids[i], waitpid(pids[i], &st, 0));
