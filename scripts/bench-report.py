@@ -94,6 +94,7 @@ def main():
     ap.add_argument("--qemu", default="?")
     ap.add_argument("--out")
     ap.add_argument("--ko", help="the memattr.ko the guest loaded")
+    ap.add_argument("--tree", default="?", help="the source tree's commit")
     ap.add_argument("log")
     a = ap.parse_args()
 
@@ -109,6 +110,7 @@ def main():
     p(f"# memattr overhead benchmark, {a.arch}")
     p("")
     p(f"- date: {date}")
+    p(f"- tree: {a.tree}")
     p(f"- guest kernel: {info.get('kernel', '?')} ({info.get('machine', '?')}), "
       f"Debian's stock kernel (lane stock-{a.arch})")
     p(f"- QEMU: {a.qemu}, TCG, `-icount shift=0` (guest time counts executed "

@@ -58,7 +58,8 @@ for arch in $arches; do
 		rc=1
 	fi
 	args=(--arch "$arch" --qemu "$("$qemu" --version | head -n1)"
-	      --ko "$out/module/memattr.ko")
+	      --ko "$out/module/memattr.ko"
+	      --tree "$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')")
 	[ "$write" = 1 ] && [ "$lrc" = 0 ] && args+=(--out "$top/bench/results-$arch.md")
 	python3 "$top/scripts/bench-report.py" "${args[@]}" "$out/console.log" || rc=1
 done
