@@ -241,23 +241,20 @@ static int memattr_kp_entry(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-/* Attach @h with a kprobe. Return: 0 or a negative errno. */
-static int memattr_entry_kprobe(struct memattr_entry_hook *h)
+/* Attach @h with a kprobe on its first candidate that takes one. */
+static void memattr_entry_kprobe(struct memattr_entry_hook *h)
 {
 	const char *const *sym;
-	int ret = -ENOENT;
 
 	for (sym = h->symbols; *sym; sym++) {
 		memset(&h->kp, 0, sizeof(h->kp));
 		h->kp.symbol_name = *sym;
 		h->kp.pre_handler = memattr_kp_entry;
-		ret = register_kprobe(&h->kp);
-		if (!ret) {
+		if (!register_kprobe(&h->kp)) {
 			h->attached = *sym;
-			return 0;
+			return;
 		}
 	}
-	return ret;
 }
 
 #ifdef MEMATTR_ENTRY_FTRACE
@@ -289,6 +286,17 @@ static struct ftrace_ops memattr_entry_ops = {
 };
 
 static bool memattr_entry_ftrace;	/* memattr_entry_ops is registered */
+
+/* Every entry hook detached from ftrace, or never attached. */
+static void memattr_entry_hooks_forget(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
+		memattr_entry_hooks[i].attached = NULL;
+		memattr_entry_hooks[i].addr = 0;
+	}
+}
 
 /*
  * The entry address of @sym, from a kprobe registered disarmed (no export
@@ -340,10 +348,7 @@ static int memattr_entry_ftrace_register(void)
 	ret = any ? register_ftrace_function(&memattr_entry_ops) : -ENOENT;
 	if (ret) {
 		ftrace_free_filter(&memattr_entry_ops);
-		for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
-			memattr_entry_hooks[i].attached = NULL;
-			memattr_entry_hooks[i].addr = 0;
-		}
+		memattr_entry_hooks_forget();
 		return ret;
 	}
 	memattr_entry_ftrace = true;
@@ -356,16 +361,11 @@ static int memattr_entry_ftrace_register(void)
  */
 static void memattr_entry_ftrace_unregister(void)
 {
-	unsigned int i;
-
 	if (!memattr_entry_ftrace)
 		return;
 	unregister_ftrace_function(&memattr_entry_ops);
 	ftrace_free_filter(&memattr_entry_ops);
-	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
-		memattr_entry_hooks[i].attached = NULL;
-		memattr_entry_hooks[i].addr = 0;
-	}
+	memattr_entry_hooks_forget();
 	memattr_entry_ftrace = false;
 }
 #else
@@ -385,21 +385,14 @@ static const bool memattr_entry_ftrace;
 static void memattr_entry_hooks_init(void)
 {
 	unsigned int i;
-	int ret;
 
-	if (!memattr_entry_ftrace_register())
-		goto report;
+	if (memattr_entry_ftrace_register())
+		for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++)
+			memattr_entry_kprobe(&memattr_entry_hooks[i]);
 	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++)
-		memattr_entry_kprobe(&memattr_entry_hooks[i]);
-report:
-	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
-		struct memattr_entry_hook *h = &memattr_entry_hooks[i];
-
-		ret = h->attached ? 0 : -ENOENT;
-		if (ret)
+		if (!memattr_entry_hooks[i].attached)
 			pr_warn("%s: no probe point among its candidates; not counted\n",
-				h->symbols[0]);
-	}
+				memattr_entry_hooks[i].symbols[0]);
 }
 
 static void memattr_entry_hooks_exit(void)
