@@ -191,6 +191,16 @@ static void memattr_fp_from_mm(struct mm_struct *mm, struct memattr_fp *fp)
  * last exec'd: mapping calls are counted where they enter the kernel, and
  * what they mapped is read off VmSize here, with no hook on their return.
  */
+/*
+ * Set @p's VmSize base, in KiB, clamped as memattr_fp_pack() clamps vm_kb
+ * (a VmSize past 4 TiB then reads as no growth, not as garbage).
+ */
+static void memattr_proc_set_vm_base(struct memattr_proc *p, u64 vm_kb)
+{
+	p->vm_base_kb = min_t(u64, vm_kb, U32_MAX);
+	p->vm_base_set = true;
+}
+
 static s64 memattr_proc_mapped_bytes(struct memattr_proc *p)
 {
 	lockdep_assert_held(&p->lock);
@@ -369,10 +379,9 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 	p->start_ns = start_ns;
 	spin_lock_init(&p->lock);
 	strscpy(p->comm, comm, sizeof(p->comm));
-	if (mm) {
-		p->vm_base_kb = memattr_pages_kb(READ_ONCE(mm->total_vm));
-		p->vm_base_set = true;
-	}
+	if (mm)
+		memattr_proc_set_vm_base(p,
+					 memattr_pages_kb(READ_ONCE(mm->total_vm)));
 
 	lock = memattr_procs_lock(tgid);
 	spin_lock(lock);
@@ -452,9 +461,9 @@ void memattr_acct_exec(struct task_struct *task)
 		p->execs++;
 		memattr_hist_reset(&p->hist);
 		if (task->mm) {
-			p->vm_base_kb =
-				memattr_pages_kb(READ_ONCE(task->mm->total_vm));
-			p->vm_base_set = true;
+			unsigned long vm = READ_ONCE(task->mm->total_vm);
+
+			memattr_proc_set_vm_base(p, memattr_pages_kb(vm));
 		}
 		spin_unlock(&p->lock);
 	}
@@ -879,11 +888,8 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			/* Once exit_mm() ran, keep the footprint at exit. */
 			if (has_mm) {
 				/* Adopted: the address space as first seen. */
-				if (!p->vm_base_set) {
-					p->vm_base_kb = min_t(u64, fp.vm_kb,
-							      U32_MAX);
-					p->vm_base_set = true;
-				}
+				if (!p->vm_base_set)
+					memattr_proc_set_vm_base(p, fp.vm_kb);
 				memattr_fp_pack(&p->fp, &fp);
 				p->sampled_ns = now_ns;	/* the tick's */
 				memattr_hist_push(&p->hist,
