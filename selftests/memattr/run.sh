@@ -13,15 +13,15 @@ rc=0
 echo "TAP version 13"
 
 # The lanes of the other supported kernels run what exercises load and
-# unload, parameters and every hook against /proc and cgroupfs; the 6.1
-# lanes run everything.
+# unload, parameters and every hook against /proc and cgroupfs, and the
+# regression tests of issue 16 (hardening); the 6.1 lanes run everything.
 case "$LANE" in
 stock-5.10-* | stock-6.12-*)
-	tests="lifecycle params attribution"
+	tests="lifecycle params attribution hardening"
 	cli=no
 	;;
 *)
-	tests="lifecycle params attribution netlink detect"
+	tests="lifecycle params attribution netlink detect hardening"
 	cli=yes
 	;;
 esac
