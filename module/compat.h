@@ -123,6 +123,21 @@ static inline int memattr_genl_pre_doit_resv(const struct genl_ops *ops,
  */
 #include <linux/memcontrol.h>
 
+/*
+ * These layouts are private to mm/memcontrol.c from 6.10 on and may change
+ * in any release: a kernel newer than the last one checked (6.12) must not
+ * be read by guesswork. Check struct lruvec_stats and
+ * memcg_node_stat_items[] of the new release, then raise the bound.
+ *
+ * The counters read here are folded in from per-CPU deltas by the kernel's
+ * own periodic rstat flush (every 2 s; mem_cgroup_flush_stats() is not
+ * exported), so they may be up to 2 s old: the sampler's per-process sums
+ * come from the mm counters, which are current.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#error "memattr: memcg statistics layout unknown past 6.12; see compat.h"
+#endif
+
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 static inline int memattr_memcg_stats_index(enum node_stat_item idx)
 {
@@ -201,5 +216,46 @@ memattr_memcg_node_page_state(struct mem_cgroup *memcg, int nid,
 #else
 #define memattr_ftrace_regs	ftrace_regs
 #endif
+
+/*
+ * ftrace's recursion guard for a callback whose ops sets no
+ * FTRACE_OPS_FL_RECURSION. 5.11 gave modules
+ * ftrace_test_recursion_trylock() (linux/trace_recursion.h) and made such
+ * an ops responsible for its own guard (FTRACE_OPS_FL_RECURSION_SAFE became
+ * the opt-in FTRACE_OPS_FL_RECURSION); before it, ftrace wrapped an ops without
+ * FTRACE_OPS_FL_RECURSION_SAFE in ftrace_ops_assist_func(), which guards
+ * and disables preemption itself, so there is nothing to do.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+static inline int memattr_ftrace_recursion_trylock(unsigned long ip,
+						   unsigned long parent_ip)
+{
+	return 0;
+}
+
+static inline void memattr_ftrace_recursion_unlock(int bit)
+{
+}
+#else
+#include <linux/trace_recursion.h>
+#define memattr_ftrace_recursion_trylock(ip, pip) \
+	ftrace_test_recursion_trylock(ip, pip)
+#define memattr_ftrace_recursion_unlock(bit) \
+	ftrace_test_recursion_unlock(bit)
+#endif
+
+/*
+ * The UTS version ("#1 SMP ... Debian 6.1.192-3 (...)") of the kernel build
+ * the module is compiled against, to compare with the running kernel's:
+ * 6.1 ("kbuild: build init/built-in.a just once") moved it
+ * from generated/compile.h to generated/utsversion.h, which Kbuild looks
+ * for in the target tree (MEMATTR_HAS_UTSVERSION_H).
+ */
+#ifdef MEMATTR_HAS_UTSVERSION_H
+#include <generated/utsversion.h>
+#else
+#include <generated/compile.h>
+#endif
+#define MEMATTR_UTS_VERSION	UTS_VERSION
 
 #endif /* _MEMATTR_COMPAT_H */

@@ -43,7 +43,11 @@
 #include <linux/sched/task_stack.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
+#include <linux/utsname.h>
 #include <asm/syscall.h>
+#include <trace/events/kmem.h>
+#include <trace/events/oom.h>
+#include <trace/events/sched.h>
 
 #include "acct.h"
 #include "hooks.h"
@@ -260,25 +264,40 @@ static void memattr_entry_kprobe(struct memattr_entry_hook *h)
 #ifdef MEMATTR_ENTRY_FTRACE
 /*
  * One ftrace_ops for every entry hook: a patched function entry calls
- * memattr_ft_entry(), with preemption off and ftrace's recursion guard (no
- * FTRACE_OPS_FL_RECURSION), where a kprobe without KPROBES_ON_FTRACE traps.
- * One ops, not one per function: with several, every traced call would
- * walk them all and test each one's filter.
+ * memattr_ft_entry(), where a kprobe without KPROBES_ON_FTRACE traps. One
+ * ops, not one per function: with several, every traced call would walk
+ * them all and test each one's filter.
+ *
+ * The ops sets no FTRACE_OPS_FL_RECURSION, so since 5.11 ftrace trusts the
+ * callback to protect itself: on x86 it is called from the ops' own
+ * trampoline, preemptible (PREEMPT_DYNAMIC and PREEMPT_RCU on Debian's
+ * amd64 kernels) and with no recursion guard. memattr_ft_entry() therefore
+ * takes ftrace's recursion guard and disables preemption itself (the guard
+ * does that too from 5.16 on): memattr_acct_find_current() wants this CPU's
+ * cache to stay this CPU's, and an entry found under it to outlive the
+ * increment, which a preemption and a grace period in between would break.
  */
 #define MEMATTR_FENTRY_SLACK	16	/* @ip - entry: BTI/ENDBR, mcount pad */
 
-static void memattr_ft_entry(unsigned long ip, unsigned long parent_ip,
-			     struct ftrace_ops *op,
-			     struct memattr_ftrace_regs *fregs)
+static void notrace memattr_ft_entry(unsigned long ip, unsigned long parent_ip,
+				     struct ftrace_ops *op,
+				     struct memattr_ftrace_regs *fregs)
 {
 	unsigned int i;
+	int bit;
 
+	bit = memattr_ftrace_recursion_trylock(ip, parent_ip);
+	if (bit < 0)
+		return;
+	preempt_disable_notrace();
 	for (i = 0; i < ARRAY_SIZE(memattr_entry_hooks); i++) {
 		if (ip - memattr_entry_hooks[i].addr < MEMATTR_FENTRY_SLACK) {
 			memattr_entry(memattr_entry_hooks[i].id);
-			return;
+			break;
 		}
 	}
+	preempt_enable_notrace();
+	memattr_ftrace_recursion_unlock(bit);
 }
 
 static struct ftrace_ops memattr_entry_ops = {
@@ -300,7 +319,17 @@ static void memattr_entry_hooks_forget(void)
 
 /*
  * The entry address of @sym, from a kprobe registered disarmed (no export
- * looks a symbol up): the ftrace callback tells its functions apart by it.
+ * looks a symbol up; kallsyms_lookup_name() is not exported from 5.7): the
+ * ftrace callback tells its functions apart by it.
+ *
+ * The contract: register_kprobe() resolves @sym through kallsyms to its
+ * first definition, offset 0, and refuses addresses it may not probe
+ * (notrace, __kprobes, not on a function boundary); the kprobe is never
+ * armed, so it costs nothing and is unregistered at once. What breaks it:
+ * a symbol that kallsyms holds twice (two static functions of one name) or
+ * that was inlined away. Then ftrace_set_filter() of the name may match a
+ * function this address is not, which memattr_ft_entry() ignores, or none,
+ * and the hook is reported detached in `stats`.
  */
 static unsigned long memattr_sym_addr(const char *sym)
 {
@@ -435,6 +464,47 @@ static struct memattr_tp memattr_tps[] = {
 	{ MEMATTR_HOOK_OOM, "mark_victim", memattr_tp_mark_victim },
 };
 
+/*
+ * The contract of the tracepoint probes. The kernel exports none of these
+ * tracepoints (no register_trace_<name>() a module can call), so the probes
+ * attach by name through for_each_kernel_tracepoint() and
+ * tracepoint_probe_register(), which take any function: nothing at run time
+ * checks that a probe's prototype is the tracepoint's. A probe whose
+ * arguments differ (rss_stat after 6.1, mark_victim at 6.8) would read
+ * garbage.
+ *
+ * So the prototypes are checked where they can be: at build time, against
+ * the TP_PROTO() of the headers the module is built with, by
+ * check_trace_callback_type_<name>() (a mismatch is an
+ * incompatible-pointer-types error, which Kbuild makes fatal); and at load
+ * time, memattr_hooks_init() refuses to attach anything unless the running
+ * kernel is the very build those headers describe (its UTS version), which
+ * is what makes the build-time check a check of this kernel. What breaks
+ * it: loading a module built against another build's headers with the same
+ * release name; the load then fails with a message instead of attaching.
+ */
+static void __maybe_unused memattr_tp_check_prototypes(void)
+{
+	check_trace_callback_type_sched_process_fork(memattr_tp_fork);
+	check_trace_callback_type_sched_process_exec(memattr_tp_exec);
+	check_trace_callback_type_sched_process_exit(memattr_tp_exit);
+	check_trace_callback_type_mm_page_alloc(memattr_tp_page_alloc);
+	check_trace_callback_type_mm_page_free(memattr_tp_page_free);
+	check_trace_callback_type_mark_victim(memattr_tp_mark_victim);
+}
+
+/* Return: 0 when this kernel is the build the module was compiled against. */
+static int memattr_hooks_check_build(void)
+{
+	const char *running = utsname()->version;
+
+	if (!strcmp(running, MEMATTR_UTS_VERSION))
+		return 0;
+	pr_warn("built against kernel \"%s\", running \"%s\": tracepoint prototypes unchecked, not attaching\n",
+		MEMATTR_UTS_VERSION, running);
+	return -ENOEXEC;
+}
+
 static void memattr_tp_lookup(struct tracepoint *tp, void *priv)
 {
 	unsigned int i;
@@ -457,6 +527,9 @@ int memattr_hooks_init(void)
 	unsigned int i;
 	int ret;
 
+	ret = memattr_hooks_check_build();
+	if (ret)
+		return ret;
 	for_each_kernel_tracepoint(memattr_tp_lookup, NULL);
 	for (i = 0; i < ARRAY_SIZE(memattr_tps); i++) {
 		struct memattr_tp *t = &memattr_tps[i];
