@@ -15,8 +15,13 @@
  * is full a new process is not tracked and is counted in procs_dropped; the
  * sampler adopts it later when room frees up. Processes leave the table as
  * soon as they exit (a short summary goes into the bounded exited ring), so
- * the table never holds dead processes. No kernel allocation ever fails
- * because of memattr: ours are GFP_NOWAIT on hot paths and simply give up.
+ * the table never holds dead processes.
+ *
+ * PREEMPT_RT: the hooks run with preemption off (tracepoint probes, ftrace
+ * callbacks), where a spinlock_t is a sleeping lock and the slab allocator
+ * may not be called. So every lock a hook takes is a raw_spinlock_t held
+ * for a few bounded steps, and the fork hook takes its entry from a pool
+ * preallocated in process context (memattr_pool_*), never from the slab.
  */
 #include <linux/cgroup.h>
 #include <linux/hashtable.h>
@@ -48,24 +53,24 @@
 
 /*
  * The process table. Writers (fork, exit, sampler, adoption) hold the lock
- * of the entry's bucket, one of 64 spinlocks shared by the buckets, only
+ * of the entry's bucket, one of 64 raw spinlocks shared by the buckets, only
  * ever taken in task context and never two at a time, so that forks and
  * exits on different CPUs do not meet on one global lock; readers walk the
  * table under RCU. memattr_nr_procs counts the entries: a writer reserves
  * its place before it inserts, so the table never exceeds max_procs.
  */
 static DEFINE_HASHTABLE(memattr_procs, MEMATTR_PROCS_HASH_BITS);
-static spinlock_t memattr_procs_locks[1 << MEMATTR_PROCS_LOCK_BITS];
+static raw_spinlock_t memattr_procs_locks[1 << MEMATTR_PROCS_LOCK_BITS];
 static atomic_t memattr_nr_procs = ATOMIC_INIT(0);
 
 /* The lock of bucket @bkt of memattr_procs. */
-static spinlock_t *memattr_bucket_lock(unsigned int bkt)
+static raw_spinlock_t *memattr_bucket_lock(unsigned int bkt)
 {
 	return &memattr_procs_locks[bkt & (ARRAY_SIZE(memattr_procs_locks) - 1)];
 }
 
 /* The lock of the bucket that holds (or would hold) @tgid, as hash_add(). */
-static spinlock_t *memattr_procs_lock(pid_t tgid)
+static raw_spinlock_t *memattr_procs_lock(pid_t tgid)
 {
 	return memattr_bucket_lock(hash_min(tgid, HASH_BITS(memattr_procs)));
 }
@@ -93,7 +98,7 @@ static DEFINE_PER_CPU(u64, memattr_untracked_pages);
  * the slots by ticket, newest first.
  */
 struct memattr_exited_slot {
-	spinlock_t lock;		/* @ticket and @row */
+	raw_spinlock_t lock;		/* @ticket and @row */
 	u64 ticket;			/* 1 for the first exit; 0: empty */
 	struct memattr_exited_row row;
 };
@@ -127,6 +132,24 @@ static size_t memattr_cgroups_bytes;	/* charged to the module */
 static bool memattr_sampler_live;
 
 static struct kmem_cache *memattr_proc_cache;
+
+/*
+ * Entries for the fork hook, which may not allocate: a stack of
+ * MEMATTR_POOL_MAX preallocated entries under a raw spinlock, taken with
+ * interrupts off, as RCU callbacks (softirq) give entries back. A work item
+ * refills it in process context when it falls to MEMATTR_POOL_LOW, and
+ * entries that leave the table come back to it after their grace period.
+ * Pooled entries are charged to the module (own_mem_bytes) like tracked
+ * ones: the charge moves with an entry only in and out of the slab.
+ */
+#define MEMATTR_POOL_MAX	64
+#define MEMATTR_POOL_LOW	32
+
+static DEFINE_RAW_SPINLOCK(memattr_pool_lock);	/* the two below; irqsave */
+static struct memattr_proc *memattr_pool[MEMATTR_POOL_MAX];
+static unsigned int memattr_pool_nr;
+static struct work_struct memattr_pool_work;
+static bool memattr_pool_stopping;	/* READ_ONCE/WRITE_ONCE */
 
 static struct delayed_work memattr_sampler;
 static bool memattr_sampler_stopping;	/* READ_ONCE/WRITE_ONCE */
@@ -277,28 +300,120 @@ struct memattr_proc *memattr_acct_find_current_slow(struct memattr_cur *c,
 	return p;
 }
 
+/* An entry from the slab, charged to the module. Context: process. */
+static struct memattr_proc *memattr_proc_alloc(void)
+{
+	struct memattr_proc *p;
+
+	p = kmem_cache_zalloc(memattr_proc_cache, GFP_KERNEL | __GFP_NOWARN);
+	if (p)
+		memattr_mem_charge(kmem_cache_size(memattr_proc_cache));
+	return p;
+}
+
+/* Give @p back to the slab. Context: may not be a hook (PREEMPT_RT). */
+static void memattr_proc_release(struct memattr_proc *p)
+{
+	memattr_mem_uncharge(kmem_cache_size(memattr_proc_cache));
+	kmem_cache_free(memattr_proc_cache, p);
+}
+
+/*
+ * A zeroed entry for the fork hook, or NULL when the pool is empty.
+ * Context: any task context, preemption may be off.
+ */
+static struct memattr_proc *memattr_pool_get(void)
+{
+	struct memattr_proc *p = NULL;
+	unsigned int left = 0;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&memattr_pool_lock, flags);
+	if (memattr_pool_nr) {
+		p = memattr_pool[--memattr_pool_nr];
+		left = memattr_pool_nr;
+	}
+	raw_spin_unlock_irqrestore(&memattr_pool_lock, flags);
+	if (left <= MEMATTR_POOL_LOW && !READ_ONCE(memattr_pool_stopping))
+		schedule_work(&memattr_pool_work);	/* raw locks only */
+	if (p)
+		memset(p, 0, sizeof(*p));
+	return p;
+}
+
+/* Keep @p for a later fork. Return: false when the pool is full. */
+static bool memattr_pool_put(struct memattr_proc *p)
+{
+	unsigned long flags;
+	bool kept = false;
+
+	raw_spin_lock_irqsave(&memattr_pool_lock, flags);
+	if (memattr_pool_nr < MEMATTR_POOL_MAX) {
+		memattr_pool[memattr_pool_nr++] = p;
+		kept = true;
+	}
+	raw_spin_unlock_irqrestore(&memattr_pool_lock, flags);
+	return kept;
+}
+
+/* Fill the pool up. Context: process (a work item, or init). */
+static void memattr_pool_fill(void)
+{
+	struct memattr_proc *p;
+
+	for (;;) {
+		if (READ_ONCE(memattr_pool_nr) >= MEMATTR_POOL_MAX)
+			return;
+		p = memattr_proc_alloc();
+		if (!p)
+			return;
+		if (!memattr_pool_put(p)) {
+			memattr_proc_release(p);
+			return;
+		}
+	}
+}
+
+static void memattr_pool_work_fn(struct work_struct *work)
+{
+	memattr_pool_fill();
+}
+
+/*
+ * Empty the pool into the slab. ORDER: the hooks are detached, the refill
+ * work cancelled and every grace period's callback run (rcu_barrier()).
+ */
+static void memattr_pool_drain(void)
+{
+	while (memattr_pool_nr)
+		memattr_proc_release(memattr_pool[--memattr_pool_nr]);
+}
+
+static unsigned int memattr_pool_count(void)
+{
+	return READ_ONCE(memattr_pool_nr);
+}
+
+/*
+ * After a grace period: back to the pool, or to the slab when it is full.
+ * Context: an RCU callback (softirq, or a kthread on PREEMPT_RT).
+ */
 static void memattr_proc_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(memattr_proc_cache,
-			container_of(rcu, struct memattr_proc, rcu));
+	struct memattr_proc *p = container_of(rcu, struct memattr_proc, rcu);
+
+	if (!memattr_pool_put(p))
+		memattr_proc_release(p);
 }
 
 /*
  * Free @p after a grace period. call_rcu(), not kfree_rcu(): the cache is
  * destroyed after an rcu_barrier(), which does not wait for kfree_rcu()'s
- * batches on 6.1.
+ * batches on 6.1. Context: any, a hook's included.
  */
 static void memattr_proc_free(struct memattr_proc *p)
 {
-	memattr_mem_uncharge(kmem_cache_size(memattr_proc_cache));
 	call_rcu(&p->rcu, memattr_proc_free_rcu);
-}
-
-/* Free @p that was never visible to readers. */
-static void memattr_proc_free_now(struct memattr_proc *p)
-{
-	memattr_mem_uncharge(kmem_cache_size(memattr_proc_cache));
-	kmem_cache_free(memattr_proc_cache, p);
 }
 
 static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
@@ -307,24 +422,24 @@ static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
 	struct memattr_exited_slot *slot = memattr_exited_slot(ticket);
 	struct memattr_exited_row *r = &slot->row;
 
-	spin_lock(&slot->lock);
+	raw_spin_lock(&slot->lock);
 	/* An exit MEMATTR_EXITED_MAX later may have been faster: keep it. */
 	if (ticket < slot->ticket) {
-		spin_unlock(&slot->lock);
+		raw_spin_unlock(&slot->lock);
 		return;
 	}
 	slot->ticket = ticket;
 	r->tgid = p->tgid;
 	r->start_ns = p->start_ns;
 	r->exit_ns = ktime_get_ns();
-	spin_lock(&p->lock);
+	raw_spin_lock(&p->lock);
 	memcpy(r->comm, p->comm, sizeof(r->comm));
 	r->cgroup_id = p->cgroup_id;
 	memattr_fp_unpack(&r->fp, &p->fp);
 	memattr_activity_read(p, &r->act);
-	spin_unlock(&p->lock);
+	raw_spin_unlock(&p->lock);
 	r->fp.peak_rss_kb = max(r->fp.peak_rss_kb, peak_kb);
-	spin_unlock(&slot->lock);
+	raw_spin_unlock(&slot->lock);
 }
 
 /*
@@ -335,10 +450,10 @@ static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
  */
 static bool memattr_proc_unlink(struct memattr_proc *p)
 {
-	spinlock_t *lock = memattr_procs_lock(p->tgid);	/* @p's bucket's */
+	raw_spinlock_t *lock = memattr_procs_lock(p->tgid);	/* @p's bucket's */
 	bool won;
 
-	spin_lock(lock);
+	raw_spin_lock(lock);
 	won = !hlist_unhashed(&p->node);
 	if (won) {
 		hash_del_rcu(&p->node);
@@ -346,50 +461,79 @@ static bool memattr_proc_unlink(struct memattr_proc *p)
 		smp_wmb();	/* the unlink, then the generation */
 		atomic_long_inc(&memattr_procs_gen);
 	}
-	spin_unlock(lock);
+	raw_spin_unlock(lock);
 	if (won)
 		atomic64_inc(&memattr_procs_removed);
 	return won;
 }
 
-/* Retire @p: into the exited ring, out of the table. Context: RCU. */
-static void memattr_proc_retire(struct memattr_proc *p, u64 peak_kb)
+/*
+ * Retire @p: into the exited ring, out of the table. A process that has no
+ * footprint to show (adopted, then gone before its first sample and without
+ * its exit seen) leaves no row. Context: RCU.
+ * Return: true when this caller removed it (see memattr_proc_unlink()).
+ */
+static bool memattr_proc_retire(struct memattr_proc *p, u64 peak_kb)
 {
+	bool seen;
+
 	if (!memattr_proc_unlink(p))
-		return;
-	memattr_exited_push(p, peak_kb);
+		return false;
+	raw_spin_lock(&p->lock);
+	seen = p->sampled_ns || p->fp_at_exit;
+	raw_spin_unlock(&p->lock);
+	if (seen)
+		memattr_exited_push(p, peak_kb);
 	memattr_proc_free(p);
+	return true;
 }
 
 /*
- * Start tracking a process. Context: task; may run with preemption off
- * (tracepoints), so @gfp is GFP_NOWAIT there.
+ * Reserve a place in the table for one process, before it is allocated or
+ * inserted, so that the table never exceeds max_procs and a full table
+ * costs no allocation. Return: true when there was room.
  */
-static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
-			     struct mm_struct *mm, gfp_t gfp)
+static bool memattr_procs_reserve(void)
 {
-	struct memattr_proc *p, *old;
-	spinlock_t *lock;	/* @tgid's bucket's */
+	if (atomic_inc_return(&memattr_nr_procs) <= memattr_params_max_procs())
+		return true;
+	atomic_dec(&memattr_nr_procs);
+	return false;
+}
 
-	p = kmem_cache_zalloc(memattr_proc_cache, gfp | __GFP_NOWARN);
-	if (!p)
-		goto dropped;
-	memattr_mem_charge(kmem_cache_size(memattr_proc_cache));
+static void memattr_procs_dropped_one(void)
+{
+	atomic64_inc(&memattr_procs_dropped);
+	WRITE_ONCE(memattr_need_adopt, true);
+}
+
+/*
+ * Start tracking a process in the place reserved for it (see
+ * memattr_procs_reserve()), with the zeroed entry @p. Context: task; may
+ * run with preemption off (the fork tracepoint).
+ */
+static void memattr_proc_add(struct memattr_proc *p, pid_t tgid, u64 start_ns,
+			     const char *comm, struct mm_struct *mm)
+{
+	struct memattr_proc *old;
+	raw_spinlock_t *lock;	/* @tgid's bucket's */
+
 	p->tgid = tgid;
 	p->start_ns = start_ns;
-	spin_lock_init(&p->lock);
+	raw_spin_lock_init(&p->lock);
 	strscpy(p->comm, comm, sizeof(p->comm));
 	if (mm)
 		memattr_proc_set_vm_base(p,
 					 memattr_pages_kb(READ_ONCE(mm->total_vm)));
 
 	lock = memattr_procs_lock(tgid);
-	spin_lock(lock);
+	raw_spin_lock(lock);
 	old = memattr_procs_find_locked(tgid);
 	if (old && old->start_ns == start_ns) {
 		/* Adoption raced with fork: it is tracked already. */
-		spin_unlock(lock);
-		memattr_proc_free_now(p);
+		atomic_dec(&memattr_nr_procs);
+		raw_spin_unlock(lock);
+		memattr_proc_free(p);	/* never seen: back to the pool */
 		return;
 	}
 	if (old) {
@@ -398,47 +542,47 @@ static void memattr_proc_add(pid_t tgid, u64 start_ns, const char *comm,
 		atomic_dec(&memattr_nr_procs);
 		smp_wmb();	/* the unlink, then the generation */
 		atomic_long_inc(&memattr_procs_gen);
-		atomic64_inc(&memattr_procs_reaped);
-	}
-	if (atomic_inc_return(&memattr_nr_procs) > memattr_params_max_procs()) {
-		atomic_dec(&memattr_nr_procs);
-		spin_unlock(lock);
-		if (old)
-			memattr_proc_free(old);
-		memattr_proc_free_now(p);
-		goto dropped;
 	}
 	hash_add_rcu(memattr_procs, &p->node, tgid);
-	spin_unlock(lock);
-	if (old)
+	raw_spin_unlock(lock);
+	if (old) {
+		atomic64_inc(&memattr_procs_reaped);
 		memattr_proc_free(old);
+	}
 	atomic64_inc(&memattr_procs_created);
-	return;
-
-dropped:
-	atomic64_inc(&memattr_procs_dropped);
-	WRITE_ONCE(memattr_need_adopt, true);
 }
 
 /**
  * memattr_acct_fork() - a task was created
  * @child: the new task
  *
- * Context: the parent, preemption disabled (sched_process_fork).
+ * Context: the parent, preemption disabled (sched_process_fork): the entry
+ * comes from the pool, never from the slab.
  * A new thread of an existing process changes nothing.
  */
 void memattr_acct_fork(struct task_struct *child)
 {
+	struct memattr_proc *p;
+
 	if (!thread_group_leader(child) || (child->flags & PF_KTHREAD))
 		return;
+	if (!memattr_procs_reserve()) {
+		memattr_procs_dropped_one();
+		return;
+	}
+	p = memattr_pool_get();
+	if (!p) {
+		atomic_dec(&memattr_nr_procs);
+		memattr_procs_dropped_one();
+		return;
+	}
 	/*
 	 * The child is not running yet: its own mm is as fork left it. One
 	 * that shares its parent's (vfork(), CLONE_VM) gets its base at exec
 	 * or at its first sample.
 	 */
-	memattr_proc_add(child->tgid, child->start_time, child->comm,
-			 child->mm != current->mm ? child->mm : NULL,
-			 GFP_NOWAIT);
+	memattr_proc_add(p, child->tgid, child->start_time, child->comm,
+			 child->mm != current->mm ? child->mm : NULL);
 }
 
 /**
@@ -456,16 +600,15 @@ void memattr_acct_exec(struct task_struct *task)
 	rcu_read_lock();
 	p = memattr_acct_find(task->tgid);
 	if (p) {
-		spin_lock(&p->lock);
+		raw_spin_lock(&p->lock);
 		strscpy(p->comm, task->comm, sizeof(p->comm));
-		p->execs++;
 		memattr_hist_reset(&p->hist);
 		if (task->mm) {
 			unsigned long vm = READ_ONCE(task->mm->total_vm);
 
 			memattr_proc_set_vm_base(p, memattr_pages_kb(vm));
 		}
-		spin_unlock(&p->lock);
+		raw_spin_unlock(&p->lock);
 	}
 	rcu_read_unlock();
 }
@@ -474,8 +617,13 @@ void memattr_acct_exec(struct task_struct *task)
  * memattr_acct_exit_mm() - a thread is about to give up its mm
  * @task: current, at the start of do_exit()
  *
- * The last thread's view of the mm is the process's final footprint. A vfork
- * child still borrowing its parent's mm has no footprint of its own.
+ * The view of the mm as its process's threads exit is the process's final
+ * footprint: read it when the last thread exits, and by every thread of a
+ * process exiting as a group (exit_group(), a fatal signal, an OOM kill),
+ * whose threads all enter do_exit() together, each seeing the others still
+ * live, so that none of them is sure to be the last. Their mm is the same
+ * and nobody grows it any more: the last one read wins. A vfork child still
+ * borrowing its parent's mm has no footprint of its own.
  */
 void memattr_acct_exit_mm(struct task_struct *task)
 {
@@ -483,17 +631,20 @@ void memattr_acct_exit_mm(struct task_struct *task)
 	struct memattr_fp fp;
 	struct mm_struct *mm = task->mm;
 
-	if (!mm || (task->flags & PF_KTHREAD) || task->vfork_done ||
-	    atomic_read(&task->signal->live) != 1)
+	if (!mm || (task->flags & PF_KTHREAD) || task->vfork_done)
+		return;
+	/* SIGNAL_GROUP_EXIT: exit_group() or a fatal signal (5.10 .. 6.12). */
+	if (atomic_read(&task->signal->live) != 1 &&
+	    !(READ_ONCE(task->signal->flags) & SIGNAL_GROUP_EXIT))
 		return;
 	memattr_fp_from_mm(mm, &fp);
 	rcu_read_lock();
 	p = memattr_acct_find(task->tgid);
 	if (p) {
-		spin_lock(&p->lock);
+		raw_spin_lock(&p->lock);
 		memattr_fp_pack(&p->fp, &fp);
-		p->exited = true;
-		spin_unlock(&p->lock);
+		p->fp_at_exit = true;
+		raw_spin_unlock(&p->lock);
 	}
 	rcu_read_unlock();
 }
@@ -572,15 +723,22 @@ struct memattr_adopt {
 };
 
 /*
- * Track every user process not tracked yet: at load, and when the table had
- * been full. Context: process, may sleep.
+ * Track every user process not tracked yet: at load (@initial), and after a
+ * fork found the table full or the pool empty. A full table is not walked:
+ * nothing could be added until an entry leaves it, and each walk would only
+ * meet again the processes it could not track. A process that is not
+ * tracked is counted in procs_dropped once: at its fork, or here at load.
+ * Context: process, may sleep.
  */
-static void memattr_acct_adopt(void)
+static void memattr_acct_adopt(bool initial)
 {
 	struct memattr_adopt *list;
 	struct task_struct *t;
 	unsigned int n = 0, cap = 0, i;
 
+	if (!initial &&
+	    atomic_read(&memattr_nr_procs) >= memattr_params_max_procs())
+		return;		/* memattr_need_adopt stays set */
 	WRITE_ONCE(memattr_need_adopt, false);
 	rcu_read_lock();
 	for_each_process(t)
@@ -606,14 +764,29 @@ static void memattr_acct_adopt(void)
 	rcu_read_unlock();
 
 	for (i = 0; i < n; i++) {
+		struct memattr_proc *p;
 		bool tracked;
 
 		rcu_read_lock();
 		tracked = memattr_acct_find(list[i].tgid);
 		rcu_read_unlock();
-		if (!tracked)
-			memattr_proc_add(list[i].tgid, list[i].start_ns,
-					 list[i].comm, NULL, GFP_KERNEL);
+		if (tracked)
+			continue;
+		if (!memattr_procs_reserve()) {
+			WRITE_ONCE(memattr_need_adopt, true);
+			if (!initial)
+				break;
+			atomic64_inc(&memattr_procs_dropped);
+			continue;
+		}
+		p = memattr_proc_alloc();
+		if (!p) {
+			atomic_dec(&memattr_nr_procs);
+			WRITE_ONCE(memattr_need_adopt, true);
+			break;
+		}
+		memattr_proc_add(p, list[i].tgid, list[i].start_ns,
+				 list[i].comm, NULL);
 	}
 	kvfree(list);
 }
@@ -858,19 +1031,28 @@ static void memattr_proc_leak_event(struct memattr_proc *p)
 	ev->since_ms = div_u64(p->leak.since_ns, NSEC_PER_MSEC);
 }
 
-/* Sample every tracked process, bucket by bucket, with breaks between. */
+static void memattr_oom_top_publish(const struct memattr_oom_grower *top,
+				    u32 nr);
+
+/*
+ * Sample every tracked process, bucket by bucket, with breaks between, and
+ * collect the fastest growers into @top (*@nr_top of them).
+ */
 static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 				 const struct memattr_leak_cfg *cfg,
-				 bool reset_hist, bool force, u64 now_ns)
+				 bool reset_hist, bool force, u64 now_ns,
+				 struct memattr_oom_grower *top, u32 *nr_top)
 {
 	unsigned int bkt;
 
+	*nr_top = 0;
 	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); bkt++) {
 		struct memattr_proc *p;
 
 		rcu_read_lock();
 		hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
 			struct memattr_cgroup_row *cg;
+			struct memattr_oom_grower g;
 			struct memattr_activity act;
 			struct memattr_fp fp;
 			bool has_mm = false;
@@ -878,11 +1060,11 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 
 			if (!memattr_proc_read(p, &fp, &cgid, &has_mm)) {
 				/* Gone without our exit hook seeing it. */
-				atomic64_inc(&memattr_procs_reaped);
-				memattr_proc_retire(p, 0);
+				if (memattr_proc_retire(p, 0))
+					atomic64_inc(&memattr_procs_reaped);
 				continue;
 			}
-			spin_lock(&p->lock);
+			raw_spin_lock(&p->lock);
 			if (reset_hist)
 				memattr_hist_reset(&p->hist);
 			/* Once exit_mm() ran, keep the footprint at exit. */
@@ -901,7 +1083,12 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 						   force))
 				memattr_proc_leak_event(p);
 			memattr_activity_read(p, &act);
-			spin_unlock(&p->lock);
+			g.pid = p->tgid;
+			memcpy(g.comm, p->comm, sizeof(g.comm));
+			g.growth_kb_per_hour = p->leak.growth_kb_per_hour;
+			g.rss_kb = fp.rss_kb;
+			raw_spin_unlock(&p->lock);
+			memattr_oom_top_insert(top, nr_top, &g);
 
 			cg = memattr_cgroup_lookup(cgs, nr_cgs, cgid);
 			if (cg) {
@@ -918,11 +1105,12 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 
 static void memattr_sampler_fn(struct work_struct *work)
 {
+	struct memattr_oom_grower top[MEMATTR_OOM_TOP];
 	struct memattr_cgroup_row *cgs, *old;
 	struct memattr_system_row sys;
 	size_t cgs_bytes = 0, old_bytes;
 	struct memattr_leak_cfg cfg;
-	u32 nr_cgs, sample_ms;
+	u32 nr_cgs, sample_ms, nr_top;
 	bool reset_hist, force;
 	u64 t0, dt;
 
@@ -930,7 +1118,7 @@ static void memattr_sampler_fn(struct work_struct *work)
 	memattr_detect_cfg(&cfg);
 	sample_ms = cfg.sample_ms;
 	if (READ_ONCE(memattr_need_adopt))
-		memattr_acct_adopt();
+		memattr_acct_adopt(false);
 
 	memattr_system_read(&sys);
 	cgs = memattr_cgroups_collect(&nr_cgs, &cgs_bytes);
@@ -939,7 +1127,9 @@ static void memattr_sampler_fn(struct work_struct *work)
 	/* New parameters: judge every process afresh, not only the changed. */
 	force = reset_hist || memcmp(&cfg, &memattr_cfg_seen, sizeof(cfg));
 	memattr_cfg_seen = cfg;
-	memattr_sample_procs(cgs, nr_cgs, &cfg, reset_hist, force, t0);
+	memattr_sample_procs(cgs, nr_cgs, &cfg, reset_hist, force, t0, top,
+			     &nr_top);
+	memattr_oom_top_publish(top, nr_top);
 	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0);
 	memattr_detect_system(&sys, &cfg, reset_hist, t0);
 
@@ -971,13 +1161,13 @@ static void memattr_proc_row_fill(struct memattr_proc *p,
 {
 	r->tgid = p->tgid;
 	r->start_ns = p->start_ns;
-	spin_lock(&p->lock);
+	raw_spin_lock(&p->lock);
 	memcpy(r->comm, p->comm, sizeof(r->comm));
 	r->cgroup_id = p->cgroup_id;
 	memattr_fp_unpack(&r->fp, &p->fp);
 	r->leak = p->leak;
 	memattr_activity_read(p, &r->act);
-	spin_unlock(&p->lock);
+	raw_spin_unlock(&p->lock);
 }
 
 /**
@@ -1033,10 +1223,10 @@ int memattr_acct_proc_history(pid_t tgid, struct memattr_hist_point **pts,
 	rcu_read_lock();
 	p = memattr_acct_find(tgid);
 	if (p) {
-		spin_lock(&p->lock);
+		raw_spin_lock(&p->lock);
 		*h = p->hist;
 		last_ms = div_u64(p->sampled_ns, NSEC_PER_MSEC);
-		spin_unlock(&p->lock);
+		raw_spin_unlock(&p->lock);
 	}
 	rcu_read_unlock();
 	if (!p) {
@@ -1149,10 +1339,10 @@ int memattr_acct_snapshot_exited(struct memattr_exited_row **rows, u32 *nr)
 	for (i = 0; i < min_t(u64, total, MEMATTR_EXITED_MAX); i++) {
 		struct memattr_exited_slot *slot = memattr_exited_slot(total - i);
 
-		spin_lock(&slot->lock);
+		raw_spin_lock(&slot->lock);
 		if (slot->ticket == total - i)
 			r[n++] = slot->row;
-		spin_unlock(&slot->lock);
+		raw_spin_unlock(&slot->lock);
 	}
 	*rows = r;
 	*nr = n;
@@ -1187,6 +1377,7 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st)
 	st->kthread_pages = memattr_percpu_sum(&memattr_kthread_pages);
 	st->untracked_pages = memattr_percpu_sum(&memattr_untracked_pages);
 	st->oom_dropped = atomic64_read(&memattr_oom_dropped);
+	st->pool_free = memattr_pool_count();
 	st->exited_total = atomic64_read(&memattr_exited_total);
 	mutex_lock(&memattr_sample_mutex);
 	st->nr_cgroups = memattr_nr_cgroups;
@@ -1198,143 +1389,154 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st)
 
 /*
  * OOM kills. The mark_victim tracepoint fires in the OOM killer, in atomic
- * context and under the victim's task_lock(): the report is captured there
- * from memattr's own tables (never from the victim's task or mm), into a
- * single pending slot, and finished by a work item (cgroup path, the
- * reports ring, the OOM_KILL event). A second kill before the work ran
- * replaces the pending one and is counted as dropped.
+ * context and under the victim's task_lock(), once per victim: a
+ * memory.oom.group kill marks every process of the cgroup, one after the
+ * other. Each victim's report is captured there, in O(1) whatever the
+ * number of processes: its name, size and memory cgroup from the victim
+ * itself, its history from its entry, the top growers from the copy the
+ * sampler keeps. It goes into a queue of MEMATTR_OOM_PENDING reports, from
+ * which a work item finishes them in process context (cgroup path, the
+ * reports ring, the OOM_KILL event). A victim that finds the queue full is
+ * counted in oom_dropped.
  */
-static DEFINE_SPINLOCK(memattr_oom_lock);	/* the three fields below */
-static struct memattr_oom_report memattr_oom_pending;
-static u64 memattr_oom_pending_cgroup;
-static bool memattr_oom_has_pending;
+#define MEMATTR_OOM_PENDING	16
+
+struct memattr_oom_pending {
+	struct memattr_oom_report report;
+	u64 cgroup_id;
+};
+
+/*
+ * Raw: taken in the mark_victim probe. Guards the queue (a ring of @nr
+ * reports from @head) and the sampler's top growers.
+ */
+static DEFINE_RAW_SPINLOCK(memattr_oom_lock);
+static struct memattr_oom_pending memattr_oom_queue[MEMATTR_OOM_PENDING];
+static unsigned int memattr_oom_head, memattr_oom_nr;
+static struct memattr_oom_grower memattr_oom_top[MEMATTR_OOM_TOP];
+static u32 memattr_oom_nr_top;
 static struct work_struct memattr_oom_work;
 
-/* Put the MEMATTR_OOM_TOP fastest growers into @r. Context: RCU. */
-static void memattr_oom_top(struct memattr_oom_report *r)
+/* The sampler's fastest growers of this tick, for the next OOM report. */
+static void memattr_oom_top_publish(const struct memattr_oom_grower *top,
+				    u32 nr)
 {
-	struct memattr_proc *p;
-	unsigned int bkt, i;
+	raw_spin_lock(&memattr_oom_lock);
+	memcpy(memattr_oom_top, top, nr * sizeof(*top));
+	memattr_oom_nr_top = nr;
+	raw_spin_unlock(&memattr_oom_lock);
+}
 
-	r->nr_top = 0;
-	hash_for_each_rcu(memattr_procs, bkt, p, node) {
-		struct memattr_oom_grower g;
+/* @r's history: @p's latest samples, oldest first. Context: RCU. */
+static void memattr_oom_history(struct memattr_oom_report *r,
+				struct memattr_proc *p)
+{
+	u64 period_ms = memattr_params_sample_ms();
+	unsigned int age, used;
+	u64 last_ms;
 
-		spin_lock(&p->lock);
-		g.pid = p->tgid;
-		memcpy(g.comm, p->comm, sizeof(g.comm));
-		g.growth_kb_per_hour = p->leak.growth_kb_per_hour;
-		g.rss_kb = p->fp.rss_kb;
-		spin_unlock(&p->lock);
-		/* Insert in order, fastest first, keeping MEMATTR_OOM_TOP. */
-		for (i = r->nr_top; i > 0 &&
-		     r->top[i - 1].growth_kb_per_hour < g.growth_kb_per_hour; i--)
-			if (i < MEMATTR_OOM_TOP)
-				r->top[i] = r->top[i - 1];
-		if (i < MEMATTR_OOM_TOP) {
-			r->top[i] = g;
-			if (r->nr_top < MEMATTR_OOM_TOP)
-				r->nr_top++;
-		}
+	raw_spin_lock(&p->lock);
+	last_ms = div_u64(p->sampled_ns, NSEC_PER_MSEC);
+	used = min_t(unsigned int, memattr_hist_used(&p->hist, 0),
+		     MEMATTR_OOM_HIST);
+	for (age = 0; age < used; age++) {
+		r->hist[used - 1 - age].t_ms =
+			last_ms - min(last_ms, age * period_ms);
+		r->hist[used - 1 - age].kb = memattr_hist_get(&p->hist, 0, age);
 	}
+	r->nr_hist = used;
+	raw_spin_unlock(&p->lock);
 }
 
 /**
  * memattr_acct_oom_victim() - the OOM killer chose a victim
  * @victim: the thread it chose
  *
- * The victim's size and memory cgroup are read now, from its mm and its
- * css, not from the last sample: a process can be killed within a sampling
- * period of its birth or of its move to another cgroup. Its history and
- * the top growers come from memattr's tables.
+ * The victim's name, size and memory cgroup are read now, from the task,
+ * its mm and its css, not from the last sample: a process can be killed
+ * within a sampling period of its birth, of a rename or of its move to
+ * another cgroup. The name is the thread's, as in the kernel's own "Killed
+ * process" line.
  *
  * Context: atomic (mark_victim tracepoint), under rcu_read_lock(), with
- * @victim's task_lock() held by the OOM killer: its mm stays.
+ * @victim's task_lock() held by the OOM killer: its mm and name stay.
  */
 void memattr_acct_oom_victim(struct task_struct *victim)
 {
-	struct memattr_oom_report *r = &memattr_oom_pending;
-	u64 period_ms = memattr_params_sample_ms();
+	struct memattr_oom_pending *q;
+	struct memattr_oom_report *r;
 	struct mem_cgroup *memcg;
 	struct memattr_proc *p;
-	unsigned int age, used;
 	struct memattr_fp fp;
-	u64 last_ms = 0;
 
-	spin_lock(&memattr_oom_lock);
-	if (memattr_oom_has_pending)
+	raw_spin_lock(&memattr_oom_lock);
+	if (memattr_oom_nr == MEMATTR_OOM_PENDING) {
+		raw_spin_unlock(&memattr_oom_lock);
 		atomic64_inc(&memattr_oom_dropped);
-	memset(r, 0, sizeof(*r));
+		return;
+	}
+	q = &memattr_oom_queue[(memattr_oom_head + memattr_oom_nr) %
+			       MEMATTR_OOM_PENDING];
+	r = &q->report;
+	memset(q, 0, sizeof(*q));
 	r->time_ms = div_u64(ktime_get_ns(), NSEC_PER_MSEC);
 	r->pid = victim->tgid;
-	memattr_oom_pending_cgroup = 0;
+	memcpy(r->comm, victim->comm, sizeof(r->comm));
+	r->comm[sizeof(r->comm) - 1] = '\0';
 	p = memattr_acct_find(victim->tgid);
-	if (p) {
-		spin_lock(&p->lock);
-		memcpy(r->comm, p->comm, sizeof(r->comm));
-		r->rss_kb = p->fp.rss_kb;
-		memattr_oom_pending_cgroup = p->cgroup_id;
-		last_ms = div_u64(p->sampled_ns, NSEC_PER_MSEC);
-		used = min_t(unsigned int, memattr_hist_used(&p->hist, 0),
-			     MEMATTR_OOM_HIST);
-		for (age = 0; age < used; age++) {
-			/* Oldest first. */
-			r->hist[used - 1 - age].t_ms =
-				last_ms - min(last_ms, age * period_ms);
-			r->hist[used - 1 - age].kb =
-				memattr_hist_get(&p->hist, 0, age);
-		}
-		r->nr_hist = used;
-		spin_unlock(&p->lock);
-	} else {
-		/* The group leader's name, as the table would have it. */
-		memcpy(r->comm, victim->group_leader->comm, sizeof(r->comm));
-	}
+	if (p)
+		memattr_oom_history(r, p);
 	if (victim->mm) {
 		memattr_fp_from_mm(victim->mm, &fp);
 		r->rss_kb = fp.rss_kb;
 	}
 	memcg = mem_cgroup_from_task(victim);
 	if (memcg)
-		memattr_oom_pending_cgroup = cgroup_id(memcg->css.cgroup);
-	memattr_oom_top(r);
-	memattr_oom_has_pending = true;
-	spin_unlock(&memattr_oom_lock);
-	schedule_work(&memattr_oom_work);
+		q->cgroup_id = cgroup_id(memcg->css.cgroup);
+	memcpy(r->top, memattr_oom_top, sizeof(r->top));
+	r->nr_top = memattr_oom_nr_top;
+	memattr_oom_nr++;
+	raw_spin_unlock(&memattr_oom_lock);
+	schedule_work(&memattr_oom_work);	/* raw locks only, RT-safe */
 }
 
+/* Finish every queued report. Context: process (a work item). */
 static void memattr_oom_work_fn(struct work_struct *work)
 {
 	struct memattr_event *ev;
 	u64 cgid;
 
-	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
-	if (!ev) {
-		atomic64_inc(&memattr_oom_dropped);
-		return;
-	}
-	spin_lock(&memattr_oom_lock);
-	if (!memattr_oom_has_pending) {
-		spin_unlock(&memattr_oom_lock);
+	for (;;) {
+		ev = kzalloc(sizeof(*ev), GFP_KERNEL);
+		raw_spin_lock(&memattr_oom_lock);
+		if (!memattr_oom_nr) {
+			raw_spin_unlock(&memattr_oom_lock);
+			kfree(ev);
+			return;
+		}
+		if (ev) {
+			ev->oom = memattr_oom_queue[memattr_oom_head].report;
+			cgid = memattr_oom_queue[memattr_oom_head].cgroup_id;
+		}
+		memattr_oom_head = (memattr_oom_head + 1) % MEMATTR_OOM_PENDING;
+		memattr_oom_nr--;
+		raw_spin_unlock(&memattr_oom_lock);
+		if (!ev) {
+			atomic64_inc(&memattr_oom_dropped);
+			continue;
+		}
+
+		memattr_cgroup_path(cgid, ev->oom.cgroup, sizeof(ev->oom.cgroup));
+		memattr_oom_record(&ev->oom);
+		ev->kind = MEMATTR_EV_OOM_KILL;
+		ev->time_ms = ev->oom.time_ms;
+		ev->pid = ev->oom.pid;
+		memcpy(ev->comm, ev->oom.comm, sizeof(ev->comm));
+		ev->cgroup_id = cgid;
+		strscpy(ev->cgroup, ev->oom.cgroup, sizeof(ev->cgroup));
+		memattr_events_emit(ev);
 		kfree(ev);
-		return;
 	}
-	ev->oom = memattr_oom_pending;
-	cgid = memattr_oom_pending_cgroup;
-	memattr_oom_has_pending = false;
-	spin_unlock(&memattr_oom_lock);
-
-	memattr_cgroup_path(cgid, ev->oom.cgroup, sizeof(ev->oom.cgroup));
-
-	memattr_oom_record(&ev->oom);
-	ev->kind = MEMATTR_EV_OOM_KILL;
-	ev->time_ms = ev->oom.time_ms;
-	ev->pid = ev->oom.pid;
-	memcpy(ev->comm, ev->oom.comm, sizeof(ev->comm));
-	ev->cgroup_id = cgid;
-	strscpy(ev->cgroup, ev->oom.cgroup, sizeof(ev->cgroup));
-	memattr_events_emit(ev);
-	kfree(ev);
 }
 
 /**
@@ -1367,9 +1569,9 @@ int memattr_acct_init(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(memattr_procs_locks); i++)
-		spin_lock_init(&memattr_procs_locks[i]);
+		raw_spin_lock_init(&memattr_procs_locks[i]);
 	for (i = 0; i < ARRAY_SIZE(memattr_exited); i++)
-		spin_lock_init(&memattr_exited[i].lock);
+		raw_spin_lock_init(&memattr_exited[i].lock);
 	/*
 	 * A cache of its own: a 1000-byte entry from kmalloc would take a
 	 * 1 KiB object, and one a little bigger a 2 KiB one.
@@ -1379,6 +1581,10 @@ int memattr_acct_init(void)
 		return -ENOMEM;
 	INIT_DELAYED_WORK(&memattr_sampler, memattr_sampler_fn);
 	INIT_WORK(&memattr_oom_work, memattr_oom_work_fn);
+	INIT_WORK(&memattr_pool_work, memattr_pool_work_fn);
+	WRITE_ONCE(memattr_pool_stopping, false);
+	/* ORDER: before the hooks, whose fork probe takes from it. */
+	memattr_pool_fill();
 	return 0;
 }
 
@@ -1392,7 +1598,7 @@ int memattr_acct_init(void)
 int memattr_acct_start(void)
 {
 	WRITE_ONCE(memattr_sampler_stopping, false);
-	memattr_acct_adopt();
+	memattr_acct_adopt(true);
 	/* The first sample runs now, so the tables are filled at once. */
 	memattr_sampler_fn(&memattr_sampler.work);
 	mutex_lock(&memattr_sample_mutex);
@@ -1428,8 +1634,10 @@ void memattr_acct_stop(void)
 	mutex_unlock(&memattr_sample_mutex);
 	WRITE_ONCE(memattr_sampler_stopping, true);
 	cancel_delayed_work_sync(&memattr_sampler);
-	/* ORDER: the hooks are gone, so nothing queues it again. */
+	/* ORDER: the hooks are gone, so nothing queues these again. */
 	cancel_work_sync(&memattr_oom_work);
+	WRITE_ONCE(memattr_pool_stopping, true);
+	cancel_work_sync(&memattr_pool_work);
 }
 
 /**
@@ -1445,16 +1653,24 @@ void memattr_acct_exit(void)
 	unsigned int bkt;
 
 	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); bkt++) {
-		spin_lock(memattr_bucket_lock(bkt));
+		raw_spin_lock(memattr_bucket_lock(bkt));
 		hlist_for_each_entry_safe(p, tmp, &memattr_procs[bkt], node) {
 			hash_del_rcu(&p->node);
 			atomic_dec(&memattr_nr_procs);
 			memattr_proc_free(p);
 		}
-		spin_unlock(memattr_bucket_lock(bkt));
+		raw_spin_unlock(memattr_bucket_lock(bkt));
 	}
-	/* ORDER: every memattr_proc_free_rcu() ran before the cache goes. */
+	/*
+	 * ORDER: every memattr_proc_free_rcu() ran, and the refill work is
+	 * cancelled (memattr_acct_stop(), or never queued when init failed
+	 * before the hooks), before the pool is emptied and the cache goes.
+	 */
 	rcu_barrier();
+	cancel_work_sync(&memattr_oom_work);
+	WRITE_ONCE(memattr_pool_stopping, true);
+	cancel_work_sync(&memattr_pool_work);
+	memattr_pool_drain();
 	kmem_cache_destroy(memattr_proc_cache);
 	memattr_proc_cache = NULL;
 	memattr_detect_exit();

@@ -78,7 +78,13 @@ struct memattr_proc {
 	struct rcu_head rcu;
 	u64 start_ns;			/* immutable: leader's start_time */
 	pid_t tgid;			/* immutable */
-	spinlock_t lock;		/* see below */
+	/*
+	 * Raw: the hooks take it in tracepoint probes and ftrace callbacks,
+	 * with preemption off, where a spinlock_t sleeps on PREEMPT_RT. So
+	 * every section under it is short and bounded: no allocation, no
+	 * other lock but none.
+	 */
+	raw_spinlock_t lock;		/* see below */
 
 	/* Written by hooks in any task context, lock-free. */
 	atomic64_t page_allocs;
@@ -93,10 +99,9 @@ struct memattr_proc {
 	struct memattr_fp32 fp;		/* last sample (or at exit) */
 	u64 cgroup_id;			/* memory cgroup at the last sample */
 	u64 sampled_ns;			/* when @fp was read, 0: never */
-	u32 execs;			/* exec()s seen; each resets @hist */
 	u32 vm_base_kb;			/* VmSize at fork/exec/adoption */
 	bool vm_base_set;		/* @vm_base_kb is known */
-	bool exited;			/* @fp is the footprint at exit */
+	bool fp_at_exit;		/* @fp was read as its threads exit */
 	struct memattr_hist hist;	/* unreclaimable footprint, KiB */
 	struct memattr_leak_info leak;	/* the detector's last verdict */
 };
@@ -172,7 +177,8 @@ struct memattr_acct_stats {
 	u64 irq_pages;			/* allocated in IRQ/softirq context */
 	u64 kthread_pages;		/* allocated by kernel threads */
 	u64 untracked_pages;		/* allocated by untracked processes */
-	u64 oom_dropped;		/* OOM reports lost: two kills at once */
+	u64 oom_dropped;		/* OOM reports lost: pending queue full */
+	u32 pool_free;			/* preallocated entries ready for forks */
 };
 
 int memattr_acct_init(void);
@@ -217,8 +223,9 @@ struct memattr_proc *memattr_acct_find_current_slow(struct memattr_cur *c,
  * generation the cache does not see yet is only freed after a grace period,
  * which the caller's preemption-disabled section holds off.
  *
- * Context: task, preemption disabled (a hook's handler): the cache is
- * this CPU's, and interrupt context never reaches it.
+ * Context: task, preemption disabled (a hook's handler: a tracepoint probe,
+ * a kprobe handler, or memattr_ft_entry(), which disables it itself): the
+ * cache is this CPU's, and interrupt context never reaches it.
  * Return: the process, or NULL when it is not tracked.
  */
 static inline struct memattr_proc *memattr_acct_find_current(void)

@@ -26,7 +26,7 @@ struct memattr_oom_report {
 	pid_t pid;			/* the victim */
 	char comm[TASK_COMM_LEN];
 	char cgroup[MEMATTR_CGROUP_PATH_LEN];
-	u64 rss_kb;			/* at its last sample */
+	u64 rss_kb;			/* read at the kill */
 	u32 nr_hist;
 	struct {
 		u64 t_ms;
@@ -35,6 +35,32 @@ struct memattr_oom_report {
 	u32 nr_top;
 	struct memattr_oom_grower top[MEMATTR_OOM_TOP];	/* fastest first */
 };
+
+/**
+ * memattr_oom_top_insert() - keep the fastest growers, fastest first
+ * @top: MEMATTR_OOM_TOP places, the first *@nr in use, in order
+ * @nr: how many are in use
+ * @g: a candidate
+ *
+ * A candidate as fast as one already kept goes after it: the first seen
+ * stays ahead.
+ */
+static inline void memattr_oom_top_insert(struct memattr_oom_grower *top,
+					  u32 *nr,
+					  const struct memattr_oom_grower *g)
+{
+	u32 i;
+
+	for (i = *nr; i > 0 && top[i - 1].growth_kb_per_hour <
+			       g->growth_kb_per_hour; i--)
+		if (i < MEMATTR_OOM_TOP)
+			top[i] = top[i - 1];
+	if (i < MEMATTR_OOM_TOP) {
+		top[i] = *g;
+		if (*nr < MEMATTR_OOM_TOP)
+			(*nr)++;
+	}
+}
 
 int memattr_oom_init(void);
 void memattr_oom_exit(void);

@@ -115,7 +115,11 @@
  *	- MEMATTR_EV_WATERMARK: LEVEL (1-based index of the level crossed),
  *	  LEVEL_PCT, DIRECTION (enum memattr_wm_direction), USED_PCT.
  *	- MEMATTR_EV_OOM_KILL: the victim's PID, COMM, CGROUP (path), RSS_KB,
- *	  and TOP, a list of MEMATTR_A_GROWER_* (fastest growers first).
+ *	  all read at the kill (COMM is the name of the thread the OOM killer
+ *	  chose, as in the kernel's "Killed process" line), and TOP, a list of
+ *	  MEMATTR_A_GROWER_* (fastest growers first, as of the last sample).
+ *	  A kill of several processes at once (memory.oom.group) gives one
+ *	  event per victim.
  *	A listener that falls behind gets ENOBUFS from recv() and has lost
  *	events.
  *
@@ -331,9 +335,9 @@ enum memattr_attr_oom {
 	MEMATTR_A_OOM_PAD,
 	MEMATTR_A_OOM_TIME_MS,		/* u64: when it was killed */
 	MEMATTR_A_OOM_PID,		/* u32: the victim */
-	MEMATTR_A_OOM_COMM,		/* string */
+	MEMATTR_A_OOM_COMM,		/* string: read at the kill */
 	MEMATTR_A_OOM_CGROUP_PATH,	/* string; absent: unknown */
-	MEMATTR_A_OOM_RSS_KB,		/* u64: at its last sample */
+	MEMATTR_A_OOM_RSS_KB,		/* u64: VmRSS read at the kill */
 	MEMATTR_A_OOM_HISTORY,		/* list of MEMATTR_A_POINT_* */
 	MEMATTR_A_OOM_TOP,		/* list of MEMATTR_A_GROWER_* */
 	__MEMATTR_A_OOM_MAX,
