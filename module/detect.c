@@ -181,10 +181,10 @@ void memattr_detect_system(struct memattr_system_row *sys,
 			   const struct memattr_leak_cfg *cfg, bool reset,
 			   u64 now_ns)
 {
+	struct memattr_wm_crossing cross[MEMATTR_WATERMARKS_MAX];
 	u8 levels[MEMATTR_WATERMARKS_MAX];
-	unsigned int nr, lvl;
+	unsigned int nr, n, i;
 	u64 used;
-	int crossed;
 
 	if (reset)
 		memattr_hist_reset(&memattr_sys_hist);
@@ -196,22 +196,20 @@ void memattr_detect_system(struct memattr_system_row *sys,
 						sys->growth_kb_per_hour);
 
 	nr = memattr_params_watermarks(levels);
-	lvl = memattr_wm.level;
-	crossed = memattr_wm_step(&memattr_wm, levels, nr, sys->used_pct);
+	n = memattr_wm_crossings(&memattr_wm, levels, nr, sys->used_pct, cross,
+				 ARRAY_SIZE(cross));
 	/* One event per level crossed, in the order they were crossed. */
-	while (crossed) {
+	for (i = 0; i < n; i++) {
 		struct memattr_event *ev = memattr_detect_event_slot();
-		unsigned int idx = crossed > 0 ? lvl++ : --lvl;
 
-		if (ev && idx < nr) {
-			ev->kind = MEMATTR_EV_WATERMARK;
-			ev->entity = MEMATTR_ENTITY_SYSTEM;
-			ev->level = idx + 1;
-			ev->level_pct = levels[idx];
-			ev->up = crossed > 0;
-			ev->used_pct = sys->used_pct;
-		}
-		crossed += crossed > 0 ? -1 : 1;
+		if (!ev)
+			break;
+		ev->kind = MEMATTR_EV_WATERMARK;
+		ev->entity = MEMATTR_ENTITY_SYSTEM;
+		ev->level = cross[i].idx + 1;
+		ev->level_pct = levels[cross[i].idx];
+		ev->up = cross[i].up;
+		ev->used_pct = sys->used_pct;
 	}
 	sys->watermark_level = memattr_wm.level;
 }

@@ -38,3 +38,38 @@ int memattr_wm_step(struct memattr_wm_state *st, const u8 *levels,
 	st->level = lvl;
 	return (int)lvl - (int)old;
 }
+
+/**
+ * memattr_wm_crossings() - one step, as the levels it crossed one by one
+ * @st: as memattr_wm_step()
+ * @levels: as memattr_wm_step()
+ * @nr: as memattr_wm_step()
+ * @used_pct: as memattr_wm_step()
+ * @out: where the crossings go, in the order they were crossed
+ * @max: room in @out
+ *
+ * Counts from the level memattr_wm_step() starts from, clamped to @nr, so
+ * that every crossing names a level of @levels, even in the step where the
+ * list got shorter than the state.
+ *
+ * Return: how many crossings were written to @out.
+ */
+unsigned int memattr_wm_crossings(struct memattr_wm_state *st,
+				  const u8 *levels, unsigned int nr,
+				  u32 used_pct,
+				  struct memattr_wm_crossing *out,
+				  unsigned int max)
+{
+	unsigned int from = min_t(unsigned int, st->level, nr), n = 0;
+	int crossed = memattr_wm_step(st, levels, nr, used_pct);
+
+	for (; crossed > 0 && n < max; crossed--, n++) {
+		out[n].idx = from++;
+		out[n].up = true;
+	}
+	for (; crossed < 0 && n < max; crossed++, n++) {
+		out[n].idx = --from;
+		out[n].up = false;
+	}
+	return n;
+}

@@ -15,7 +15,18 @@ struct memattr_wm_state {
 	u8 level;		/* levels at or below the use, 0: none */
 };
 
+/* One level crossed: @idx indexes the levels, @up its direction. */
+struct memattr_wm_crossing {
+	u8 idx;
+	bool up;
+};
+
 int memattr_wm_step(struct memattr_wm_state *st, const u8 *levels,
 		    unsigned int nr, u32 used_pct);
+unsigned int memattr_wm_crossings(struct memattr_wm_state *st,
+				  const u8 *levels, unsigned int nr,
+				  u32 used_pct,
+				  struct memattr_wm_crossing *out,
+				  unsigned int max);
 
 #endif /* _MEMATTR_WATERMARK_H */

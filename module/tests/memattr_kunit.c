@@ -10,6 +10,7 @@
 #include "../leak.c"
 #include "../parse.c"
 #include "../watermark.c"
+#include "../oom.h"
 
 struct parse_u32_case {
 	const char *in;
@@ -748,8 +749,60 @@ static void memattr_wm_step_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.level, c->end);
 }
 
+/*
+ * Invariant: every crossing a step reports names a level of the current
+ * list, in the order crossed, even in the step where the list got shorter
+ * than the state (the state is clamped first, not counted down from levels
+ * that are gone).
+ */
+static void memattr_wm_crossings_test(struct kunit *test)
+{
+	static const struct {
+		u8 levels[MEMATTR_WATERMARKS_MAX];
+		unsigned int nr;
+		u8 start;
+		u32 used;
+		unsigned int n;
+		struct memattr_wm_crossing want[MEMATTR_WATERMARKS_MAX];
+		u8 end;
+	} cases[] = {
+		/* 5 levels crossed, list cut to 3, use falls to 25 %. */
+		{ { 30, 50, 70 }, 3, 5, 25, 3,
+		  { { 2, false }, { 1, false }, { 0, false } }, 0 },
+		/* Cut to 2, use at 45: only level 2 (50 %) is left behind. */
+		{ { 30, 50 }, 2, 4, 45, 1, { { 1, false } }, 1 },
+		/* Cut below the state, use still above all: nothing. */
+		{ { 30, 50 }, 2, 4, 90, 0, { }, 2 },
+		/* Upwards from 1 to 3. */
+		{ { 30, 50, 70 }, 3, 1, 75, 2, { { 1, true }, { 2, true } }, 3 },
+		/* No levels at all. */
+		{ { }, 0, 3, 0, 0, { }, 0 },
+	};
+	struct memattr_wm_crossing out[MEMATTR_WATERMARKS_MAX];
+	unsigned int i, j, n;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct memattr_wm_state st = { .level = cases[i].start };
+
+		n = memattr_wm_crossings(&st, cases[i].levels, cases[i].nr,
+					 cases[i].used, out, ARRAY_SIZE(out));
+		KUNIT_EXPECT_EQ_MSG(test, n, cases[i].n, "case %u", i);
+		for (j = 0; j < min(n, cases[i].n); j++) {
+			KUNIT_EXPECT_EQ_MSG(test, out[j].idx,
+					    cases[i].want[j].idx,
+					    "case %u crossing %u", i, j);
+			KUNIT_EXPECT_EQ_MSG(test, out[j].up,
+					    cases[i].want[j].up,
+					    "case %u crossing %u", i, j);
+			KUNIT_EXPECT_LT(test, out[j].idx, cases[i].nr);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, st.level, cases[i].end, "case %u", i);
+	}
+}
+
 static struct kunit_case memattr_wm_cases[] = {
 	KUNIT_CASE_PARAM(memattr_wm_step_test, wm_gen_params),
+	KUNIT_CASE(memattr_wm_crossings_test),
 	{}
 };
 
@@ -758,8 +811,60 @@ static struct kunit_suite memattr_wm_suite = {
 	.test_cases = memattr_wm_cases,
 };
 
+/* --- OOM reports' top growers -------------------------------------------- */
+
+/*
+ * Invariant: of all candidates, the MEMATTR_OOM_TOP fastest growers are
+ * kept, fastest first; of two equally fast, the first seen stays ahead.
+ */
+static void memattr_oom_top_insert_test(struct kunit *test)
+{
+	static const s64 growth[] = { 5, -3, 100, 5, 40, 0, 100, 39 };
+	static const pid_t want[MEMATTR_OOM_TOP] = { 3, 7, 5 };
+	struct memattr_oom_grower top[MEMATTR_OOM_TOP], g = {};
+	u32 nr = 0, i;
+
+	BUILD_BUG_ON(MEMATTR_OOM_TOP != 3);
+	for (i = 0; i < ARRAY_SIZE(growth); i++) {
+		g.pid = i + 1;
+		g.growth_kb_per_hour = growth[i];
+		memattr_oom_top_insert(top, &nr, &g);
+		KUNIT_EXPECT_EQ(test, nr, min_t(u32, i + 1, MEMATTR_OOM_TOP));
+	}
+	for (i = 0; i < MEMATTR_OOM_TOP; i++)
+		KUNIT_EXPECT_EQ_MSG(test, top[i].pid, want[i], "place %u", i);
+}
+
+/* Invariant: fewer candidates than places keep them all, in order. */
+static void memattr_oom_top_few_test(struct kunit *test)
+{
+	struct memattr_oom_grower top[MEMATTR_OOM_TOP], g = {};
+	u32 nr = 0;
+
+	g.pid = 1;
+	g.growth_kb_per_hour = -10;
+	memattr_oom_top_insert(top, &nr, &g);
+	g.pid = 2;
+	g.growth_kb_per_hour = 10;
+	memattr_oom_top_insert(top, &nr, &g);
+	KUNIT_ASSERT_EQ(test, nr, 2U);
+	KUNIT_EXPECT_EQ(test, top[0].pid, 2);
+	KUNIT_EXPECT_EQ(test, top[1].pid, 1);
+}
+
+static struct kunit_case memattr_oom_cases[] = {
+	KUNIT_CASE(memattr_oom_top_insert_test),
+	KUNIT_CASE(memattr_oom_top_few_test),
+	{}
+};
+
+static struct kunit_suite memattr_oom_suite = {
+	.name = "memattr_oom",
+	.test_cases = memattr_oom_cases,
+};
+
 kunit_test_suites(&memattr_parse_suite, &memattr_hist_suite,
-		  &memattr_leak_suite, &memattr_wm_suite);
+		  &memattr_leak_suite, &memattr_wm_suite, &memattr_oom_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for memattr");
