@@ -174,6 +174,11 @@ fi
 
 # shellcheck source=../selftests/qemu/lib.sh
 . selftests/qemu/lib.sh
+# Headers trees are filled under the lock lane.sh takes for the cache (other
+# people's lanes may be filling it too); the builds only read them.
+mkdir -p "$MEMATTR_CACHE"
+exec 8>"$MEMATTR_CACHE/.lane-cache.lock"
+flock 8
 kver=$(memattr_kver amd64)
 kdir_amd64=/usr/src/linux-headers-$kver
 # shellcheck disable=SC2119 # the standard flavour: no argument
@@ -190,7 +195,7 @@ build_strict() {
 # CONFIG_CC_HAS_* options whose flags gcc 12 lacks (6.12:
 # -fmin-function-alignment, a gcc 14 flag) and leaves module BTF out.
 # The trees are fetched here, one after the other (two of them share
-# trixie's apt lists); the builds below only read them.
+# trixie's apt lists).
 other_kdir() {
 	scripts/kdir-other.sh "$1" "$2" 2>"$logs/kdir-$1-$2.log" ||
 		echo "/nonexistent-kdir-$1-$2"
@@ -206,6 +211,8 @@ build_other() {
 kdir_510_amd64=$(other_kdir bullseye amd64)
 kdir_612_amd64=$(other_kdir trixie amd64)
 kdir_612_arm64=$(other_kdir trixie arm64)
+flock -u 8
+exec 8>&-
 
 # Each build copies the sources into its own directory: two run at a time.
 job build-module-amd64-W1 step build_strict amd64 "$kdir_amd64" amd64 W=1
