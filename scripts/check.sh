@@ -6,6 +6,17 @@
 # ends with "N passed, N failed, N skipped"; exits 1 when anything failed.
 #
 # Logs: build/check/logs/<step>.log.
+#
+# The module builds and the QEMU lanes run two at a time (a 2-core host; each
+# keeps one core busy). Their results are printed in a fixed order, each as
+# soon as it and everything printed before it have finished, so the output
+# does not depend on which one ends first. What lanes share in the cache
+# (kernels, headers trees, the debug kernel, kselftest headers, busybox, jq)
+# is filled first, one lane after the other (lane.sh --prepare).
+#
+# Most functions here run through step, tap or job, which shellcheck cannot
+# follow.
+# shellcheck disable=SC2317
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,10 +48,16 @@ step() {
 # tap NAME CMD...: one result per TAP line CMD prints ("ok", "not ok",
 # "# SKIP"), plus one for CMD's exit status.
 tap() {
-	local name=$1 line desc rc
+	local name=$1 rc
 	shift
 	"$@" >"$logs/$name.log" 2>&1
 	rc=$?
+	tap_report "$name" "$rc"
+}
+
+# tap_report NAME RC: tap's results from NAME's log and exit status RC.
+tap_report() {
+	local name=$1 rc=$2 line desc
 	while IFS= read -r line; do
 		case "$line" in
 		"not ok"*)
@@ -65,6 +82,81 @@ tap() {
 	fi
 }
 
+# Side by side: 'job NAME KIND CMD...' queues CMD (a command or a function;
+# KIND is step or tap); 'run_jobs ORDER...' runs the queue in queue order,
+# two at a time, each in its own process group with its output in
+# $logs/NAME.log, and reports each job (as step or tap would) in ORDER, as
+# soon as it and every job before it in ORDER have finished. Queue long
+# jobs first so the two slots end at about the same time.
+declare -A job_cmd job_kind
+queue=() running=()
+job() {
+	job_kind[$1]=$2
+	job_cmd[$1]=$(printf '%q ' "${@:3}")
+	queue+=("$1")
+}
+kill_jobs() {
+	local j
+	for j in "${running[@]}"; do
+		kill -TERM -- "-${j#*:}" 2>/dev/null
+	done
+	wait
+}
+# report NAME: what step or tap prints for the finished job NAME.
+report() {
+	local rc secs
+	read -r rc secs <"$logs/$1.rc"
+	if [ "${job_kind[$1]}" = tap ]; then
+		tap_report "$1" "$rc"
+	elif [ "$rc" = 0 ]; then
+		ok "$1 ($secs s)"
+	else
+		notok "$1 ($secs s; log: build/check/logs/$1.log)"
+		tail -n 25 "$logs/$1.log" | sed 's/^/# /'
+	fi
+	after_job "$1"
+}
+# after_job NAME: what to run once NAME is reported (a function's hook).
+after_job() { :; }
+run_jobs() {
+	local order=("$@") name j next=0 still
+	running=()
+	trap 'kill_jobs; exit 130' INT
+	trap 'kill_jobs; exit 143' TERM HUP
+	while [ "$next" -lt "${#order[@]}" ]; do
+		while [ "${#running[@]}" -lt 2 ] && [ "${#queue[@]}" -gt 0 ]; do
+			name=${queue[0]}
+			queue=("${queue[@]:1}")
+			rm -f "$logs/$name.rc"
+			# Job control for this job only: its own process group,
+			# which kill_jobs can stop as a whole.
+			set -m
+			(
+				t=$SECONDS
+				eval "${job_cmd[$name]}" >"$logs/$name.log" 2>&1 </dev/null
+				echo "$? $((SECONDS - t))" >"$logs/$name.rc"
+			) &
+			set +m
+			running+=("$name:$!")
+		done
+		[ -e "$logs/${order[$next]}.rc" ] || wait -n
+		still=()
+		for j in "${running[@]}"; do
+			if [ -e "$logs/${j%:*}.rc" ]; then
+				wait "${j#*:}"
+			else
+				still+=("$j")
+			fi
+		done
+		running=("${still[@]}")
+		while [ "$next" -lt "${#order[@]}" ] && [ -e "$logs/${order[$next]}.rc" ]; do
+			report "${order[$next]}"
+			next=$((next + 1))
+		done
+	done
+	trap - INT TERM HUP
+}
+
 finish() {
 	echo "# make check took $(( $(date +%s) - t0 )) s; logs in build/check/logs"
 	if [ "$skip" -gt 0 ]; then
@@ -82,32 +174,55 @@ fi
 
 # shellcheck source=../selftests/qemu/lib.sh
 . selftests/qemu/lib.sh
+# Headers trees are filled under the lock lane.sh takes for the cache (other
+# people's lanes may be filling it too); the builds only read them.
+mkdir -p "$MEMATTR_CACHE"
+exec 8>"$MEMATTR_CACHE/.lane-cache.lock"
+flock 8
 kver=$(memattr_kver amd64)
 kdir_amd64=/usr/src/linux-headers-$kver
+# shellcheck disable=SC2119 # the standard flavour: no argument
 kdir_arm64=$(memattr_arm64_kdir 2>"$logs/arm64-kdir.log") || kdir_arm64=/nonexistent
 echo "# kernels: amd64 $kver ($kdir_amd64), arm64 $kdir_arm64"
 
 build_strict() {
 	scripts/build-module.sh --strict --arch "$1" --kdir "$2" --out "$out/$3" -- "${@:4}"
 }
-step build-module-amd64-W1 build_strict amd64 "$kdir_amd64" amd64 W=1
-step build-module-arm64-W1 build_strict arm64 "$kdir_arm64" arm64 W=1
-step sparse-amd64 build_strict amd64 "$kdir_amd64" sparse-amd64 C=2
-step sparse-arm64 build_strict arm64 "$kdir_arm64" sparse-arm64 C=2
 
 # The other supported kernels: Debian's 5.10 (bullseye) and 6.12 (trixie)
 # headers, fetched by scripts/kdir-other.sh (a failed download fails the
 # step), built with this host's gcc 12; kdir-other.sh unsets the
 # CONFIG_CC_HAS_* options whose flags gcc 12 lacks (6.12:
 # -fmin-function-alignment, a gcc 14 flag) and leaves module BTF out.
-build_other() {
-	local tree
-	tree=$(scripts/kdir-other.sh "$1" "$2") || return 1
-	build_strict "$2" "$tree" "$3" W=1
+# The trees are fetched here, one after the other (two of them share
+# trixie's apt lists).
+other_kdir() {
+	scripts/kdir-other.sh "$1" "$2" 2>"$logs/kdir-$1-$2.log" ||
+		echo "/nonexistent-kdir-$1-$2"
 }
-step build-module-5.10-amd64-W1 build_other bullseye amd64 amd64-5.10
-step build-module-6.12-amd64-W1 build_other trixie amd64 amd64-6.12
-step build-module-6.12-arm64-W1 build_other trixie arm64 arm64-6.12
+build_other() {
+	if [ ! -d "$2" ]; then
+		cat "$logs/kdir-$3-$1.log"
+		echo "check: no $3 headers tree for $1 (see above)"
+		return 1
+	fi
+	build_strict "$1" "$2" "$4" W=1
+}
+kdir_510_amd64=$(other_kdir bullseye amd64)
+kdir_612_amd64=$(other_kdir trixie amd64)
+kdir_612_arm64=$(other_kdir trixie arm64)
+flock -u 8
+exec 8>&-
+
+# Each build copies the sources into its own directory: two run at a time.
+job build-module-amd64-W1 step build_strict amd64 "$kdir_amd64" amd64 W=1
+job build-module-arm64-W1 step build_strict arm64 "$kdir_arm64" arm64 W=1
+job sparse-amd64 step build_strict amd64 "$kdir_amd64" sparse-amd64 C=2
+job sparse-arm64 step build_strict arm64 "$kdir_arm64" sparse-arm64 C=2
+job build-module-5.10-amd64-W1 step build_other amd64 "$kdir_510_amd64" bullseye amd64-5.10
+job build-module-6.12-amd64-W1 step build_other amd64 "$kdir_612_amd64" trixie amd64-6.12
+job build-module-6.12-arm64-W1 step build_other arm64 "$kdir_612_arm64" trixie arm64-6.12
+run_jobs "${queue[@]}"
 step checkpatch scripts/style.sh
 step build-cli-amd64 make -C userspace O="$out/cli-amd64"
 step build-cli-arm64 make -C userspace CROSS_COMPILE=aarch64-linux-gnu- O="$out/cli-arm64"
@@ -135,13 +250,36 @@ prom_console() {
 	[ "$rc" = 0 ] && [ -z "$res" ]
 }
 
-# The other kernels' lanes run a reduced set (run.sh).
-for lane in stock-amd64 stock-arm64 debug stock-5.10-amd64 stock-6.12-amd64 \
-	stock-6.12-arm64; do
-	tap "$lane" scripts/lane.sh --lane "$lane"
-	case "$lane" in
-	stock-amd64 | stock-arm64) step "promtool-$lane" prom_console "$lane" ;;
-	esac
+# The lanes, in the order their results are printed. The other kernels'
+# lanes and stock-rt run a reduced set (run.sh).
+lanes=(stock-amd64 stock-arm64 stock-rt debug stock-5.10-amd64 stock-6.12-amd64
+	stock-6.12-arm64)
+# Fill the cache for all of them, one after the other (the first run builds
+# the debug kernel, several minutes), so the lanes below only read it.
+prepare_lanes() {
+	local lane rc=0
+	for lane in "${lanes[@]}"; do
+		echo "# lane.sh --lane $lane --prepare"
+		scripts/lane.sh --lane "$lane" --prepare || rc=1
+	done
+	return "$rc"
+}
+step prepare-lanes prepare_lanes
+# Two lanes at a time, each a one-vCPU-thread TCG guest with its own
+# build/lanes/<lane>; longest first (under TCG, roughly: debug 500 s,
+# stock-amd64 430 s, stock-arm64 410 s, stock-rt 300 s, the others 1-2
+# min), so both slots finish at about the same time.
+for lane in debug stock-amd64 stock-arm64 stock-rt stock-5.10-amd64 \
+	stock-6.12-amd64 stock-6.12-arm64; do
+	job "$lane" tap scripts/lane.sh --lane "$lane"
 done
+# A lane's promtool step reads its console.log, so it runs once the lane
+# has finished (lane.sh removes an earlier run's log when it starts).
+after_job() {
+	case "$1" in
+	stock-amd64 | stock-arm64) step "promtool-$1" prom_console "$1" ;;
+	esac
+}
+run_jobs "${lanes[@]}"
 
 finish

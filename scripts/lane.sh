@@ -3,10 +3,17 @@
 #
 # Build everything one QEMU lane needs and boot it.
 #
-# usage: lane.sh --lane LANE [--interactive]
+# usage: lane.sh --lane LANE [--interactive | --prepare]
 #                [--timeout SEC] [--mem MB] [--append CMDLINE] [--run SCRIPT]
 #                [--icount] [--out DIR]
 #
+# --prepare:    only fill the shared cache with what LANE needs (kernel
+#               image, headers tree, the debug kernel build, kselftest
+#               headers, busybox, jq) and exit; scripts/check.sh does that
+#               for every lane, one after the other, before booting lanes
+#               side by side. Filling the cache always holds
+#               $MEMATTR_CACHE/.lane-cache.lock, so two lanes never fill it
+#               at once; once it is warm every lookup is read-only.
 # --run SCRIPT: the guest runs SCRIPT instead of the selftests' run.sh.
 # --icount:     guest time counts instructions (QEMU -icount shift=0), for
 #               the benchmark (scripts/bench.sh).
@@ -15,11 +22,19 @@
 # LANE:
 # stock-amd64, stock-arm64: Debian's own kernel (6.1), the version
 #          linux-image-<arch> names today.
+# stock-rt: Debian's arm64 PREEMPT_RT kernel (6.1), the version
+#          linux-image-rt-arm64 names today: spinlock_t sleeps there, so a
+#          spinlock_t or an allocation in a tracepoint probe is a bug the
+#          log scan catches ("scheduling while atomic"); the lane also fails
+#          unless uname -v says PREEMPT_RT. Reduced selftests (see run.sh).
 # stock-5.10-amd64, stock-6.12-amd64, stock-6.12-arm64: the kernel
 #          linux-image-<arch> of bullseye (5.10) or trixie (6.12) names today;
 #          the guest runs a reduced set of selftests (see run.sh).
-# debug:   a small x86_64 kernel with KUnit, KASAN, lockdep and kmemleak,
-#          built once from Debian's linux-source and cached.
+# debug:   a small x86_64 kernel, fully preemptible (CONFIG_PREEMPT; the lane
+#          fails unless uname -v says PREEMPT), with KUnit, KASAN, lockdep
+#          (raw lock nesting, RCU, atomic sleep, preempt checks), debug
+#          objects and kmemleak, built once from Debian's linux-source and
+#          cached (selftests/qemu/debug.config).
 # Non-interactive runs print one TAP line per result (see
 # selftests/qemu/parse-log.py) and exit non-zero when any failed.
 set -euo pipefail
@@ -28,7 +43,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../selftests/qemu/lib.sh
 . "$top/selftests/qemu/lib.sh"
 
-lane= interactive=0 timeout=900 mem=1024 append= run= icount=0 out=
+lane='' interactive=0 timeout=900 mem=1024 append='' run='' icount=0 out='' preempt=''
+prepare=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--lane) lane=$2; shift 2 ;;
@@ -39,11 +55,20 @@ while [ $# -gt 0 ]; do
 	--run) run=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
 	--icount) icount=1; shift ;;
 	--out) out=$2; shift 2 ;;
+	--prepare) prepare=1; shift ;;
 	*) echo "lane: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
 
 [ -n "$out" ] || out=$top/build/lanes/$lane
+
+mkdir -p "$MEMATTR_CACHE"
+lock=$MEMATTR_CACHE/.lane-cache.lock
+exec 8>"$lock"
+if ! flock -n 8; then
+	echo "lane: waiting for $lock (another lane is filling the cache)" >&2
+	flock 8
+fi
 case "$lane" in
 stock-amd64)
 	arch=amd64
@@ -57,6 +82,13 @@ stock-arm64)
 	kdir=$(memattr_arm64_kdir)
 	kernel=$(memattr_kernel_image arm64)
 	kbargs=()
+	;;
+stock-rt)
+	arch=arm64
+	kdir=$(memattr_arm64_kdir rt)
+	kernel=$(memattr_kernel_image arm64 rt)
+	kbargs=()
+	preempt=PREEMPT_RT
 	;;
 stock-5.10-amd64 | stock-6.12-amd64 | stock-6.12-arm64)
 	# Debian's kernels of the other supported releases: 5.10 (bullseye),
@@ -78,9 +110,10 @@ debug)
 	kdir=$("$top/selftests/qemu/build-debug-kernel.sh" | tail -n1)
 	kernel=$kdir/arch/x86/boot/bzImage
 	kbargs=(MEMATTR_KUNIT=m)
+	preempt=PREEMPT
 	;;
 *)
-	echo "lane: --lane must be stock-amd64, stock-arm64, debug," \
+	echo "lane: --lane must be stock-amd64, stock-arm64, stock-rt, debug," \
 		"stock-5.10-amd64, stock-6.12-amd64 or stock-6.12-arm64" >&2
 	exit 2
 	;;
@@ -89,12 +122,24 @@ case "$arch" in
 amd64) cross= ;;
 arm64) cross=aarch64-linux-gnu- ;;
 esac
+ksft=$("$top/scripts/ksft-headers.sh")
+jq=$(memattr_jq "$arch")
+# For mkinitramfs.sh, which looks it up again (then from the warm cache).
+memattr_busybox "$arch" >/dev/null
+[ "$arch" = amd64 ] || memattr_busybox amd64 >/dev/null
+flock -u 8
+exec 8>&-
+if [ "$prepare" = 1 ]; then
+	exit 0
+fi
 
 mkdir -p "$out"
+# A console.log left by an earlier run must not stand for this one (check.sh
+# reads it after the lane) when this run fails before QEMU starts.
+rm -f "$out/console.log"
 "$top/scripts/build-module.sh" --arch "$arch" --kdir "$kdir" \
 	--out "$out/module" -- "${kbargs[@]}"
 make -s -C "$top/userspace" CROSS_COMPILE="$cross" O="$out/userspace" >&2
-ksft=$("$top/scripts/ksft-headers.sh")
 make -s -C "$top/selftests/memattr" CROSS_COMPILE="$cross" O="$out/selftests" \
 	KSFT_INC="$ksft/tools/testing/selftests" >&2
 make -s -C "$top/bench" CROSS_COMPILE="$cross" O="$out/bench" >&2
@@ -102,12 +147,15 @@ make -s -C "$top/bench" CROSS_COMPILE="$cross" O="$out/bench" >&2
 # earlier run of this lane left there.
 install -m 0755 "${run:-$top/selftests/memattr/run.sh}" "$out/selftests/run.sh"
 
+kunit=()
+if [ -f "$out/module/memattr_kunit.ko" ]; then
+	kunit=(--file "$out/module/memattr_kunit.ko:/lib/modules/memattr/memattr_kunit.ko")
+fi
 "$top/selftests/qemu/mkinitramfs.sh" --arch "$arch" --out "$out/initramfs.cpio.gz" \
 	--file "$out/module/memattr.ko:/lib/modules/memattr/memattr.ko" \
-	$( [ -f "$out/module/memattr_kunit.ko" ] &&
-	   echo "--file $out/module/memattr_kunit.ko:/lib/modules/memattr/memattr_kunit.ko" ) \
+	"${kunit[@]}" \
 	--bin "$out/userspace/memattr:/usr/bin/memattr" \
-	--bin "$(memattr_jq "$arch"):/usr/bin/jq" \
+	--bin "$jq:/usr/bin/jq" \
 	--file "$out/selftests:/selftests" \
 	--file "$out/bench:/bench" >&2
 
@@ -115,6 +163,7 @@ args=(--lane "$lane" --arch "$arch" --kernel "$kernel"
       --initrd "$out/initramfs.cpio.gz" --mem "$mem" --timeout "$timeout")
 [ -n "$append" ] && args+=(--append "$append")
 [ "$icount" = 1 ] && args+=(--icount)
+[ -n "$preempt" ] && args+=(--preempt "$preempt")
 if [ "$interactive" = 1 ]; then
 	exec "$top/selftests/qemu/run-lane.sh" "${args[@]}" --interactive
 fi

@@ -5,7 +5,8 @@
 # every kselftest binary's own results, and on the debug lane every KUnit
 # result of memattr_kunit.ko. Exit status: 0 when nothing failed.
 #
-# Environment: LANE (stock-amd64, stock-arm64, debug, stock-5.10-amd64, ...).
+# Environment: LANE (stock-amd64, stock-arm64, debug, stock-rt,
+# stock-5.10-amd64, ...).
 
 here=$(dirname "$0")
 rc=0
@@ -14,10 +15,15 @@ echo "TAP version 13"
 
 # The lanes of the other supported kernels run what exercises load and
 # unload, parameters and every hook against /proc and cgroupfs, and the
-# regression tests of issue 16 (hardening); the 6.1 lanes run everything.
+# regression tests of issue 16 (hardening); the PREEMPT_RT lane adds the
+# detector's tick; the 6.1 lanes run everything.
 case "$LANE" in
 stock-5.10-* | stock-6.12-*)
 	tests="lifecycle params attribution hardening"
+	cli=no
+	;;
+stock-rt)
+	tests="lifecycle params attribution detect hardening"
 	cli=no
 	;;
 *)

@@ -4,17 +4,21 @@
 # lib.sh - helpers for the memattr QEMU guest harness (source it, don't run it).
 #
 # Usage: source selftests/qemu/lib.sh
-#        memattr_kver ARCH            -> e.g. 6.1.0-56-amd64   (ARCH: amd64|arm64)
+#        memattr_kver ARCH [rt]       -> e.g. 6.1.0-56-amd64   (ARCH: amd64|arm64)
 #        memattr_fetch_deb PKG        -> path of the downloaded .deb
-#        memattr_kernel_image ARCH    -> path of the stock Debian vmlinuz for ARCH
+#        memattr_kernel_image ARCH [rt] -> path of the stock Debian vmlinuz for ARCH
 #        memattr_busybox ARCH         -> path of a static busybox for ARCH
-#        memattr_arm64_kdir           -> cross-build-ready arm64 headers tree
+#        memattr_arm64_kdir [rt]      -> cross-build-ready arm64 headers tree
+#
+# The optional 'rt' picks Debian's PREEMPT_RT flavour (linux-image-rt-ARCH,
+# e.g. 6.1.0-56-rt-arm64) instead of the standard one.
 #
 # Every function prints its result on stdout and its chatter on stderr, is
 # idempotent, and returns in well under a second once the cache is warm.
 # Downloads and extracted trees live in $MEMATTR_CACHE, never in the repo.
 # Nothing here hardcodes a kernel ABI number: it is resolved from the Debian
-# meta packages (linux-image-amd64, linux-image-arm64) at run time.
+# meta packages (linux-image-amd64, linux-image-arm64, linux-image-rt-*) at
+# run time.
 
 : "${MEMATTR_CACHE:=/var/cache/memattr}"
 
@@ -93,19 +97,31 @@ _memattr_check_arch() {
 	esac
 }
 
+# _memattr_check_flavour FLAVOUR: empty (the standard kernel) or rt.
+_memattr_check_flavour() {
+	case ${1:-} in
+	'' | rt) ;;
+	*) memattr_die "the kernel flavour must be rt or nothing, got '${1:-}'" || return 1 ;;
+	esac
+}
+
 _memattr_kver_raw() {
 	apt-cache depends "$1" 2>/dev/null |
 		sed -n "s/^ *Depends: linux-image-\([0-9][^:]*-$2\)\(:.*\)\?\$/\1/p" | head -n 1
 }
 
-# memattr_kver ARCH: the kernel ABI version that Debian's meta package for
-# ARCH depends on today, e.g. 6.1.0-56-amd64.
+# memattr_kver ARCH [rt]: the kernel ABI version that Debian's meta package
+# for ARCH (linux-image-ARCH, or linux-image-rt-ARCH) depends on today,
+# e.g. 6.1.0-56-amd64 or 6.1.0-56-rt-arm64.
 memattr_kver() {
-	local arch=${1:-} meta kver
+	local arch=${1:-} flavour=${2:-} meta kver suffix
 	_memattr_check_arch "$arch" || return 1
-	if [[ $arch == amd64 ]]; then meta=linux-image-amd64; else meta=linux-image-arm64:arm64; fi
+	_memattr_check_flavour "$flavour" || return 1
+	suffix=${flavour:+$flavour-}$arch
+	meta=linux-image-$suffix
+	[[ $arch == amd64 ]] || meta+=:$arch
 	_memattr_apt_show "$meta" >/dev/null || return 1
-	kver=$(_memattr_apt_memo "kver-$arch" _memattr_kver_raw "$meta" "$arch") || true
+	kver=$(_memattr_apt_memo "kver-$suffix" _memattr_kver_raw "$meta" "$suffix") || true
 	[[ -n $kver ]] || memattr_die "cannot resolve the kernel version of '$meta' (apt-cache depends)" || return 1
 	printf '%s\n' "$kver"
 }
@@ -172,13 +188,13 @@ _memattr_check_arm64_image() {
 	memattr_die "$f is not an arm64 Image" || return 1
 }
 
-# memattr_kernel_image ARCH: the stock Debian kernel for ARCH, extracted once
-# to $MEMATTR_CACHE/kernels/<kver>/vmlinuz; prints that path. Both are given
-# to QEMU's -kernel as shipped (amd64: bzImage; arm64: see above).
+# memattr_kernel_image ARCH [rt]: the stock Debian kernel for ARCH, extracted
+# once to $MEMATTR_CACHE/kernels/<kver>/vmlinuz; prints that path. Both are
+# given to QEMU's -kernel as shipped (amd64: bzImage; arm64: see above).
 memattr_kernel_image() {
 	local arch=${1:-} kver dir out deb tmp pkg
 	_memattr_check_arch "$arch" || return 1
-	kver=$(memattr_kver "$arch") || return 1
+	kver=$(memattr_kver "$arch" "${2:-}") || return 1
 	dir=$MEMATTR_CACHE/kernels/$kver
 	out=$dir/vmlinuz
 	if [[ -s $out ]]; then
@@ -288,13 +304,15 @@ _memattr_fix_kbuild_links() {
 	done
 }
 
-# memattr_arm64_kdir: a Debian arm64 kernel headers tree, for the same kver
-# as memattr_kernel_image arm64, usable from this amd64 host with
+# memattr_arm64_kdir [rt]: a Debian arm64 kernel headers tree, for the same
+# kver as memattr_kernel_image arm64 [rt], usable from this amd64 host with
 #   make -C "$(memattr_arm64_kdir)" M=... ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
-# Prints the tree (the directory holding .config and Module.symvers).
+# Prints the tree (the directory holding .config and Module.symvers). The
+# flavour's headers include a -common (or -common-rt) package's Makefile;
+# when the host lacks that package it is fetched and extracted here too.
 memattr_arm64_kdir() {
 	local kver majmin kbuild tree deb tmp inc common cpkg cdir
-	kver=$(memattr_kver arm64) || return 1
+	kver=$(memattr_kver arm64 "${1:-}") || return 1
 	tree=$MEMATTR_CACHE/kdir/$kver
 	if [[ -e $tree/.memattr-ready ]]; then
 		printf '%s\n' "$tree"

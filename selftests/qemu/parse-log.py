@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Turn the serial log of a memattr test guest into TAP-ish result lines.
 
-Usage: parse-log.py [--lane NAME] [--timed-out SEC] LOG
+Usage: parse-log.py [--lane NAME] [--timed-out SEC] [--preempt MODEL] LOG
 
 Prints one line per result, prefixed by the lane:
     ok - LANE: DESC
@@ -18,7 +18,11 @@ MEMATTR-TAP-END (see init) plus these synthetic ones:
     test runner exit code 0       the rc= on MEMATTR-TAP-END
     guest reached MEMATTR-DONE
     guest finished within SEC s   only with --timed-out SEC (always fails)
-    no kernel warnings            no WARN/BUG/Oops/lockdep/... in the whole log
+    kernel is MODEL               only with --preempt MODEL: init's
+                                  "kernel version:" line (uname -v) has the
+                                  word MODEL (PREEMPT, PREEMPT_RT, ...)
+    no kernel warnings            no WARN/BUG/Oops/lockdep/RCU/KASAN/sleep-in-
+                                  atomic report in the whole log
     kmemleak clean                only when a MEMATTR-KMEMLEAK region exists
 """
 
@@ -34,16 +38,21 @@ TAP_RESULT = re.compile(
 DIRECTIVE = re.compile(r"\s#\s*(?P<kind>SKIP|TODO)\b\s*(?P<reason>.*)$", re.IGNORECASE)
 PLAN = re.compile(r"^1\.\.(?P<n>\d+)\b")
 TAP_END = re.compile(r"^MEMATTR-TAP-END(?:\s+rc=(?P<rc>-?\d+))?")
+UNAME_V = re.compile(r"^memattr-init: kernel version: (?P<v>.*)$")
 
 # Kernel messages that mean something went wrong, wherever they appear
 # (x86's BUG_ON says "kernel BUG at"). A bare "Call Trace:" is not one: the
 # OOM killer, which the tests provoke on purpose, prints its stack too;
-# every real trouble report has its own first line matched here.
+# every real trouble report has its own first line matched here. Most of
+# them start with "BUG:" or "WARNING:"; the ones a preemptible or PREEMPT_RT
+# kernel prints are also named, so a change of prefix cannot hide them.
 KERNEL_TROUBLE = re.compile(
     r"WARNING:|BUG:|Oops|Kernel panic|KASAN:|UBSAN:"
     r"|possible circular locking|possible recursive locking"
-    r"|inconsistent lock state|suspicious RCU usage"
-    r"|INFO: task .* blocked|rcu: INFO: .* detected stalls"
+    r"|inconsistent lock state|suspicious RCU usage|Invalid wait context"
+    r"|sleeping function called from invalid context|scheduling while atomic"
+    r"|DEBUG_LOCKS_WARN_ON|ODEBUG:"
+    r"|INFO: task .* blocked|rcu: INFO: .* detected stalls?|self-detected stall"
     r"|general protection fault"
     r"|[Uu]nable to handle|kernel BUG at"
 )
@@ -94,7 +103,7 @@ class Report:
                 f"{self.skipped} skipped")
 
 
-def parse(text, lane, timed_out=None):
+def parse(text, lane, timed_out=None, preempt=None):
     """Parse a whole guest log; return a Report."""
     lines = [clean(line) for line in text.splitlines()]
     rep = Report(lane)
@@ -155,6 +164,15 @@ def parse(text, lane, timed_out=None):
     if timed_out is not None:
         rep.ok(f"guest finished within {timed_out} s", False,
                ["QEMU was killed by the timeout"])
+    if preempt is not None:
+        versions = [m.group("v").strip() for m in map(UNAME_V.match, lines) if m]
+        if not versions:
+            rep.ok(f"kernel is {preempt}", False,
+                   ["no 'memattr-init: kernel version:' line in the log"])
+        else:
+            word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(preempt)}(?![A-Za-z0-9_])")
+            rep.ok(f"kernel is {preempt}", bool(word.search(versions[0])),
+                   [f"uname -v: {versions[0]}"])
 
     trouble, seen = [], set()
     for line in lines:
@@ -191,6 +209,9 @@ def main(argv=None):
                     "(default: memattr.lane= from the log, else the log's name)")
     ap.add_argument("--timed-out", metavar="SEC", type=int,
                     help="QEMU was killed after SEC seconds: report that as a failure")
+    ap.add_argument("--preempt", metavar="MODEL",
+                    help="fail unless the guest kernel's uname -v names MODEL "
+                    "(PREEMPT, PREEMPT_RT, PREEMPT_DYNAMIC)")
     ap.add_argument("log", help="serial log of the guest")
     args = ap.parse_args(argv)
 
@@ -201,7 +222,7 @@ def main(argv=None):
         print(f"parse-log: {e}", file=sys.stderr)
         text = ""
     lane = args.lane or lane_from(text, args.log)
-    rep = parse(text, lane, args.timed_out)
+    rep = parse(text, lane, args.timed_out, args.preempt)
     for line in rep.lines:
         print(line)
     print(rep.summary())

@@ -6,6 +6,7 @@
 # Usage: run-lane.sh --lane NAME --arch amd64|arm64 --kernel IMAGE --initrd CPIO
 #                    [--mem MB] [--timeout SEC] [--log FILE]
 #                    [--append 'EXTRA CMDLINE'] [--icount] [--interactive]
+#                    [--preempt MODEL]
 #
 #   --mem MB         guest memory (default 1024)
 #   --timeout SEC    kill QEMU after SEC seconds, +10 s grace (default 600)
@@ -14,6 +15,8 @@
 #   --icount         -icount shift=0: guest time counts executed
 #                    instructions, so A/B timings repeat (the benchmark);
 #                    one vCPU (an x86 guest hangs bringing up the second)
+#   --preempt MODEL  fail unless the guest's uname -v names MODEL (PREEMPT,
+#                    PREEMPT_RT): the lane really runs that preemption model
 #   --interactive    shell on this terminal (memattr.mode=shell), no timeout,
 #                    no log; leave with 'reboot -f' or Ctrl-A x
 #
@@ -31,6 +34,7 @@ usage() {
 }
 
 lane='' arch='' kernel='' initrd='' mem=1024 timeout=600 log='' append='' interactive=0 icount=0
+preempt=''
 while (($#)); do
 	case $1 in
 	--lane) lane=${2:?--lane needs a value}; shift 2 ;;
@@ -43,6 +47,7 @@ while (($#)); do
 	--append) append=${2?--append needs a value}; shift 2 ;;
 	--interactive) interactive=1; shift ;;
 	--icount) icount=1; shift ;;
+	--preempt) preempt=${2:?--preempt needs a value}; shift 2 ;;
 	-h | --help) usage ;;
 	*) printf 'run-lane: unknown argument: %s\n' "$1" >&2; usage ;;
 	esac
@@ -79,6 +84,7 @@ cmdline="console=$console loglevel=4 panic=-1 panic_print=0x20 softlockup_panic=
 # re-patched (a static key flipped by tracepoint_probe_register() while the
 # first CPU sits in __alloc_pages()): it traps on the int3 that is no longer
 # there, backs up and traps again, for ever. Seen on every unload under load.
+# shellcheck disable=SC2054 # -accel takes one comma-separated value
 qemu+=(-accel tcg,thread=single -m "$mem" -no-reboot -display none -nodefaults
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline")
 ((icount)) && qemu+=(-icount shift=0 -smp 1)
@@ -106,6 +112,7 @@ end=$(date +%s.%N)
 wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 
 parse=("$here/parse-log.py" --lane "$lane")
+[[ -n $preempt ]] && parse+=(--preempt "$preempt")
 if ((rc == 124 || rc == 137)); then
 	printf 'run-lane: %s: QEMU killed after %s s (timeout)\n' "$lane" "$timeout" >&2
 	parse+=(--timed-out "$timeout")

@@ -150,11 +150,48 @@ class ParseTest(unittest.TestCase):
                     "INFO: task insmod:99 blocked for more than 120 seconds.",
                     "general protection fault, probably for non-canonical address",
                     "rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:",
-                    "kernel BUG at mm/memattr.c:12!"):
+                    "rcu: INFO: rcu_preempt self-detected stall on CPU",
+                    "kernel BUG at mm/memattr.c:12!",
+                    # Preemptible and PREEMPT_RT kernels, lockdep with
+                    # PROVE_RAW_LOCK_NESTING, debug objects.
+                    "BUG: sleeping function called from invalid context at"
+                    " kernel/locking/spinlock_rt.c:46",
+                    "BUG: scheduling while atomic: attribution/212/0x00000002",
+                    "BUG: using smp_processor_id() in preemptible [00000000] code: x/1",
+                    "BUG: Invalid wait context",
+                    "[ BUG: Invalid wait context ]",
+                    "WARNING: HARDIRQ-safe -> HARDIRQ-unsafe lock order detected",
+                    "WARNING: possible irq lock inversion dependency detected",
+                    "DEBUG_LOCKS_WARN_ON(1)",
+                    "ODEBUG: free active (active state 1) object: 00000000 object type:"
+                    " rcu_head hint: 0x0"):
             with self.subTest(msg=msg):
                 rep = self.parse(guest_log(PASSING_TAP, dmesg=f"[ 5.000000] {msg}\r\n"))
                 self.assertTrue(self.line(rep, "no kernel warnings").startswith("not ok"))
                 self.assertIn(f"# {msg}", rep.lines)
+
+    def test_preempt_model(self):
+        """--preempt MODEL passes only when init's uname -v line names MODEL
+        as a whole word (PREEMPT is not PREEMPT_DYNAMIC or PREEMPT_RT)."""
+        def result(uname_v, model):
+            console = f"memattr-init: kernel version: {uname_v}\r\n" if uname_v else ""
+            rep = parse_log.parse(guest_log(PASSING_TAP, console=console), "lane",
+                                  preempt=model)
+            return self.line(rep, f"kernel is {model}"), rep
+        for uname_v, model, want in (
+                ("#1 SMP PREEMPT Mon Nov 30 12:00:00 UTC 2026", "PREEMPT", True),
+                ("#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3", "PREEMPT", False),
+                ("#1 SMP PREEMPT_RT Debian 6.1.192-3", "PREEMPT", False),
+                ("#1 SMP PREEMPT_RT Debian 6.1.192-3", "PREEMPT_RT", True),
+                ("#1 SMP Debian 6.1.192-3", "PREEMPT_RT", False),
+                (None, "PREEMPT_RT", False)):
+            with self.subTest(uname_v=uname_v, model=model):
+                line, rep = result(uname_v, model)
+                self.assertEqual(line.startswith("ok - "), want, line)
+                self.assertEqual(rep.failed, 0 if want else 1)
+        # Without --preempt there is no such result.
+        rep = self.parse(guest_log(PASSING_TAP))
+        self.assertFalse(any("kernel is" in line for line in rep.lines))
 
     def test_oom_killer_stack_is_not_trouble(self):
         dmesg = ("[    9.1] dd invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0\r\n"
@@ -240,6 +277,9 @@ class MainTest(unittest.TestCase):
         rc, out = self.run_main(guest_log("ok 1 x\r\n"), "--lane", "l", "--timed-out", "30")
         self.assertEqual(rc, 1)
         self.assertIn("not ok - l: guest finished within 30 s", out)
+        rc, out = self.run_main(guest_log(PASSING_TAP), "--lane", "l", "--preempt", "PREEMPT_RT")
+        self.assertEqual(rc, 1)
+        self.assertIn("not ok - l: kernel is PREEMPT_RT", out)
 
     def test_lane_defaults(self):
         text = "[ 0.0] Kernel command line: console=ttyS0 memattr.lane=from-cmdline\r\n"
