@@ -17,11 +17,11 @@ echo "TAP version 13"
 # lanes run everything.
 case "$LANE" in
 stock-5.10-* | stock-6.12-*)
-	tests="lifecycle params attribution"
+	tests="lifecycle params attribution hostile"
 	cli=no
 	;;
 *)
-	tests="lifecycle params attribution netlink detect"
+	tests="lifecycle params attribution netlink detect hostile"
 	cli=yes
 	;;
 esac
