@@ -110,7 +110,7 @@ static int memattr_nl_caller_cg_root(struct memattr_nl_caller *c)
 		goto out;
 	alen = strlen(c->cg_root);
 	rlen = strcmp(rel, "/") ? strlen(rel) : 0;
-	if (alen < rlen || strcmp(c->cg_root + alen - rlen, rel))
+	if (alen < rlen || (rlen && strcmp(c->cg_root + alen - rlen, rel)))
 		goto out;
 	c->cg_root_len = alen - rlen;
 	c->cg_root[c->cg_root_len] = '\0';

@@ -421,6 +421,8 @@ TEST_F_TIMEOUT(ns, pid_namespace, 60)
 		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
 		    setresuid(NOBODY, NOBODY, NOBODY))
 			_exit(90);
+		/* Leaving root made it undumpable: /proc/self/ is root's. */
+		prctl(PR_SET_DUMPABLE, 1);
 		prctl(PR_SET_NAME, "mt_ns_host");
 		if (unshare(CLONE_NEWUSER | CLONE_NEWPID))
 			_exit(91);
@@ -602,8 +604,8 @@ TEST_F_TIMEOUT(ns, debugfs_names_escaped, 60)
 	close(p[0]);
 	ASSERT_EQ(0, mt_cg_enter(MT_ESC_CG, pid));
 	mt_wait_sample();
-	mt_table_check(_metadata, "procs", pid, "a\\012b\\075c\\040d");
-	mt_table_check(_metadata, "procs", pid, "/mt\\040esc\\075x\\011y");
+	mt_table_check(_metadata, "processes", pid, "a\\012b\\075c\\040d");
+	mt_table_check(_metadata, "processes", pid, "/mt\\040esc\\075x\\011y");
 	mt_table_check(_metadata, "cgroups", 0, NULL);
 	ASSERT_LT(0, mt_read_file(MEMATTR_DEBUGFS "/cgroups", mt_buf,
 				  sizeof(mt_buf)));
