@@ -342,13 +342,14 @@ static int mt_pidns_checks(pid_t host)
 
 	if (getpid() != 1)
 		return 1;
-	prctl(PR_SET_NAME, "mt_ns_one");
+	/* The table takes a comm at fork and exec: name "two" before. */
+	prctl(PR_SET_NAME, "mt_ns_two");
 	two = fork();
 	if (!two) {
-		prctl(PR_SET_NAME, "mt_ns_two");
 		pause();
 		_exit(0);
 	}
+	prctl(PR_SET_NAME, "mt_ns_host");
 	if (two != 2 || genl_open(&s, MEMATTR_GENL_NAME, NULL))
 		return 2;
 	mt_sleep_ms(300);	/* the table learns "mt_ns_two" at exec/sample */
@@ -363,7 +364,7 @@ static int mt_pidns_checks(pid_t host)
 	/* GET_PROC(1): itself. */
 	if (!ret && (mt_ns_req(&s, MEMATTR_CMD_GET_PROC, 1, &mt_d) ||
 		     mt_d.nr != 1 || mt_d.rows[0].pid != 1 ||
-		     strcmp(mt_d.rows[0].comm, "mt_ns_one")))
+		     strcmp(mt_d.rows[0].comm, "mt_ns_host")))
 		ret = 6;
 	if (!ret && (mt_ns_req(&s, MEMATTR_CMD_GET_PROC, 2, &mt_d) ||
 		     mt_d.nr != 1 || strcmp(mt_d.rows[0].comm, "mt_ns_two")))
@@ -584,24 +585,41 @@ static void mt_table_check(struct __test_metadata *_metadata,
  */
 TEST_F_TIMEOUT(ns, debugfs_names_escaped, 60)
 {
-	int p[2], st;
-	pid_t pid;
+	int p[2], q[2], st;
+	pid_t pid, child;
 	char c;
 
 	rmdir(MT_ESC_CG);
 	ASSERT_EQ(0, mt_cg_memory(NULL));
 	ASSERT_EQ(0, mkdir(MT_ESC_CG, 0755));
 	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(q));
+	/*
+	 * The table takes a comm at fork and exec: a child named so forks
+	 * the process under test, which tells its pid and waits.
+	 */
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
 		close(p[1]);
+		close(q[0]);
 		prctl(PR_SET_NAME, MT_ESC_COMM);
-		if (read(p[0], &c, 1) < 0)
+		pid = fork();
+		if (!pid) {
+			if (read(p[0], &c, 1) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		if (write(q[1], &pid, sizeof(pid)) != sizeof(pid))
 			_exit(1);
+		waitpid(pid, NULL, 0);
 		_exit(0);
 	}
+	child = pid;
 	close(p[0]);
+	close(q[1]);
+	ASSERT_EQ(sizeof(pid), read(q[0], &pid, sizeof(pid)));
+	close(q[0]);
 	ASSERT_EQ(0, mt_cg_enter(MT_ESC_CG, pid));
 	mt_wait_sample();
 	mt_table_check(_metadata, "processes", pid, "a\\012b\\075c\\040d");
@@ -612,7 +630,7 @@ TEST_F_TIMEOUT(ns, debugfs_names_escaped, 60)
 	EXPECT_NE(NULL, strstr(mt_buf, " /mt\\040esc\\075x\\011y\n"));
 	/* Its end, in the exited table. */
 	close(p[1]);
-	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_EQ(child, waitpid(child, &st, 0));
 	mt_sleep_ms(300);
 	mt_table_check(_metadata, "exited", pid, "a\\012b\\075c\\040d");
 	rmdir(MT_ESC_CG);
