@@ -81,7 +81,7 @@ static void mt_wait_sample(void)
 /* --- unread dumps --------------------------------------------------------- */
 
 #define MT_SOCKS	800
-#define MT_CGS		60
+#define MT_CGS		120
 #define MT_PIN		CG "/mt_pin"
 
 /* What one batch of unread dumps cost: globally and in the caller's cgroup. */
@@ -226,8 +226,12 @@ static int mt_pin_check(struct __test_metadata *_metadata, uint8_t cmd)
 	       res.dump.charged / 1024, res.ctrl.charged / 1024,
 	       uncharged / MT_SOCKS);
 	EXPECT_EQ(0, res.err);
-	/* Noise: per-CPU page lists and charge batches, a few MiB at most. */
-	EXPECT_GT(8192LL * MT_SOCKS, uncharged);
+	/*
+	 * Noise: per-CPU page lists and charge batches, up to ~8 KiB a dump
+	 * seen; the copies of the whole tables that this catches weigh 64 KiB
+	 * and more (MT_CGS cgroups).
+	 */
+	EXPECT_GT(24576LL * MT_SOCKS, uncharged);
 	return res.err;
 }
 
