@@ -221,7 +221,8 @@ static int mt_pin_check(struct __test_metadata *_metadata, uint8_t cmd)
 	extra_global = res.dump.global - res.ctrl.global;
 	extra_charged = res.dump.charged - res.ctrl.charged;
 	uncharged = extra_global - extra_charged;
-	TH_LOG("%d unread dumps of cmd %u: MemFree -%lld KiB (nlctrl -%lld), memory.current +%lld KiB (nlctrl +%lld): %lld B a dump not charged",
+	TH_LOG("%d unread dumps of cmd %u: MemFree -%lld KiB (nlctrl -%lld), "
+	       "memory.current +%lld KiB (nlctrl +%lld): %lld B a dump not charged",
 	       MT_SOCKS, cmd, res.dump.global / 1024, res.ctrl.global / 1024,
 	       res.dump.charged / 1024, res.ctrl.charged / 1024,
 	       uncharged / MT_SOCKS);

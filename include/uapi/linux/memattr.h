@@ -90,8 +90,9 @@
  * MEMATTR_CMD_GET_CGROUP (doit, dump)
  *	doit: takes MEMATTR_A_CGROUP_ID or MEMATTR_A_CGROUP_PATH (exactly one;
  *	the path as cgroupfs names it from the memory controller's root, "/"
- *	for the root; in a cgroup namespace, from the namespace's root). Replies with MEMATTR_A_CGROUP_* of that memory cgroup,
- *	as of the last sample.
+ *	for the root; in a cgroup namespace, from the namespace's root).
+ *	Replies with MEMATTR_A_CGROUP_* of that memory cgroup, as of the last
+ *	sample.
  *	Errors: -EINVAL with neither or both; -ENOENT for an unknown one.
  *	dump: takes no attribute. One message per memory cgroup, by id.
  *
