@@ -1682,3 +1682,45 @@ void memattr_acct_exit(void)
 	memattr_nr_cgroups = 0;
 	mutex_unlock(&memattr_sample_mutex);
 }
+
+/* --- filtered copies, for the outputs -------------------------------------- */
+
+/**
+ * memattr_acct_copy_cgroups() - a copy of the cgroup rows a filter keeps
+ * @keep: whether to copy a row; runs under the sampler's mutex, must not
+ *	  sleep or take the mutex
+ * @arg: passed to @keep
+ * @gfp: for the copy: GFP_KERNEL_ACCOUNT charges it to whoever asks
+ * @rows: where the array goes (sorted by id); kvfree() it
+ * @nr: where its length goes
+ *
+ * Only what @keep keeps is ever allocated, so a caller that may see a few
+ * cgroups never holds a copy of the whole table.
+ * Context: process.
+ * Return: 0 or -ENOMEM.
+ */
+int memattr_acct_copy_cgroups(bool (*keep)(const struct memattr_cgroup_row *r,
+					   void *arg),
+			      void *arg, gfp_t gfp,
+			      struct memattr_cgroup_row **rows, u32 *nr)
+{
+	struct memattr_cgroup_row *r;
+	u32 i, n = 0;
+
+	mutex_lock(&memattr_sample_mutex);
+	for (i = 0; i < memattr_nr_cgroups; i++)
+		n += keep(&memattr_cgroups[i], arg);
+	r = kvmalloc_array(max(n, 1U), sizeof(*r), gfp);
+	if (r) {
+		n = 0;
+		for (i = 0; i < memattr_nr_cgroups; i++)
+			if (keep(&memattr_cgroups[i], arg))
+				r[n++] = memattr_cgroups[i];
+	}
+	mutex_unlock(&memattr_sample_mutex);
+	if (!r)
+		return -ENOMEM;
+	*rows = r;
+	*nr = n;
+	return 0;
+}

@@ -260,4 +260,9 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st);
 u32 memattr_acct_generation(void);
 void memattr_acct_sample_ms_changed(void);
 
+int memattr_acct_copy_cgroups(bool (*keep)(const struct memattr_cgroup_row *r,
+					   void *arg),
+			      void *arg, gfp_t gfp,
+			      struct memattr_cgroup_row **rows, u32 *nr);
+
 #endif /* _MEMATTR_ACCT_H */

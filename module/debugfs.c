@@ -6,6 +6,9 @@
  * entity. A table file takes a snapshot when it is opened and prints it
  * through a seq_file iterator, so that a read of thousands of rows is one
  * consistent picture and never holds a lock while copying to user space.
+ * Names (comms, cgroup paths) are printed with /proc's octal escapes of
+ * whitespace, '\\' and '=' (memattr_dfs_name()): every row is one line and
+ * every column one word, whatever names people choose.
  */
 #include <linux/bsearch.h>
 #include <linux/debugfs.h>
@@ -123,6 +126,37 @@ static const char *memattr_dfs_cgroup_path(struct memattr_dfs_snap *s, u64 id)
 	return r ? r->path : "-";
 }
 
+/*
+ * Print name @str escaped as /proc escapes names: whitespace, control
+ * characters, '\\', '=' and the characters of @extra as octal escapes
+ * ("\\012"), so that a comm set with PR_SET_NAME or a delegated cgroup's
+ * name cannot forge rows, columns or key=value pairs. An empty name is
+ * printed "-". Then pad with spaces to @width columns.
+ */
+static void memattr_dfs_name(struct seq_file *m, const char *str, int width,
+			     const char *extra)
+{
+	const unsigned char *c = (const unsigned char *)str;
+	int n = 0;
+
+	if (!*c) {
+		seq_putc(m, '-');
+		n++;
+	}
+	for (; *c; c++) {
+		if (*c <= ' ' || *c == 0x7f || *c == '\\' || *c == '=' ||
+		    (extra && strchr(extra, *c))) {
+			seq_printf(m, "\\%03o", *c);
+			n += 4;
+		} else {
+			seq_putc(m, *c);
+			n++;
+		}
+	}
+	for (; n < width; n++)
+		seq_putc(m, ' ');
+}
+
 static const char *memattr_leak_state_name(u8 state)
 {
 	switch (state) {
@@ -158,15 +192,18 @@ static int memattr_procs_show(struct seq_file *m, struct memattr_dfs_snap *s,
 			   "cgroup");
 		return 0;
 	}
-	seq_printf(m, "%7d %-16s %9llu %9llu %9llu %9llu %9llu %9llu %10llu %9llu %11llu %11llu %8llu %8llu %8llu %8llu %10lld %12lld %-7s %s\n",
-		   r->tgid, r->comm, r->fp.rss_kb, r->fp.anon_kb, r->fp.file_kb,
+	seq_printf(m, "%7d ", r->tgid);
+	memattr_dfs_name(m, r->comm, 16, NULL);
+	seq_printf(m, " %9llu %9llu %9llu %9llu %9llu %9llu %10llu %9llu %11llu %11llu %8llu %8llu %8llu %8llu %10lld %12lld %-7s ",
+		   r->fp.rss_kb, r->fp.anon_kb, r->fp.file_kb,
 		   r->fp.shmem_kb, r->fp.swap_kb, r->fp.peak_rss_kb,
 		   r->fp.vm_kb, r->fp.pgtables_kb, r->act.page_allocs,
 		   r->act.page_frees, r->act.mmap_calls, r->act.munmap_calls,
 		   r->act.brk_calls, r->act.mremap_calls,
 		   r->act.mapped_bytes / 1024, r->leak.growth_kb_per_hour,
-		   memattr_leak_state_name(r->leak.state),
-		   memattr_dfs_cgroup_path(s, r->cgroup_id));
+		   memattr_leak_state_name(r->leak.state));
+	memattr_dfs_name(m, memattr_dfs_cgroup_path(s, r->cgroup_id), 0, NULL);
+	seq_putc(m, '\n');
 	return 0;
 }
 
@@ -212,7 +249,8 @@ static int memattr_cgroups_show(struct seq_file *m, struct memattr_dfs_snap *s,
 		seq_printf(m, "%10s ", "none");
 	else
 		seq_printf(m, "%10lld ", r->exhaust_s);
-	seq_printf(m, "%s\n", r->path);
+	memattr_dfs_name(m, r->path, 0, NULL);
+	seq_putc(m, '\n');
 	return 0;
 }
 
@@ -252,13 +290,15 @@ static int memattr_exited_show(struct seq_file *m, struct memattr_dfs_snap *s,
 			   "cgroup");
 		return 0;
 	}
-	seq_printf(m, "%7d %-16s %10llu %9llu %9llu %9llu %9llu %9llu %11llu %s\n",
-		   r->tgid, r->comm,
+	seq_printf(m, "%7d ", r->tgid);
+	memattr_dfs_name(m, r->comm, 16, NULL);
+	seq_printf(m, " %10llu %9llu %9llu %9llu %9llu %9llu %11llu ",
 		   div_u64(r->exit_ns - min(r->start_ns, r->exit_ns),
 			   NSEC_PER_MSEC),
 		   r->fp.peak_rss_kb, r->fp.rss_kb, r->fp.anon_kb,
-		   r->fp.shmem_kb, r->fp.swap_kb, r->act.page_allocs,
-		   memattr_dfs_cgroup_path(s, r->cgroup_id));
+		   r->fp.shmem_kb, r->fp.swap_kb, r->act.page_allocs);
+	memattr_dfs_name(m, memattr_dfs_cgroup_path(s, r->cgroup_id), 0, NULL);
+	seq_putc(m, '\n');
 	return 0;
 }
 
@@ -322,10 +362,13 @@ static int memattr_events_show(struct seq_file *m, struct memattr_dfs_snap *s,
 	case MEMATTR_EV_LEAK:
 	case MEMATTR_EV_LEAK_CLEARED:
 		seq_printf(m, " entity=%s", memattr_entity_name(ev->entity));
-		if (ev->entity == MEMATTR_ENTITY_PROCESS)
-			seq_printf(m, " pid=%d comm=%s", ev->pid, ev->comm);
-		seq_printf(m, " cgroup=%s growth_kb_per_hour=%lld since_ms=%llu",
-			   ev->cgroup[0] ? ev->cgroup : "-",
+		if (ev->entity == MEMATTR_ENTITY_PROCESS) {
+			seq_printf(m, " pid=%d comm=", ev->pid);
+			memattr_dfs_name(m, ev->comm, 0, NULL);
+		}
+		seq_puts(m, " cgroup=");
+		memattr_dfs_name(m, ev->cgroup, 0, NULL);
+		seq_printf(m, " growth_kb_per_hour=%lld since_ms=%llu",
 			   ev->growth_kb_per_hour, ev->since_ms);
 		break;
 	case MEMATTR_EV_WATERMARK:
@@ -335,13 +378,17 @@ static int memattr_events_show(struct seq_file *m, struct memattr_dfs_snap *s,
 		break;
 	case MEMATTR_EV_OOM_KILL:
 		oom = &ev->oom;
-		seq_printf(m, " pid=%d comm=%s cgroup=%s rss_kb=%llu top=",
-			   oom->pid, oom->comm,
-			   oom->cgroup[0] ? oom->cgroup : "-", oom->rss_kb);
-		for (i = 0; i < min_t(u32, oom->nr_top, MEMATTR_OOM_TOP); i++)
-			seq_printf(m, "%s%d/%s/%lld", i ? "," : "",
-				   oom->top[i].pid, oom->top[i].comm,
-				   oom->top[i].growth_kb_per_hour);
+		seq_printf(m, " pid=%d comm=", oom->pid);
+		memattr_dfs_name(m, oom->comm, 0, NULL);
+		seq_puts(m, " cgroup=");
+		memattr_dfs_name(m, oom->cgroup, 0, NULL);
+		seq_printf(m, " rss_kb=%llu top=", oom->rss_kb);
+		/* pid/comm/growth, comma-separated: escape those too. */
+		for (i = 0; i < min_t(u32, oom->nr_top, MEMATTR_OOM_TOP); i++) {
+			seq_printf(m, "%s%d/", i ? "," : "", oom->top[i].pid);
+			memattr_dfs_name(m, oom->top[i].comm, 0, ",/");
+			seq_printf(m, "/%lld", oom->top[i].growth_kb_per_hour);
+		}
 		if (!oom->nr_top)
 			seq_puts(m, "-");
 		break;
@@ -390,16 +437,21 @@ static int memattr_oom_show(struct seq_file *m, struct memattr_dfs_snap *s,
 			   "comm", "rss_kb", "cgroup");
 		return 0;
 	}
-	seq_printf(m, "%12llu %7d %-16s %9llu %s\n", r->time_ms, r->pid,
-		   r->comm, r->rss_kb, r->cgroup);
+	seq_printf(m, "%12llu %7d ", r->time_ms, r->pid);
+	memattr_dfs_name(m, r->comm, 16, NULL);
+	seq_printf(m, " %9llu ", r->rss_kb);
+	memattr_dfs_name(m, r->cgroup, 0, NULL);
+	seq_putc(m, '\n');
 	seq_puts(m, "  history_kb");
 	for (i = 0; i < r->nr_hist; i++)
 		seq_printf(m, " %u", r->hist[i].kb);
 	seq_puts(m, "\n");
-	for (i = 0; i < r->nr_top; i++)
-		seq_printf(m, "  grower %7d %-16s %12lld kb/h %9llu kb\n",
-			   r->top[i].pid, r->top[i].comm,
+	for (i = 0; i < r->nr_top; i++) {
+		seq_printf(m, "  grower %7d ", r->top[i].pid);
+		memattr_dfs_name(m, r->top[i].comm, 16, NULL);
+		seq_printf(m, " %12lld kb/h %9llu kb\n",
 			   r->top[i].growth_kb_per_hour, r->top[i].rss_kb);
+	}
 	return 0;
 }
 

@@ -9,15 +9,23 @@
  * message. The family is not parallel_ops: genl_mutex serialises the
  * handlers, dump callbacks included.
  *
- * Dumps copy what they show in .start, walk the copy with a cursor in
- * .dumpit, one message per row, and free it in .done. The state lives in
- * cb->args[0] (the ctx[] view of it is 6.0+).
+ * Process dumps walk the live table by pid of the requester's pid
+ * namespace, like /proc's readdir, so nothing is held between two parts;
+ * other dumps copy what they show in .start, only what the requester may
+ * see, charged to it (GFP_KERNEL_ACCOUNT), walk the copy with a cursor in
+ * .dumpit, one message per row, and free it in .done. The state, with the
+ * requester's namespaces, lives in cb->args[0] (the ctx[] view of it is
+ * 6.0+).
  */
 #include <linux/bsearch.h>
 #include <linux/capability.h>
+#include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/idr.h>
 #include <linux/math64.h>
+#include <linux/memcontrol.h>
 #include <linux/module.h>
+#include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -53,45 +61,234 @@ static u64 memattr_nl_ms(u64 ns)
 
 /* --- who is asking -------------------------------------------------------- */
 
+/*
+ * The requester, as its doit or its dump's .start saw it: a dump's later
+ * parts may run in whoever calls recvmsg(), in other namespaces.
+ */
 struct memattr_nl_caller {
 	bool admin;		/* CAP_NET_ADMIN in the initial user namespace */
 	kuid_t euid;
+	struct pid_namespace *pid_ns;	/* referenced: pids are read in it */
+	/*
+	 * The root of its cgroup namespace on the memory controller's
+	 * hierarchy, as cgroupfs names it from the hierarchy's root: "/" shows
+	 * every cgroup, "" none (the root was not found).
+	 */
+	char *cg_root;
+	size_t cg_root_len;
 };
 
 /*
- * Context: the requester's own, i.e. a doit or a dump's .start (a dump's
- * later parts may run in whoever calls recvmsg()).
+ * Find where the caller's cgroup namespace is rooted: the path of its own
+ * memory cgroup from the hierarchy's root, less its path from the
+ * namespace's root (init_cgroup_ns is not exported to compare with).
+ * Context: the requester's own.
  */
-static void memattr_nl_caller_get(struct memattr_nl_caller *c,
-				  const struct sk_buff *skb)
+static int memattr_nl_caller_cg_root(struct memattr_nl_caller *c)
 {
-	c->admin = netlink_capable(skb, CAP_NET_ADMIN);
-	c->euid = current_euid();
+	struct cgroup_namespace *ns = current->nsproxy->cgroup_ns;
+	size_t len = MEMATTR_CGROUP_PATH_MAX;
+	struct mem_cgroup *memcg;
+	size_t alen, rlen;
+	char *rel;
+	int ret;
+
+	c->cg_root = kmalloc(len, GFP_KERNEL_ACCOUNT);
+	if (!c->cg_root)
+		return -ENOMEM;
+	rel = kmalloc(len, GFP_KERNEL);
+	memcg = get_mem_cgroup_from_mm(current->mm);
+	c->cg_root_len = 0;		/* none, unless found below */
+	c->cg_root[0] = '\0';
+	if (!rel || !memcg)
+		goto out;
+	ret = cgroup_path(memcg->css.cgroup, c->cg_root, len);
+	if (ret < 0 || ret >= (int)len)
+		goto out;
+	ret = cgroup_path_ns(memcg->css.cgroup, rel, len, ns);
+	if (ret < 0 || ret >= (int)len || !strncmp(rel, "/..", 3))
+		goto out;
+	alen = strlen(c->cg_root);
+	rlen = strcmp(rel, "/") ? strlen(rel) : 0;
+	if (alen < rlen || (rlen && strcmp(c->cg_root + alen - rlen, rel)))
+		goto out;
+	c->cg_root_len = alen - rlen;
+	c->cg_root[c->cg_root_len] = '\0';
+	if (!c->cg_root_len) {		/* rooted at the hierarchy's root */
+		strscpy(c->cg_root, "/", len);
+		c->cg_root_len = 1;
+	}
+out:
+	if (memcg)
+		mem_cgroup_put(memcg);
+	kfree(rel);
+	return 0;
 }
 
 /*
- * May @c see process @tgid (the one started at @start_ns)? An unprivileged
- * caller sees only live processes whose real, effective and saved uids are
- * all its effective uid.
+ * Context: the requester's own, i.e. a doit or a dump's .start. Undo with
+ * memattr_nl_caller_put().
  */
-static bool memattr_nl_proc_visible(const struct memattr_nl_caller *c,
-				    pid_t tgid, u64 start_ns)
+static int memattr_nl_caller_get(struct memattr_nl_caller *c,
+				 const struct sk_buff *skb)
+{
+	c->admin = netlink_capable(skb, CAP_NET_ADMIN);
+	c->euid = current_euid();
+	c->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	if (memattr_nl_caller_cg_root(c)) {
+		put_pid_ns(c->pid_ns);
+		c->pid_ns = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void memattr_nl_caller_put(struct memattr_nl_caller *c)
+{
+	if (c->pid_ns)
+		put_pid_ns(c->pid_ns);
+	c->pid_ns = NULL;
+	kfree(c->cg_root);
+	c->cg_root = NULL;
+}
+
+/* Does @c see every cgroup, with the paths as they are? */
+static bool memattr_nl_cg_all(const struct memattr_nl_caller *c)
+{
+	return c->cg_root_len == 1;
+}
+
+/*
+ * The path of cgroup @path (from the hierarchy's root) as @c names it, from
+ * the root of its cgroup namespace. Return: a pointer into @path or a
+ * constant, or NULL when the cgroup is outside that namespace.
+ */
+static const char *memattr_nl_cg_path(const struct memattr_nl_caller *c,
+				      const char *path)
+{
+	size_t len = c->cg_root_len;
+
+	if (!len)
+		return NULL;
+	if (memattr_nl_cg_all(c))
+		return path;
+	if (strncmp(path, c->cg_root, len))
+		return NULL;
+	if (!path[len])
+		return "/";
+	return path[len] == '/' ? path + len : NULL;
+}
+
+/* For memattr_acct_copy_cgroups(): the cgroups @arg (a caller) may see. */
+static bool memattr_nl_cg_keep(const struct memattr_cgroup_row *r, void *arg)
+{
+	return memattr_nl_cg_path(arg, r->path);
+}
+
+/*
+ * A copy of the cgroups @c may see, their paths as @c names them, charged
+ * to the caller. Return: 0 or -ENOMEM.
+ */
+static int memattr_nl_cgroups_copy(const struct memattr_nl_caller *c,
+				   struct memattr_cgroup_row **rows, u32 *nr)
+{
+	const char *rel;
+	u32 i;
+	int ret;
+
+	ret = memattr_acct_copy_cgroups(memattr_nl_cg_keep, (void *)c,
+					GFP_KERNEL_ACCOUNT, rows, nr);
+	if (ret)
+		return ret;
+	for (i = 0; i < *nr; i++) {
+		rel = memattr_nl_cg_path(c, (*rows)[i].path);
+		if (rel && rel != (*rows)[i].path)
+			memmove((*rows)[i].path, rel, strlen(rel) + 1);
+	}
+	return 0;
+}
+
+/*
+ * May @c see task @t? An unprivileged caller sees only processes whose
+ * real, effective and saved uids are all its effective uid. Context: RCU.
+ */
+static bool memattr_nl_task_visible(const struct memattr_nl_caller *c,
+				    struct task_struct *t)
 {
 	const struct cred *cred;
-	struct task_struct *t;
-	bool ok = false;
 
 	if (c->admin)
 		return true;
+	cred = __task_cred(t);
+	return uid_eq(cred->uid, c->euid) && uid_eq(cred->euid, c->euid) &&
+	       uid_eq(cred->suid, c->euid);
+}
+
+/* A live process as @c sees it. */
+struct memattr_nl_pid {
+	pid_t nr;		/* its pid in the caller's pid namespace */
+	pid_t tgid;		/* in the initial one: the table's key */
+	u64 start_ns;
+};
+
+/*
+ * Process @nr of the caller's pid namespace, if @c may see it. Context:
+ * RCU. Return: true when @p was filled.
+ */
+static bool memattr_nl_pid_lookup(const struct memattr_nl_caller *c,
+				  struct pid *pid, pid_t nr,
+				  struct memattr_nl_pid *p)
+{
+	struct task_struct *t = pid_task(pid, PIDTYPE_TGID);
+
+	if (!t || !memattr_nl_task_visible(c, t))
+		return false;
+	p->nr = nr;
+	p->tgid = pid_nr(pid);
+	p->start_ns = t->start_time;
+	return true;
+}
+
+/*
+ * The first process at or after pid *@nr of the caller's namespace that @c
+ * may see, like /proc's readdir; looks at most @budget pids.
+ * Return: true when @p was filled; else *@nr is where to go on from, or -1
+ * at the end of the namespace.
+ */
+static bool memattr_nl_pid_next(const struct memattr_nl_caller *c, int *nr,
+				struct memattr_nl_pid *p, unsigned int budget)
+{
+	bool found = false;
+	struct pid *pid;
+
 	rcu_read_lock();
-	t = pid_task(find_pid_ns(tgid, &init_pid_ns), PIDTYPE_TGID);
-	if (t && t->start_time == start_ns) {
-		cred = __task_cred(t);
-		ok = uid_eq(cred->uid, c->euid) && uid_eq(cred->euid, c->euid) &&
-		     uid_eq(cred->suid, c->euid);
+	while (budget--) {
+		/* find_ge_pid(), which 5.10 does not export. */
+		pid = idr_get_next(&c->pid_ns->idr, nr);
+		if (!pid) {
+			*nr = -1;
+			break;
+		}
+		if (memattr_nl_pid_lookup(c, pid, *nr, p)) {
+			found = true;
+			break;
+		}
+		++*nr;
 	}
 	rcu_read_unlock();
-	return ok;
+	return found;
+}
+
+/*
+ * The tracked process @p, if it is still the process @p names. Return: 0
+ * or -ENOENT.
+ */
+static int memattr_nl_proc_get(const struct memattr_nl_pid *p,
+			       struct memattr_proc_row *row)
+{
+	if (memattr_acct_proc_get(p->tgid, row) || row->start_ns != p->start_ns)
+		return -ENOENT;
+	return 0;
 }
 
 /* --- policies ------------------------------------------------------------- */
@@ -267,24 +464,22 @@ static int memattr_nl_reply(struct genl_info *info, u8 cmd, size_t size,
 
 /* --- dumps ---------------------------------------------------------------- */
 
-/* A dump in progress: a snapshot and a cursor. */
+/*
+ * A dump in progress. Processes are walked live, by pid of the requester's
+ * pid namespace, like /proc's readdir: nothing of the process table is
+ * held between two parts. What is copied (the cgroups the requester may
+ * see, OOM reports) is charged to the requester.
+ */
 struct memattr_nl_dump {
-	void *rows;			/* kvmalloc()ed snapshot */
+	struct memattr_nl_caller caller;
+	int next_pid;			/* of the caller's namespace; -1: done */
+	void *rows;			/* a copy of the rows to send, or NULL */
 	u32 nr;
 	size_t row_size;
 	u32 pos;			/* next row to send */
-	bool sent;			/* a row went out already */
 	bool checked;			/* request attributes checked */
-	struct memattr_cgroup_row *cgs;	/* for cgroup paths, or NULL */
+	struct memattr_cgroup_row *cgs;	/* the caller's cgroups, by id */
 	u32 nr_cgs;
-	/*
-	 * Process-table generation before and after the copy (never 0). The
-	 * first message carries gen_start, every later one and NLMSG_DONE
-	 * gen_end: they differ, so NLM_F_DUMP_INTR is set, when the table
-	 * changed while it was copied.
-	 */
-	u32 gen_start;
-	u32 gen_end;
 };
 
 static struct memattr_nl_dump *memattr_nl_dump_state(struct netlink_callback *cb)
@@ -292,22 +487,15 @@ static struct memattr_nl_dump *memattr_nl_dump_state(struct netlink_callback *cb
 	return (struct memattr_nl_dump *)cb->args[0];
 }
 
-static struct memattr_nl_dump *memattr_nl_dump_new(struct netlink_callback *cb)
-{
-	struct memattr_nl_dump *st = kzalloc(sizeof(*st), GFP_KERNEL);
-
-	if (st)
-		cb->args[0] = (long)st;
-	return st;
-}
-
 static int memattr_nl_dump_done(struct netlink_callback *cb)
 {
 	struct memattr_nl_dump *st = memattr_nl_dump_state(cb);
 
 	if (st) {
-		kvfree(st->rows);
+		if (st->rows != st->cgs)
+			kvfree(st->rows);
 		kvfree(st->cgs);
+		memattr_nl_caller_put(&st->caller);
 		kfree(st);
 		cb->args[0] = 0;
 	}
@@ -315,39 +503,136 @@ static int memattr_nl_dump_done(struct netlink_callback *cb)
 }
 
 /*
- * Send rows from the cursor on, one message of @cmd each, filled by @put,
- * until the skb is full. Return: skb->len (0: the dump is complete), or a
- * negative errno.
+ * A dump's state, with its requester. Context: .start.
+ * Return: the state, or NULL (-ENOMEM).
+ */
+static struct memattr_nl_dump *memattr_nl_dump_new(struct netlink_callback *cb)
+{
+	struct memattr_nl_dump *st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
+
+	if (!st)
+		return NULL;
+	if (memattr_nl_caller_get(&st->caller, cb->skb)) {
+		kfree(st);
+		return NULL;
+	}
+	cb->args[0] = (long)st;
+	/*
+	 * Every row is consistent in itself, and a walk shows each process
+	 * at most once: there is no reason to ever set NLM_F_DUMP_INTR.
+	 */
+	cb->seq = 1;
+	return st;
+}
+
+/*
+ * Send rows of the copy from the cursor on, one message of @cmd each,
+ * filled by @put, skipping those @skip says, until the skb is full.
+ * Return: skb->len (0: the dump is complete), or a negative errno.
  */
 static int memattr_nl_dump_rows(struct sk_buff *skb, struct netlink_callback *cb,
 				u8 cmd,
+				bool (*skip)(const void *row),
 				int (*put)(struct sk_buff *msg,
 					   const struct memattr_nl_dump *st,
 					   const void *row))
 {
 	struct memattr_nl_dump *st = memattr_nl_dump_state(cb);
+	const void *row;
 	void *hdr;
 
 	for (; st->pos < st->nr; st->pos++) {
+		row = st->rows + st->pos * st->row_size;
+		if (skip && skip(row))
+			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &memattr_genl_family,
 				  NLM_F_MULTI, cmd);
 		if (!hdr)
 			break;
-		cb->seq = st->sent ? st->gen_end : st->gen_start;
 		genl_dump_check_consistent(cb, hdr);
-		if (put(skb, st, st->rows + st->pos * st->row_size)) {
+		if (put(skb, st, row)) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
 		genlmsg_end(skb, hdr);
-		st->sent = true;
 	}
 	if (st->pos < st->nr && !skb->len)
 		return -EMSGSIZE;	/* one row larger than a whole skb */
-	if (st->pos == st->nr && st->sent)
-		cb->seq = st->gen_end;	/* NLMSG_DONE is checked too */
 	return skb->len;
+}
+
+/* Pids looked at under one RCU read-side section. */
+#define MEMATTR_NL_PID_BUDGET	1024
+
+/*
+ * Send the tracked processes the requester may see, from the pid cursor
+ * on, one message of @cmd each, filled by @put, skipping those @skip says,
+ * until the skb is full. Return: skb->len, or a negative errno.
+ */
+static int memattr_nl_dump_procs(struct sk_buff *skb,
+				 struct netlink_callback *cb, u8 cmd,
+				 bool (*skip)(const struct memattr_proc_row *row),
+				 int (*put)(struct sk_buff *msg,
+					    const struct memattr_nl_dump *st,
+					    const struct memattr_nl_pid *p,
+					    const struct memattr_proc_row *row))
+{
+	struct memattr_nl_dump *st = memattr_nl_dump_state(cb);
+	struct memattr_proc_row row;
+	struct memattr_nl_pid p;
+	void *hdr;
+
+	while (st->next_pid >= 0) {
+		if (!memattr_nl_pid_next(&st->caller, &st->next_pid, &p,
+					 MEMATTR_NL_PID_BUDGET)) {
+			cond_resched();
+			continue;
+		}
+		if (memattr_nl_proc_get(&p, &row) || (skip && skip(&row))) {
+			st->next_pid = p.nr + 1;
+			continue;
+		}
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &memattr_genl_family,
+				  NLM_F_MULTI, cmd);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (put(skb, st, &p, &row)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		st->next_pid = p.nr + 1;
+	}
+	if (st->next_pid >= 0 && !skb->len)
+		return -EMSGSIZE;	/* one row larger than a whole skb */
+	return skb->len;
+}
+
+/*
+ * A dump takes no attribute, but shares its policy with the doit: refuse
+ * the doit's attributes here. Only .dumpit has an extack to say why.
+ */
+static int memattr_nl_dump_no_attrs(struct netlink_callback *cb,
+				    unsigned int maxattr)
+{
+	struct memattr_nl_dump *st = memattr_nl_dump_state(cb);
+	struct nlattr **attrs = memattr_genl_dump_attrs(cb);
+	unsigned int i;
+
+	if (st->checked)
+		return 0;
+	st->checked = true;
+	for (i = 1; attrs && i <= maxattr; i++) {
+		if (attrs[i]) {
+			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[i],
+					    "not accepted in a dump");
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /* --- GET_STATS ------------------------------------------------------------ */
@@ -470,22 +755,27 @@ static int memattr_nl_get_system(struct sk_buff *skb, struct genl_info *info)
 
 /* --- GET_PROC ------------------------------------------------------------- */
 
+/*
+ * Process @r, pid @nr in @c's pid namespace; its cgroup from @cgs, the
+ * cgroups @c may see.
+ */
 static int memattr_nl_put_proc(struct sk_buff *msg,
+			       const struct memattr_nl_caller *c, pid_t nr,
 			       const struct memattr_proc_row *r,
 			       const struct memattr_cgroup_row *cgs, u32 nr_cgs)
 {
 	const struct memattr_cgroup_row *cg;
 
-	if (nla_put_u32(msg, MEMATTR_A_PROC_PID, r->tgid) ||
+	if (nla_put_u32(msg, MEMATTR_A_PROC_PID, nr) ||
 	    nla_put_string(msg, MEMATTR_A_PROC_COMM, r->comm) ||
 	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_START_MS,
 			      memattr_nl_ms(r->start_ns), MEMATTR_A_PROC_PAD))
 		return -EMSGSIZE;
-	if (r->cgroup_id &&
+	cg = memattr_nl_cgroup_find(cgs, nr_cgs, r->cgroup_id);
+	if (r->cgroup_id && (cg || memattr_nl_cg_all(c)) &&
 	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_CGROUP_ID, r->cgroup_id,
 			      MEMATTR_A_PROC_PAD))
 		return -EMSGSIZE;
-	cg = memattr_nl_cgroup_find(cgs, nr_cgs, r->cgroup_id);
 	if (cg && nla_put_string(msg, MEMATTR_A_PROC_CGROUP_PATH, cg->path))
 		return -EMSGSIZE;
 	if (nla_put_u64_64bit(msg, MEMATTR_A_PROC_RSS_KB, r->fp.rss_kb,
@@ -531,6 +821,8 @@ static int memattr_nl_put_proc(struct sk_buff *msg,
 
 /* One process and its history, for GET_PROC's doit. */
 struct memattr_nl_proc_reply {
+	const struct memattr_nl_caller *caller;
+	pid_t nr;
 	const struct memattr_proc_row *row;
 	const struct memattr_hist_point *pts;
 	u32 nr_pts;
@@ -542,7 +834,8 @@ static int memattr_nl_fill_proc(struct sk_buff *msg, const void *arg)
 {
 	const struct memattr_nl_proc_reply *p = arg;
 
-	if (memattr_nl_put_proc(msg, p->row, p->cgs, p->nr_cgs) ||
+	if (memattr_nl_put_proc(msg, p->caller, p->nr, p->row, p->cgs,
+				p->nr_cgs) ||
 	    memattr_nl_put_points(msg, MEMATTR_A_PROC_HISTORY, p->pts,
 				  p->nr_pts))
 		return -EMSGSIZE;
@@ -556,7 +849,10 @@ static int memattr_nl_get_proc(struct sk_buff *skb, struct genl_info *info)
 	struct memattr_hist_point *pts = NULL;
 	struct memattr_nl_caller caller;
 	struct memattr_proc_row row;
+	struct memattr_nl_pid p;
 	struct nlattr *attr;
+	struct pid *pid;
+	bool found;
 	u32 nr_pts = 0;
 	size_t size;
 	int ret;
@@ -566,23 +862,32 @@ static int memattr_nl_get_proc(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	attr = info->attrs[MEMATTR_A_PROC_PID];
-	memattr_nl_caller_get(&caller, skb);
-	if (memattr_acct_proc_get(nla_get_u32(attr), &row) ||
-	    !memattr_nl_proc_visible(&caller, row.tgid, row.start_ns)) {
+	ret = memattr_nl_caller_get(&caller, skb);
+	if (ret)
+		return ret;
+	/* The pid is one of the caller's pid namespace. */
+	rcu_read_lock();
+	pid = find_pid_ns(nla_get_u32(attr), caller.pid_ns);
+	found = pid && memattr_nl_pid_lookup(&caller, pid, nla_get_u32(attr), &p);
+	rcu_read_unlock();
+	if (!found || memattr_nl_proc_get(&p, &row)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such process");
-		return -ENOENT;
+		ret = -ENOENT;
+		goto out;
 	}
-	ret = memattr_acct_proc_history(row.tgid, &pts, &nr_pts);
+	ret = memattr_acct_proc_history(p.tgid, &pts, &nr_pts);
 	if (ret == -ENOENT)	/* it exited meanwhile: no history */
 		nr_pts = 0;
 	else if (ret)
-		return ret;
+		goto out;
+	ret = memattr_nl_cgroups_copy(&caller, &cgs, &reply.nr_cgs);
+	if (ret)
+		goto out;
+	reply.caller = &caller;
+	reply.nr = p.nr;
 	reply.row = &row;
 	reply.pts = pts;
 	reply.nr_pts = nr_pts;
-	ret = memattr_acct_snapshot_cgroups(&cgs, &reply.nr_cgs);
-	if (ret)
-		goto out;
 	reply.cgs = cgs;
 	size = NLMSG_GOODSIZE + (size_t)nr_pts *
 		(nla_total_size(0) + nla_total_size_64bit(sizeof(u64)) +
@@ -592,43 +897,20 @@ static int memattr_nl_get_proc(struct sk_buff *skb, struct genl_info *info)
 out:
 	kvfree(pts);
 	kvfree(cgs);
+	memattr_nl_caller_put(&caller);
 	return ret;
-}
-
-/* Keep only the rows @c may see. Return: how many are left. */
-static u32 memattr_nl_procs_filter(const struct memattr_nl_caller *c,
-				   struct memattr_proc_row *rows, u32 nr)
-{
-	u32 i, n = 0;
-
-	if (c->admin)
-		return nr;
-	for (i = 0; i < nr; i++)
-		if (memattr_nl_proc_visible(c, rows[i].tgid, rows[i].start_ns))
-			rows[n++] = rows[i];
-	return n;
 }
 
 static int memattr_nl_get_proc_start(struct netlink_callback *cb)
 {
-	struct memattr_nl_caller caller;
-	struct memattr_proc_row *rows;
 	struct memattr_nl_dump *st;
 	int ret;
 
 	st = memattr_nl_dump_new(cb);
 	if (!st)
 		return -ENOMEM;
-	memattr_nl_caller_get(&caller, cb->skb);
-	st->row_size = sizeof(*rows);
-	st->gen_start = memattr_acct_generation();
-	ret = memattr_acct_snapshot_procs(&rows, &st->nr);
-	st->gen_end = memattr_acct_generation();
-	if (!ret) {
-		st->rows = rows;
-		st->nr = memattr_nl_procs_filter(&caller, rows, st->nr);
-		ret = memattr_acct_snapshot_cgroups(&st->cgs, &st->nr_cgs);
-	}
+	st->next_pid = 1;
+	ret = memattr_nl_cgroups_copy(&st->caller, &st->cgs, &st->nr_cgs);
 	if (ret)	/* .done is not called when .start fails */
 		memattr_nl_dump_done(cb);
 	return ret;
@@ -636,33 +918,11 @@ static int memattr_nl_get_proc_start(struct netlink_callback *cb)
 
 static int memattr_nl_put_proc_row(struct sk_buff *msg,
 				   const struct memattr_nl_dump *st,
-				   const void *row)
+				   const struct memattr_nl_pid *p,
+				   const struct memattr_proc_row *row)
 {
-	return memattr_nl_put_proc(msg, row, st->cgs, st->nr_cgs);
-}
-
-/*
- * A dump takes no attribute, but shares its policy with the doit: refuse
- * the doit's attributes here. Only .dumpit has an extack to say why.
- */
-static int memattr_nl_dump_no_attrs(struct netlink_callback *cb,
-				    unsigned int maxattr)
-{
-	struct memattr_nl_dump *st = memattr_nl_dump_state(cb);
-	struct nlattr **attrs = memattr_genl_dump_attrs(cb);
-	unsigned int i;
-
-	if (st->checked)
-		return 0;
-	st->checked = true;
-	for (i = 1; attrs && i <= maxattr; i++) {
-		if (attrs[i]) {
-			NL_SET_ERR_MSG_ATTR(cb->extack, attrs[i],
-					    "not accepted in a dump");
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return memattr_nl_put_proc(msg, &st->caller, p->nr, row, st->cgs,
+				   st->nr_cgs);
 }
 
 static int memattr_nl_get_proc_dumpit(struct sk_buff *skb,
@@ -672,8 +932,8 @@ static int memattr_nl_get_proc_dumpit(struct sk_buff *skb,
 
 	if (ret)
 		return ret;
-	return memattr_nl_dump_rows(skb, cb, MEMATTR_CMD_GET_PROC,
-				    memattr_nl_put_proc_row);
+	return memattr_nl_dump_procs(skb, cb, MEMATTR_CMD_GET_PROC, NULL,
+				     memattr_nl_put_proc_row);
 }
 
 /* --- GET_CGROUP ----------------------------------------------------------- */
@@ -736,7 +996,8 @@ static int memattr_nl_get_cgroup(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *id = info->attrs[MEMATTR_A_CGROUP_ID];
 	struct nlattr *path = info->attrs[MEMATTR_A_CGROUP_PATH];
 	const struct memattr_cgroup_row *r = NULL;
-	struct memattr_cgroup_row *cgs;
+	struct memattr_cgroup_row *cgs = NULL;
+	struct memattr_nl_caller caller;
 	u32 i, nr;
 	int ret;
 
@@ -749,9 +1010,13 @@ static int memattr_nl_get_cgroup(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "id or path is required");
 		return -EINVAL;
 	}
-	ret = memattr_acct_snapshot_cgroups(&cgs, &nr);
+	ret = memattr_nl_caller_get(&caller, skb);
 	if (ret)
 		return ret;
+	/* Only the caller's cgroups, named from its cgroup namespace's root. */
+	ret = memattr_nl_cgroups_copy(&caller, &cgs, &nr);
+	if (ret)
+		goto out;
 	if (id) {
 		r = memattr_nl_cgroup_find(cgs, nr, nla_get_u64(id));
 	} else {
@@ -766,7 +1031,9 @@ static int memattr_nl_get_cgroup(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, id ?: path, "no such cgroup");
 		ret = -ENOENT;
 	}
+out:
 	kvfree(cgs);
+	memattr_nl_caller_put(&caller);
 	return ret;
 }
 
@@ -778,12 +1045,11 @@ static int memattr_nl_get_cgroup_start(struct netlink_callback *cb)
 	st = memattr_nl_dump_new(cb);
 	if (!st)
 		return -ENOMEM;
+	st->next_pid = -1;
 	st->row_size = sizeof(struct memattr_cgroup_row);
-	/* A copy of one sample's table: consistent, gen_start == gen_end. */
-	st->gen_start = 1;
-	st->gen_end = 1;
-	ret = memattr_acct_snapshot_cgroups((struct memattr_cgroup_row **)&st->rows,
-					    &st->nr);
+	ret = memattr_nl_cgroups_copy(&st->caller,
+				      (struct memattr_cgroup_row **)&st->rows,
+				      &st->nr);
 	if (ret)
 		memattr_nl_dump_done(cb);
 	return ret;
@@ -803,122 +1069,146 @@ static int memattr_nl_get_cgroup_dumpit(struct sk_buff *skb,
 
 	if (ret)
 		return ret;
-	return memattr_nl_dump_rows(skb, cb, MEMATTR_CMD_GET_CGROUP,
+	return memattr_nl_dump_rows(skb, cb, MEMATTR_CMD_GET_CGROUP, NULL,
 				    memattr_nl_put_cgroup_row);
 }
 
 /* --- GET_LEAKS ------------------------------------------------------------ */
-
-/* One entry of GET_LEAKS: a process or a cgroup that is not OK. */
-struct memattr_nl_leak {
-	u8 entity;			/* enum memattr_entity_kind */
-	pid_t pid;
-	char comm[TASK_COMM_LEN];
-	u64 cgroup_id;
-	struct memattr_leak_info leak;
-};
 
 static bool memattr_nl_leaking(const struct memattr_leak_info *l)
 {
 	return l->state == MEMATTR_LEAK_SUSPECT || l->state == MEMATTR_LEAK_LEAK;
 }
 
+/*
+ * Processes first, walked like GET_PROC's dump, then the cgroups from the
+ * copy of those the caller may see.
+ */
 static int memattr_nl_get_leaks_start(struct netlink_callback *cb)
 {
-	struct memattr_nl_caller caller;
-	struct memattr_proc_row *procs;
-	struct memattr_nl_leak *out;
 	struct memattr_nl_dump *st;
-	u32 i, nr_procs, n = 0;
 	int ret;
 
 	st = memattr_nl_dump_new(cb);
 	if (!st)
 		return -ENOMEM;
-	memattr_nl_caller_get(&caller, cb->skb);
-	st->row_size = sizeof(*out);
-	st->gen_start = memattr_acct_generation();
-	ret = memattr_acct_snapshot_procs(&procs, &nr_procs);
-	st->gen_end = memattr_acct_generation();
-	if (ret)
-		goto err;
-	ret = memattr_acct_snapshot_cgroups(&st->cgs, &st->nr_cgs);
-	if (ret)
-		goto err_procs;
-	out = kvcalloc(max(nr_procs + st->nr_cgs, 1U), sizeof(*out),
-		       GFP_KERNEL);
-	ret = -ENOMEM;
-	if (!out)
-		goto err_procs;
-	nr_procs = memattr_nl_procs_filter(&caller, procs, nr_procs);
-	for (i = 0; i < nr_procs; i++) {
-		if (!memattr_nl_leaking(&procs[i].leak))
-			continue;
-		out[n].entity = MEMATTR_ENTITY_PROCESS;
-		out[n].pid = procs[i].tgid;
-		memcpy(out[n].comm, procs[i].comm, sizeof(out[n].comm));
-		out[n].cgroup_id = procs[i].cgroup_id;
-		out[n].leak = procs[i].leak;
-		n++;
+	st->next_pid = 1;
+	ret = memattr_nl_cgroups_copy(&st->caller, &st->cgs, &st->nr_cgs);
+	if (ret) {
+		memattr_nl_dump_done(cb);
+		return ret;
 	}
-	for (i = 0; i < st->nr_cgs; i++) {
-		if (!memattr_nl_leaking(&st->cgs[i].leak))
-			continue;
-		out[n].entity = MEMATTR_ENTITY_CGROUP;
-		out[n].cgroup_id = st->cgs[i].id;
-		out[n].leak = st->cgs[i].leak;
-		n++;
-	}
-	kvfree(procs);
-	st->rows = out;
-	st->nr = n;
+	st->rows = st->cgs;
+	st->nr = st->nr_cgs;
+	st->row_size = sizeof(*st->cgs);
 	return 0;
-
-err_procs:
-	kvfree(procs);
-err:
-	memattr_nl_dump_done(cb);
-	return ret;
 }
 
-static int memattr_nl_put_leak_row(struct sk_buff *msg,
-				   const struct memattr_nl_dump *st,
-				   const void *row)
+/* One entry of GET_LEAKS: a process (@pid not 0) or a cgroup. */
+static int memattr_nl_put_leak(struct sk_buff *msg,
+			       const struct memattr_nl_dump *st, pid_t pid,
+			       const char *comm, u64 cgroup_id,
+			       const struct memattr_leak_info *leak)
 {
-	const struct memattr_nl_leak *l = row;
 	const struct memattr_cgroup_row *cg;
 
-	if (nla_put_u8(msg, MEMATTR_A_LEAK_ENTITY, l->entity))
+	cg = memattr_nl_cgroup_find(st->cgs, st->nr_cgs, cgroup_id);
+	if (nla_put_u8(msg, MEMATTR_A_LEAK_ENTITY,
+		       pid ? MEMATTR_ENTITY_PROCESS : MEMATTR_ENTITY_CGROUP))
 		return -EMSGSIZE;
-	if (l->entity == MEMATTR_ENTITY_PROCESS &&
-	    (nla_put_u32(msg, MEMATTR_A_LEAK_PID, l->pid) ||
-	     nla_put_string(msg, MEMATTR_A_LEAK_COMM, l->comm)))
+	if (pid && (nla_put_u32(msg, MEMATTR_A_LEAK_PID, pid) ||
+		    nla_put_string(msg, MEMATTR_A_LEAK_COMM, comm)))
 		return -EMSGSIZE;
-	if (l->cgroup_id &&
-	    nla_put_u64_64bit(msg, MEMATTR_A_LEAK_CGROUP_ID, l->cgroup_id,
+	if (cgroup_id && (cg || memattr_nl_cg_all(&st->caller)) &&
+	    nla_put_u64_64bit(msg, MEMATTR_A_LEAK_CGROUP_ID, cgroup_id,
 			      MEMATTR_A_LEAK_PAD))
 		return -EMSGSIZE;
-	cg = memattr_nl_cgroup_find(st->cgs, st->nr_cgs, l->cgroup_id);
 	if (cg && nla_put_string(msg, MEMATTR_A_LEAK_CGROUP_PATH, cg->path))
 		return -EMSGSIZE;
 	if (nla_put_s64(msg, MEMATTR_A_LEAK_GROWTH_KB_PER_HOUR,
-			l->leak.growth_kb_per_hour, MEMATTR_A_LEAK_PAD) ||
-	    nla_put_u8(msg, MEMATTR_A_LEAK_STATE, l->leak.state) ||
+			leak->growth_kb_per_hour, MEMATTR_A_LEAK_PAD) ||
+	    nla_put_u8(msg, MEMATTR_A_LEAK_STATE, leak->state) ||
 	    nla_put_u64_64bit(msg, MEMATTR_A_LEAK_SINCE_MS,
-			      memattr_nl_ms(l->leak.since_ns),
+			      memattr_nl_ms(leak->since_ns),
 			      MEMATTR_A_LEAK_PAD))
 		return -EMSGSIZE;
 	return 0;
+}
+
+static bool memattr_nl_proc_not_leaking(const struct memattr_proc_row *row)
+{
+	return !memattr_nl_leaking(&row->leak);
+}
+
+static int memattr_nl_put_leak_proc(struct sk_buff *msg,
+				    const struct memattr_nl_dump *st,
+				    const struct memattr_nl_pid *p,
+				    const struct memattr_proc_row *row)
+{
+	return memattr_nl_put_leak(msg, st, p->nr, row->comm, row->cgroup_id,
+				   &row->leak);
+}
+
+static bool memattr_nl_cgroup_not_leaking(const void *row)
+{
+	const struct memattr_cgroup_row *r = row;
+
+	return !memattr_nl_leaking(&r->leak);
+}
+
+static int memattr_nl_put_leak_cgroup(struct sk_buff *msg,
+				      const struct memattr_nl_dump *st,
+				      const void *row)
+{
+	const struct memattr_cgroup_row *r = row;
+
+	return memattr_nl_put_leak(msg, st, 0, NULL, r->id, &r->leak);
 }
 
 static int memattr_nl_get_leaks_dumpit(struct sk_buff *skb,
 				       struct netlink_callback *cb)
 {
+	struct memattr_nl_dump *st = memattr_nl_dump_state(cb);
+	int ret;
+
+	ret = memattr_nl_dump_procs(skb, cb, MEMATTR_CMD_GET_LEAKS,
+				    memattr_nl_proc_not_leaking,
+				    memattr_nl_put_leak_proc);
+	if (ret < 0 || st->next_pid >= 0)
+		return ret;
 	return memattr_nl_dump_rows(skb, cb, MEMATTR_CMD_GET_LEAKS,
-				    memattr_nl_put_leak_row);
+				    memattr_nl_cgroup_not_leaking,
+				    memattr_nl_put_leak_cgroup);
 }
 
 /* --- GET_OOM -------------------------------------------------------------- */
+
+/*
+ * Keep the reports @c may see, their cgroup paths as @c names them: none
+ * outside the initial pid namespace (a report's pids are of that namespace
+ * and its processes are gone: they cannot be told in another one), and in
+ * a cgroup namespace those of its cgroups only. Return: how many are left.
+ */
+static u32 memattr_nl_oom_filter(const struct memattr_nl_caller *c,
+				 struct memattr_oom_report *r, u32 nr)
+{
+	const char *rel;
+	u32 i, n = 0;
+
+	if (c->pid_ns != &init_pid_ns)
+		return 0;
+	for (i = 0; i < nr; i++) {
+		rel = memattr_nl_cg_path(c, r[i].cgroup);
+		if (!rel)
+			continue;
+		if (rel != r[i].cgroup)
+			memmove(r[i].cgroup, rel, strlen(rel) + 1);
+		if (n != i)
+			r[n] = r[i];
+		n++;
+	}
+	return n;
+}
 
 static int memattr_nl_get_oom_start(struct netlink_callback *cb)
 {
@@ -928,14 +1218,16 @@ static int memattr_nl_get_oom_start(struct netlink_callback *cb)
 	st = memattr_nl_dump_new(cb);
 	if (!st)
 		return -ENOMEM;
+	st->next_pid = -1;
 	st->row_size = sizeof(struct memattr_oom_report);
-	st->gen_start = 1;
-	st->gen_end = 1;
 	ret = memattr_oom_snapshot((struct memattr_oom_report **)&st->rows,
 				   &st->nr);
-	if (ret)
+	if (ret) {
 		memattr_nl_dump_done(cb);
-	return ret;
+		return ret;
+	}
+	st->nr = memattr_nl_oom_filter(&st->caller, st->rows, st->nr);
+	return 0;
 }
 
 static int memattr_nl_put_oom_row(struct sk_buff *msg,
@@ -967,7 +1259,7 @@ static int memattr_nl_put_oom_row(struct sk_buff *msg,
 static int memattr_nl_get_oom_dumpit(struct sk_buff *skb,
 				     struct netlink_callback *cb)
 {
-	return memattr_nl_dump_rows(skb, cb, MEMATTR_CMD_GET_OOM,
+	return memattr_nl_dump_rows(skb, cb, MEMATTR_CMD_GET_OOM, NULL,
 				    memattr_nl_put_oom_row);
 }
 

@@ -19,7 +19,7 @@ echo "TAP version 13"
 # detector's tick; the 6.1 lanes run everything.
 case "$LANE" in
 stock-5.10-* | stock-6.12-*)
-	tests="lifecycle params attribution hardening"
+	tests="lifecycle params attribution hardening hostile"
 	cli=no
 	;;
 stock-rt)
@@ -27,7 +27,7 @@ stock-rt)
 	cli=no
 	;;
 *)
-	tests="lifecycle params attribution netlink detect hardening"
+	tests="lifecycle params attribution netlink detect hardening hostile"
 	cli=yes
 	;;
 esac

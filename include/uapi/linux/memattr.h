@@ -29,12 +29,30 @@
  * namespace, both now and when it opened the socket (netlink_capable()).
  * - SET_CONFIG and GET_OOM need it and answer -EPERM without it. OOM reports
  *   name processes of every user, and their owners are gone with them.
+ *   GET_OOM answers a caller outside the initial pid namespace with no
+ *   report (a report's pids are of that namespace, and its processes are
+ *   gone: they cannot be told in another one); in a cgroup namespace, only
+ *   the reports of its cgroups, their paths from its root.
+ * - Every caller, privileged or not, is answered in its own namespaces, as
+ *   /proc and cgroupfs answer it: GET_PROC and GET_LEAKS show only the
+ *   processes of the caller's pid namespace, and pids (MEMATTR_A_PROC_PID,
+ *   MEMATTR_A_LEAK_PID, the pid GET_PROC takes) are pids of that namespace.
+ *   GET_CGROUP, GET_PROC and GET_LEAKS show only the memory cgroups of the
+ *   caller's cgroup namespace, their paths from its root ("/": the root of
+ *   the namespace, as /proc/self/cgroup names it); a process's cgroup id
+ *   and path are left out when its cgroup is outside. The namespaces are
+ *   those of the task that sent the request.
  * - GET_PROC and GET_LEAKS show an unprivileged caller only the processes
  *   whose real, effective and saved uids all equal the caller's effective
  *   uid (a setuid program the caller started is not shown), and only while
  *   the process is alive. Any other process is answered as if it did not
  *   exist (-ENOENT). Memory cgroups are shown to everyone, as cgroupfs shows
  *   them.
+ * - Dumps hold nothing of the process table between two reads; what a dump
+ *   copies (the cgroups the caller may see) is charged to the caller's
+ *   memory cgroup.
+ * - Events ("events" group) name processes and cgroups as the initial pid
+ *   and cgroup namespaces see them.
  * - GET_SYSTEM, GET_CGROUP, GET_CONFIG and GET_STATS are open to everyone.
  * - Joining the "events" multicast group needs CAP_NET_ADMIN: setsockopt
  *   (NETLINK_ADD_MEMBERSHIP) fails with EPERM without it. Kernels without
@@ -63,17 +81,18 @@
  *	Errors: -EINVAL without a pid; -ENOENT when the process is not
  *	tracked (or not shown to this caller, see Privileges).
  *	dump: takes no attribute. One MEMATTR_CMD_GET_PROC message per tracked
- *	process, without history, in no particular order. The table is copied
- *	when the dump starts; NLM_F_DUMP_INTR on a message means that
- *	processes were created or removed while it was copied, so one that
- *	forked or exited meanwhile may or may not be in the dump (each message
- *	is consistent in itself). Retry to get a clean one.
+ *	process, without history, by increasing pid. The dump walks the live
+ *	table as /proc's readdir does: each process is in it at most once, one
+ *	that lives through the dump always, one that forked or exited meanwhile
+ *	may or may not be (each message is consistent in itself). It never sets
+ *	NLM_F_DUMP_INTR.
  *
  * MEMATTR_CMD_GET_CGROUP (doit, dump)
  *	doit: takes MEMATTR_A_CGROUP_ID or MEMATTR_A_CGROUP_PATH (exactly one;
  *	the path as cgroupfs names it from the memory controller's root, "/"
- *	for the root). Replies with MEMATTR_A_CGROUP_* of that memory cgroup,
- *	as of the last sample.
+ *	for the root; in a cgroup namespace, from the namespace's root).
+ *	Replies with MEMATTR_A_CGROUP_* of that memory cgroup, as of the last
+ *	sample.
  *	Errors: -EINVAL with neither or both; -ENOENT for an unknown one.
  *	dump: takes no attribute. One message per memory cgroup, by id.
  *
@@ -82,7 +101,8 @@
  *	per memory cgroup whose leak state is MEMATTR_LEAK_SUSPECT or
  *	MEMATTR_LEAK_LEAK, with MEMATTR_A_LEAK_*: entity kind, pid and comm
  *	(processes) or cgroup id and path, growth, state and since when.
- *	Processes first, then cgroups. NLM_F_DUMP_INTR as for GET_PROC.
+ *	Processes first, by pid, walked as GET_PROC's dump walks them, then
+ *	cgroups.
  *
  * MEMATTR_CMD_GET_OOM (dump, CAP_NET_ADMIN)
  *	Takes no attribute. One message per kept OOM report (the last 8),
