@@ -793,11 +793,14 @@ static void memattr_acct_adopt(bool initial)
 
 /*
  * Read one process: its footprint from the first of its threads that still
- * holds the mm, and its memory cgroup. Context: under rcu_read_lock().
+ * holds the mm, its memory cgroup and its name (the leader's, as in
+ * /proc/PID/status: a PR_SET_NAME since fork or exec shows at the next
+ * sample). Context: under rcu_read_lock().
  * Return: false when the process is gone (or is another one now).
  */
 static bool memattr_proc_read(struct memattr_proc *p, struct memattr_fp *fp,
-			      u64 *cgid, bool *has_mm)
+			      u64 *cgid, bool *has_mm,
+			      char comm[TASK_COMM_LEN])
 {
 	struct task_struct *leader, *t;
 	struct mem_cgroup *memcg;
@@ -805,6 +808,7 @@ static bool memattr_proc_read(struct memattr_proc *p, struct memattr_fp *fp,
 	leader = pid_task(find_pid_ns(p->tgid, &init_pid_ns), PIDTYPE_TGID);
 	if (!leader || leader->start_time != p->start_ns)
 		return false;
+	__get_task_comm(comm, TASK_COMM_LEN, leader);
 	*has_mm = false;
 	for_each_thread(leader, t) {
 		task_lock(t);
@@ -1054,11 +1058,12 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			struct memattr_cgroup_row *cg;
 			struct memattr_oom_grower g;
 			struct memattr_activity act;
+			char comm[TASK_COMM_LEN];
 			struct memattr_fp fp;
 			bool has_mm = false;
 			u64 cgid = 0;
 
-			if (!memattr_proc_read(p, &fp, &cgid, &has_mm)) {
+			if (!memattr_proc_read(p, &fp, &cgid, &has_mm, comm)) {
 				/* Gone without our exit hook seeing it. */
 				if (memattr_proc_retire(p, 0))
 					atomic64_inc(&memattr_procs_reaped);
@@ -1078,6 +1083,7 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 						  memattr_fp_unreclaimable_kb(&fp));
 			}
 			p->cgroup_id = cgid;
+			memcpy(p->comm, comm, sizeof(p->comm));
 			memattr_fp_unpack(&fp, &p->fp);
 			if (memattr_leak_step_lazy(&p->leak, cfg, &p->hist, now_ns,
 						   force))

@@ -505,6 +505,7 @@ static int memattr_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "%-20s %llu\n", "kthread_pages", st.kthread_pages);
 	seq_printf(m, "%-20s %llu\n", "untracked_pages", st.untracked_pages);
 	seq_printf(m, "%-20s %llu\n", "oom_dropped", st.oom_dropped);
+	seq_printf(m, "%-20s %u\n", "pool_free", st.pool_free);
 	seq_printf(m, "%-20s %llu\n", "samples", st.samples);
 	seq_printf(m, "%-20s %llu\n", "sample_last_ns", st.sample_last_ns);
 	seq_printf(m, "%-20s %llu\n", "sample_max_ns", st.sample_max_ns);
