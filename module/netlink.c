@@ -525,6 +525,19 @@ static struct memattr_nl_dump *memattr_nl_dump_new(struct netlink_callback *cb)
 	return st;
 }
 
+/* A new message of @cmd in a dump's @skb, or NULL when it is full. */
+static void *memattr_nl_dump_hdr(struct sk_buff *skb,
+				 struct netlink_callback *cb, u8 cmd)
+{
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, &memattr_genl_family,
+				NLM_F_MULTI, cmd);
+
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
 /*
  * Send rows of the copy from the cursor on, one message of @cmd each,
  * filled by @put, skipping those @skip says, until the skb is full.
@@ -545,12 +558,9 @@ static int memattr_nl_dump_rows(struct sk_buff *skb, struct netlink_callback *cb
 		row = st->rows + st->pos * st->row_size;
 		if (skip && skip(row))
 			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &memattr_genl_family,
-				  NLM_F_MULTI, cmd);
+		hdr = memattr_nl_dump_hdr(skb, cb, cmd);
 		if (!hdr)
 			break;
-		genl_dump_check_consistent(cb, hdr);
 		if (put(skb, st, row)) {
 			genlmsg_cancel(skb, hdr);
 			break;
@@ -593,12 +603,9 @@ static int memattr_nl_dump_procs(struct sk_buff *skb,
 			st->next_pid = p.nr + 1;
 			continue;
 		}
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &memattr_genl_family,
-				  NLM_F_MULTI, cmd);
+		hdr = memattr_nl_dump_hdr(skb, cb, cmd);
 		if (!hdr)
 			break;
-		genl_dump_check_consistent(cb, hdr);
 		if (put(skb, st, &p, &row)) {
 			genlmsg_cancel(skb, hdr);
 			break;
