@@ -26,6 +26,18 @@ stock-5.10-* | stock-6.12-*)
 	;;
 esac
 
+# The hardening storms (storm): full size where KASAN, lockdep and kmemleak
+# watch them (debug); a tenth on one stock lane, the first target (arm64).
+case "$LANE" in
+debug) MEMATTR_STORM_SCALE=100 ;;
+stock-arm64) MEMATTR_STORM_SCALE=10 ;;
+*) MEMATTR_STORM_SCALE= ;;
+esac
+if [ -n "$MEMATTR_STORM_SCALE" ]; then
+	tests="$tests storm"
+fi
+export MEMATTR_STORM_SCALE
+
 # attribution's unload/load cycles under load: about 2.5 s each under TCG.
 # All 20 where lockdep, KASAN and kmemleak watch them (debug) and on the
 # first target (arm64); 5 on the other lanes.
