@@ -1384,6 +1384,8 @@ TEST_F_TIMEOUT(storm, oom_kills, 1800)
 		ASSERT_EQ(v[i].pid, waitpid(v[i].pid, &st, 0));
 		ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
 			TH_LOG("%s: status 0x%x, not killed", v[i].name, st);
+		/* Now, before other messages can push its line out. */
+		mt_oom_kmsg(kfd, v, OOM_MAX);
 	}
 
 	ASSERT_EQ(0, pipe(pipefd));
