@@ -32,18 +32,25 @@ stock-rt)
 	;;
 esac
 
-# The hardening storms (storm), a tenth of the counts: on the debug
-# lane, where KASAN, lockdep and kmemleak watch them (about 5 min there; the
-# full counts would take some 40 min under KASAN), and on one stock lane, the
-# first target (arm64, about 2 min). The other lanes do not run them.
+# The hardening storms (storm). Each scenario runs at the full size
+# on one of two lanes and at a tenth on the other: the netlink fuzz (100,000
+# messages) on debug, where KASAN watches the parsers (about 9 min there);
+# the fork/exec storm and the 100 reloads under load on stock-arm64, the
+# first target (about 7 min; some 40 min under KASAN). The OOM kills run in
+# full on both. The other lanes do not run them.
 case "$LANE" in
-debug | stock-arm64) MEMATTR_STORM_SCALE=10 ;;
+debug)
+	MEMATTR_STORM_SCALE=10 MEMATTR_STORM_SCALE_FUZZ=100 ;;
+stock-arm64)
+	MEMATTR_STORM_SCALE=10 MEMATTR_STORM_SCALE_FORK=100
+	MEMATTR_STORM_SCALE_RELOAD=100 ;;
 *) MEMATTR_STORM_SCALE= ;;
 esac
 if [ -n "$MEMATTR_STORM_SCALE" ]; then
 	tests="$tests storm"
 fi
-export MEMATTR_STORM_SCALE
+export MEMATTR_STORM_SCALE MEMATTR_STORM_SCALE_FUZZ MEMATTR_STORM_SCALE_FORK
+export MEMATTR_STORM_SCALE_RELOAD
 
 # attribution's unload/load cycles under load: about 2.5 s each under TCG.
 # All 20 where lockdep, KASAN and kmemleak watch them (debug) and on the

@@ -16,7 +16,8 @@
  *
  * Every scenario ends with the module loaded, answering, its config as it
  * was loaded. MEMATTR_STORM_SCALE (percent, 1..100, default 100) scales the
- * counts down for the slower lanes; MEMATTR_STORM_SEED sets the fuzzer's
+ * counts down for the slower lanes, MEMATTR_STORM_SCALE_FUZZ, _FORK and
+ * _RELOAD one scenario's; MEMATTR_STORM_SEED sets the fuzzer's
  * seed (default fixed, printed).
  */
 #include <dirent.h>
@@ -45,12 +46,21 @@ static long long mt_now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* @full scaled by MEMATTR_STORM_SCALE percent, never below @min. */
-static long mt_scaled(long full, long min)
+/*
+ * @full scaled by MEMATTR_STORM_SCALE_<@what> percent, or else by
+ * MEMATTR_STORM_SCALE, never below @min.
+ */
+static long mt_scaled(const char *what, long full, long min)
 {
-	const char *env = getenv("MEMATTR_STORM_SCALE");
-	long pct = env ? strtol(env, NULL, 10) : 100;
-	long n;
+	char name[64];
+	const char *env;
+	long pct, n;
+
+	snprintf(name, sizeof(name), "MEMATTR_STORM_SCALE_%s", what);
+	env = getenv(name);
+	if (!env)
+		env = getenv("MEMATTR_STORM_SCALE");
+	pct = env ? strtol(env, NULL, 10) : 100;
 
 	if (pct < 1 || pct > 100)
 		pct = 100;
@@ -790,7 +800,7 @@ static void mt_assert_unchanged(struct __test_metadata *_metadata,
 TEST_F_TIMEOUT(storm, netlink_fuzz, 3600)
 {
 	const char *env = getenv("MEMATTR_STORM_SEED");
-	long total = mt_scaled(100000, 2000);
+	long total = mt_scaled("FUZZ", 100000, 2000);
 	long unpriv = total / 4;
 	static struct mt_fz f;
 	pid_t sleeper, child;
@@ -877,7 +887,8 @@ TEST_F_TIMEOUT(storm, netlink_fuzz, 3600)
  */
 TEST_F_TIMEOUT(storm, fork_exec, 3600)
 {
-	long nfork = mt_scaled(10000, 500), nexec = mt_scaled(2000, 100), i;
+	long nfork = mt_scaled("FORK", 10000, 500),
+	     nexec = mt_scaled("FORK", 2000, 100), i;
 	struct mt_stats base, now = { 0 };
 	long long t, end;
 	pid_t pid;
@@ -1124,7 +1135,7 @@ static int ld_cycle(long long *unload_ms, long long *load_ms)
  */
 TEST_F_TIMEOUT(storm, reload_under_load, 3600)
 {
-	long cycles = mt_scaled(100, 10), i;
+	long cycles = mt_scaled("RELOAD", 100, 10), i;
 	long long unload_ms = 0, load_ms = 0;
 	pid_t kids[LD_NR];
 	struct mt_load *ld;
