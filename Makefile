@@ -12,6 +12,8 @@
 #   make bench           the overhead benchmark in the stock-amd64 and
 #                        stock-arm64 guests (BENCH_ARCH=amd64 or arm64 for
 #                        one); writes bench/results-<arch>.md
+#   make replay          the leak detector's day-scale replay on the host;
+#                        writes selftests/replay/results.md
 #   make dkms-check      dkms add/build/remove against Debian's amd64 headers
 #   make style           checkpatch.pl --strict on every source file
 #   make install         modules_install + depmod for KDIR's kernel
@@ -61,6 +63,9 @@ bench:
 vm:
 	scripts/vm.sh $(if $(LANE),--lane $(LANE),--arch $(ARCH))
 
+replay:
+	$(MAKE) -s -C selftests/replay results
+
 dkms-check:
 	scripts/dkms-check.sh
 
@@ -75,4 +80,4 @@ clean:
 	rm -rf build
 	$(MAKE) -C userspace clean
 
-.PHONY: all module cli check demo bench vm dkms-check style install clean
+.PHONY: all module cli check demo bench vm replay dkms-check style install clean

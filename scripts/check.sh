@@ -229,6 +229,7 @@ step build-cli-arm64 make -C userspace CROSS_COMPILE=aarch64-linux-gnu- O="$out/
 tap cli-unit make -C userspace O="$out/cli-test" test
 step cli-fuzz make -C userspace O="$out/cli-fuzz" fuzz FUZZ_SECONDS=20
 tap harness-unit python3 -m unittest -v selftests/qemu/test_parse_log.py
+tap replay make -s -C selftests/replay check O="$out/replay"
 step dkms scripts/dkms-check.sh
 
 # The live export a lane's guest printed (selftests/memattr/cli_watch.sh,

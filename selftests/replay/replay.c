@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Replay harness: the module's leak.c and hist.c, built unmodified for the
+ * host (shim/ stands in for the few kernel headers they include), fed the
+ * corpus's day-scale footprints exactly as the sampler feeds them:
+ *
+ *  - a process (acct.c, memattr_sample_procs()): every tick pushes its
+ *    unreclaimable KiB with memattr_hist_push(), then
+ *    memattr_leak_step_lazy(), forced on the module's first tick (the
+ *    configuration differs from the zeroed one last seen);
+ *  - a memory cgroup (detect.c, memattr_detect_cgroups(); the system's
+ *    history in memattr_detect_system() is judged the same way): every tick
+ *    pushes usage - (file - shmem), then memattr_leak_step().
+ *
+ * At the defaults (params.h): sample_ms 1000, leak_window_s 3600,
+ * leak_min_kb_per_hour 4096. Ticks come when they do on a real kernel at
+ * HZ=250: the sampler re-arms a delayed work of msecs_to_jiffies(1000) = 250
+ * jiffies after each tick, which the timer wheel (level 1, 8-jiffy
+ * granularity) rounds up to the next 8-jiffy boundary, 256 jiffies after
+ * the last one: a tick every 1024 ms, each late by the worker's wake-up
+ * latency (0.1 to 1.5 ms; one tick in 1000 by 4 to 16 ms, which the wheel
+ * absorbs). The detector still takes each sample as 1000 ms.
+ *
+ *   replay --md FILE       run the corpus, write the results table to FILE,
+ *                          print the summary
+ *   replay --tap EXPECTED OUT
+ *                          run the corpus, write the results table to OUT;
+ *                          TAP: every run as recorded in EXPECTED, and
+ *                          what today's detector must keep
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uapi/linux/memattr.h>
+
+#include "../../module/hist.h"
+#include "../../module/leak.h"
+#include "replay.h"
+
+#define TICK_NS		1024000000ULL	/* 256 jiffies at HZ=250 */
+#define NS		1e9
+
+static const struct memattr_leak_cfg cfg = {
+	.sample_ms = 1000,
+	.window_s = 3600,
+	.min_kb_per_hour = 4096,
+};
+
+enum replay_path { PATH_PROC, PATH_CG };
+
+struct replay_result {
+	u8 final;			/* state at the end */
+	u64 ticks;
+	double suspect_h;		/* first SUSPECT or LEAK, or none */
+	double leak_h;			/* first LEAK, or none */
+	double detect_h;		/* first LEAK while leaking, or none */
+	u64 detect_samples;		/* samples in the history then */
+	s64 event_kbh;			/* growth in that LEAK event */
+	s64 false_event_kbh;		/* growth in the first false one */
+	s64 in_min_kbh, in_max_kbh;	/* growth while LEAK (true ones) */
+	bool in_leak;			/* some tick was LEAK while leaking */
+	unsigned int false_eps;		/* LEAK entered while not leaking */
+	double false_h;			/* hours in those */
+	double clear_h;			/* stop -> out of LEAK; none: n/a */
+	bool never_cleared;		/* still LEAK at the end */
+	u64 digest;			/* every state change, for equality */
+};
+
+static const char *const state_name[] = { "ok", "suspect", "LEAK" };
+
+/* The tick's real time: k periods, each late by the worker's latency. */
+static u64 replay_tick_ns(struct replay_gen *clk, u64 k)
+{
+	u64 late = 100000 + (u64)(1400000 * replay_uniform(clk));
+
+	if (replay_uniform(clk) < 0.001)
+		late += 4000000 + (u64)(12000000 * replay_uniform(clk));
+	return k * TICK_NS + late;
+}
+
+static bool replay_leaking(const struct replay_truth *t, double h)
+{
+	return t->rate_kbh >= cfg.min_kb_per_hour && h >= t->start_h &&
+	       (t->stop_h < 0 || h < t->stop_h);
+}
+
+static void replay_digest(u64 *d, u64 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		*d ^= (v >> (8 * i)) & 0xff;
+		*d *= 0x100000001b3ULL;	/* FNV-1a */
+	}
+}
+
+/*
+ * Replay @s through one entity path; @cg_metric: push the cgroup's metric
+ * instead of the process's.
+ */
+static void replay_run(const struct replay_scn *s, enum replay_path path,
+		       bool cg_metric, struct replay_result *r)
+{
+	struct replay_gen gen = { .rng = s->seed }, clk = { .rng = ~s->seed };
+	struct memattr_leak_info info = { 0 };
+	struct memattr_hist *h = calloc(1, sizeof(*h));
+	double end_s = s->hours * REPLAY_HOUR, ep_h = 0, t = 0;
+	bool ep_false = false;
+	u8 old = MEMATTR_LEAK_OK;
+	u64 k;
+
+	if (!h)
+		exit(2);
+	memset(r, 0, sizeof(*r));
+	r->suspect_h = REPLAY_NONE;
+	r->leak_h = REPLAY_NONE;
+	r->detect_h = REPLAY_NONE;
+	r->clear_h = REPLAY_NONE;
+	r->digest = 0xcbf29ce484222325ULL;
+	memattr_hist_reset(h);
+	for (k = 0;; k++) {
+		u64 now = replay_tick_ns(&clk, k);
+		struct replay_sample smp;
+		double hr;
+		u8 st;
+
+		t = now / NS;
+		if (t >= end_s)
+			break;
+		hr = t / REPLAY_HOUR;
+		s->fp(s, &gen, t, &smp);
+		memattr_hist_push(h, cg_metric ? smp.cg_kb : smp.proc_kb);
+		if (path == PATH_PROC)
+			memattr_leak_step_lazy(&info, &cfg, h, now, k == 0);
+		else
+			memattr_leak_step(&info, &cfg, h, now);
+		st = info.state;
+		if (st != MEMATTR_LEAK_OK && r->suspect_h < 0)
+			r->suspect_h = hr;
+		if (st != old) {
+			replay_digest(&r->digest, k);
+			replay_digest(&r->digest, st);
+			replay_digest(&r->digest, info.growth_kb_per_hour);
+		}
+		if (st == MEMATTR_LEAK_LEAK && old != MEMATTR_LEAK_LEAK) {
+			ep_h = hr;
+			ep_false = !replay_leaking(&s->truth, hr);
+			if (r->leak_h < 0)
+				r->leak_h = hr;
+			if (ep_false && !r->false_eps)
+				r->false_event_kbh = info.growth_kb_per_hour;
+			r->false_eps += ep_false;
+			if (!ep_false && r->detect_h < 0) {
+				r->detect_h = hr;
+				r->detect_samples = h->samples;
+				r->event_kbh = info.growth_kb_per_hour;
+			}
+		}
+		if (st == MEMATTR_LEAK_LEAK && replay_leaking(&s->truth, hr)) {
+			s64 g = info.growth_kb_per_hour;
+
+			if (!r->in_leak || g < r->in_min_kbh)
+				r->in_min_kbh = g;
+			if (!r->in_leak || g > r->in_max_kbh)
+				r->in_max_kbh = g;
+			r->in_leak = true;
+		}
+		if (st != MEMATTR_LEAK_LEAK && old == MEMATTR_LEAK_LEAK) {
+			if (ep_false)
+				r->false_h += hr - ep_h;
+			if (s->truth.stop_h >= 0 && hr >= s->truth.stop_h &&
+			    r->clear_h < 0)
+				r->clear_h = hr - s->truth.stop_h;
+		}
+		old = st;
+	}
+	if (old == MEMATTR_LEAK_LEAK) {
+		if (ep_false)
+			r->false_h += t / REPLAY_HOUR - ep_h;
+		r->never_cleared = s->truth.stop_h >= 0 && r->clear_h < 0;
+	}
+	r->final = old;
+	r->ticks = k;
+	free(h);
+}
+
+/* ---- what the results say ---- */
+
+struct buf {
+	char s[512];
+	size_t n;
+};
+
+static void bput(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(b->s + b->n, sizeof(b->s) - b->n, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->n = b->n + n < sizeof(b->s) ? b->n + n : sizeof(b->s) - 1;
+}
+
+static double mib(s64 kbh)
+{
+	return kbh / REPLAY_MB;
+}
+
+/* Percent off the true rate (KiB per real hour). */
+static double off_pct(s64 kbh, double rate)
+{
+	return 100.0 * (kbh - rate) / rate;
+}
+
+/*
+ * Judge @r against the issue's targets for a detector (deliverable 2):
+ * no LEAK while not leaking; a leak at or above leak_min is LEAK within
+ * 1.25 windows of its start (a staircase: by truth.by_h), with the event's
+ * growth within 10 % of the true rate; a stopped leak clears within one
+ * window. Return: true when all hold; @why lists what failed.
+ */
+static bool replay_judge(const struct replay_scn *s,
+			 const struct replay_result *r, struct buf *why)
+{
+	const struct replay_truth *t = &s->truth;
+	double win_h = cfg.window_s / REPLAY_HOUR;
+	bool ok = true;
+
+	why->n = 0;
+	why->s[0] = 0;
+	if (r->false_eps) {
+		bput(why, "%u false LEAK (%.1f h); ", r->false_eps, r->false_h);
+		ok = false;
+	}
+	if (t->rate_kbh < cfg.min_kb_per_hour)
+		goto out;
+	if (r->detect_h < 0) {
+		bput(why, "leak missed; ");
+		ok = false;
+		goto out;
+	}
+	if (t->by_h > 0 ? r->detect_h > t->by_h :
+	    r->detect_h - t->start_h > 1.25 * win_h) {
+		bput(why, "LEAK late (%.2f h); ", r->detect_h - t->start_h);
+		ok = false;
+	}
+	if (!t->by_h && (r->event_kbh < 0.9 * t->rate_kbh ||
+			 r->event_kbh > 1.1 * t->rate_kbh)) {
+		bput(why, "event slope %+.0f %%; ",
+		     off_pct(r->event_kbh, t->rate_kbh));
+		ok = false;
+	}
+	if (r->never_cleared || r->clear_h > win_h) {
+		if (r->never_cleared)
+			bput(why, "never clears; ");
+		else
+			bput(why, "clears after %.2f h; ", r->clear_h);
+		ok = false;
+	}
+out:
+	if (why->n >= 2)
+		why->s[why->n - 2] = 0;
+	return ok;
+}
+
+static void fmt_h(struct buf *b, double h)
+{
+	if (h < 0)
+		bput(b, "-");
+	else
+		bput(b, "%.2f h", h);
+}
+
+/* One row of the results table, without a newline. */
+static bool replay_row(const struct replay_scn *s, const char *path,
+		       const struct replay_result *r, struct buf *row)
+{
+	const struct replay_truth *t = &s->truth;
+	struct buf why;
+	bool ok = replay_judge(s, r, &why);
+
+	row->n = 0;
+	bput(row, "| %s%s | ", s->name, path);
+	if (t->rate_kbh > 0) {
+		bput(row, "leak %.0f MiB/h", t->rate_kbh / REPLAY_MB);
+		if (t->start_h > 0)
+			bput(row, " from %.0f h", t->start_h);
+		if (t->stop_h >= 0)
+			bput(row, " to %.0f h", t->stop_h);
+	} else {
+		bput(row, "ok");
+	}
+	bput(row, " | %s | ", state_name[r->final]);
+	fmt_h(row, r->suspect_h);
+	bput(row, " | ");
+	fmt_h(row, r->leak_h);
+	if (r->detect_h >= 0 && t->rate_kbh > 0)
+		bput(row, " (leak +%.2f h, %llu samples)",
+		     r->detect_h - t->start_h,
+		     (unsigned long long)r->detect_samples);
+	bput(row, " | ");
+	if (r->detect_h >= 0 && t->rate_kbh > 0)
+		bput(row, "%.2f (%+.1f %%)", mib(r->event_kbh),
+		     off_pct(r->event_kbh, t->rate_kbh));
+	else if (r->false_eps)
+		bput(row, "%.2f (false)", mib(r->false_event_kbh));
+	else
+		bput(row, "-");
+	bput(row, " | ");
+	if (r->in_leak)
+		bput(row, "%.2f .. %.2f", mib(r->in_min_kbh),
+		     mib(r->in_max_kbh));
+	else
+		bput(row, "-");
+	bput(row, " | %u, %.1f h | ", r->false_eps, r->false_h);
+	if (r->never_cleared)
+		bput(row, "never");
+	else
+		fmt_h(row, r->clear_h);
+	bput(row, " | %s%s%s |", ok ? "pass" : "**FAIL**", ok ? "" : ": ",
+	     why.s);
+	return ok;
+}
+
+/* ---- the corpus, run ---- */
+
+struct replay_all {
+	struct replay_result proc[64], cg[64];
+	char rows[128][512];
+	bool ok[128];
+	unsigned int nrows, npass;
+};
+
+static void replay_all(struct replay_all *a)
+{
+	unsigned int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 0; i < replay_corpus_nr && i < 64; i++) {
+		const struct replay_scn *s = &replay_corpus[i];
+		struct buf row;
+
+		replay_run(s, PATH_PROC, false, &a->proc[i]);
+		a->ok[a->nrows] = replay_row(s, "", &a->proc[i], &row);
+		memcpy(a->rows[a->nrows++], row.s, sizeof(row.s));
+		if (!s->cgroup)
+			continue;
+		replay_run(s, PATH_CG, true, &a->cg[i]);
+		a->ok[a->nrows] = replay_row(s, " (cgroup)", &a->cg[i], &row);
+		memcpy(a->rows[a->nrows++], row.s, sizeof(row.s));
+	}
+	for (i = 0; i < a->nrows; i++)
+		a->npass += a->ok[i];
+}
+
+static void replay_summary(FILE *f, const struct replay_all *a)
+{
+	unsigned int i;
+
+	fprintf(f, "replay: today's detector at the defaults matches the ground truth in "
+		"%u of %u day-scale runs (%u scenarios); fails:",
+		a->npass, a->nrows, replay_corpus_nr);
+	for (i = 0; i < a->nrows; i++) {
+		const char *name = a->rows[i] + 2;
+
+		if (!a->ok[i])
+			fprintf(f, " %.*s", (int)(strchr(name, '|') - name - 1),
+				name);
+	}
+	fprintf(f, "\n");
+}
+
+static int replay_md(const struct replay_all *a, const char *path,
+		     bool quiet)
+{
+	unsigned int i;
+	FILE *f;
+
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	fprintf(f, "# memattr leak detector: day-scale replay\n\n");
+	fprintf(f, "Written by `make replay` (selftests/replay/); `make check` fails when "
+		"it is stale.\n\n");
+	fprintf(f, "- detector: module/leak.c and module/hist.c as committed, built for "
+		"the host\n");
+	fprintf(f, "- parameters: the defaults, sample_ms %u, leak_window_s %u, "
+		"leak_min_kb_per_hour %u\n",
+		cfg.sample_ms, cfg.window_s, cfg.min_kb_per_hour);
+	fprintf(f, "- ticks: every %llu ms (HZ=250: the 250-jiffy re-arm rounded up to "
+		"256 by the timer wheel), each 0.1-1.5 ms late (1 in 1000: 4-16 ms "
+		"more); fixed seeds\n",
+		TICK_NS / 1000000);
+	fprintf(f, "- process rows: memattr_hist_push() of the unreclaimable KiB and "
+		"memattr_leak_step_lazy() every tick, forced on the first, as acct.c; "
+		"`(cgroup)` rows: the cgroup's metric and memattr_leak_step() every "
+		"tick, as detect.c\n");
+	fprintf(f, "- times are real hours since the process started; slopes are the "
+		"detector's growth_kb_per_hour in MiB/h, and the percent is off the "
+		"true rate per real hour\n");
+	fprintf(f, "- vs truth: the issue's targets, not today's contract: no LEAK while "
+		"not leaking; a leak >= leak_min LEAK within 1.25 windows of its start "
+		"(the staircase: before its 4th step, 8 h) with the event's growth "
+		"within 10 %%; a stopped leak clear within one window\n\n");
+	fprintf(f, "| scenario | footprint |\n|---|---|\n");
+	for (i = 0; i < replay_corpus_nr; i++)
+		fprintf(f, "| %s | %s, %u h |\n", replay_corpus[i].name,
+			replay_corpus[i].what, replay_corpus[i].hours);
+	fprintf(f, "\n| run | truth | verdict at the end | first suspect | first LEAK | "
+		"slope at the event (MiB/h) | slope while LEAK | false LEAK (episodes, "
+		"hours) | time to clear | vs truth |\n");
+	fprintf(f, "|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+	for (i = 0; i < a->nrows; i++)
+		fprintf(f, "%s\n", a->rows[i]);
+	fprintf(f, "\n");
+	replay_summary(f, a);
+	fprintf(f, "\nSlopes of steady leaks read about +2.4 %% high: the detector takes each "
+		"%llu ms tick as %u ms.\n", TICK_NS / 1000000, cfg.sample_ms);
+	fprintf(f, "\nshm-reader: the process metric counts RssShmem, so mapping a "
+		"segment that already exists reads as growth; the harness cannot tell "
+		"it from writing new shmem pages, and neither can today's metric.\n");
+	if (fclose(f))
+		return 1;
+	if (!quiet)
+		replay_summary(stdout, a);
+	return 0;
+}
+
+/* ---- TAP ---- */
+
+static unsigned int tap_fail;
+
+static void tap(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok - ", ok ? "" : "not ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	tap_fail += !ok;
+}
+
+static const struct replay_scn *scn(const char *name, unsigned int *idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < replay_corpus_nr; i++)
+		if (!strcmp(replay_corpus[i].name, name)) {
+			*idx = i;
+			return &replay_corpus[i];
+		}
+	fprintf(stderr, "replay: no scenario %s\n", name);
+	exit(2);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s;
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END)) {
+		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	n = ftell(f);
+	if (n < 0 || fseek(f, 0, SEEK_SET))
+		exit(2);
+	s = calloc(1, n + 1);
+	if (!s || fread(s, 1, n, f) != (size_t)n)
+		exit(2);
+	fclose(f);
+	return s;
+}
+
+/* A whole line of @text equal to @line. */
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p;
+
+	for (p = text; (p = strstr(p, line)); p += n)
+		if ((p == text || p[-1] == '\n') && (p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+static int replay_tap(const char *expected, const char *out)
+{
+	static struct replay_all a;
+	char *text = slurp(expected);
+	const struct replay_result *r;
+	const struct replay_scn *s;
+	double rate, tick_ratio = TICK_NS / (cfg.sample_ms * 1e6);
+	unsigned int i, j;
+
+	replay_all(&a);
+	if (replay_md(&a, out, true))
+		return 1;
+	/* Every run as recorded: any change to the detector shows here. */
+	for (i = 0; i < a.nrows; i++) {
+		const char *name = a.rows[i] + 2;
+
+		tap(has_line(text, a.rows[i]),
+		    "%.*s: as recorded (%s)", (int)(strchr(name, '|') - name - 1),
+		    name, a.ok[i] ? "matches the truth" :
+		    "today's detector misses the truth");
+	}
+
+	/*
+	 * Lazy judging changes nothing: where the cgroup's metric is the
+	 * process's, judging at every tick gives the same transitions.
+	 */
+	for (i = 0; i < replay_corpus_nr; i++) {
+		if (!replay_corpus[i].cgroup || replay_corpus[i].cg_differs)
+			continue;
+		tap(a.cg[i].digest == a.proc[i].digest &&
+		    a.cg[i].final == a.proc[i].final,
+		    "%s: memattr_leak_step_lazy() and memattr_leak_step() every tick agree",
+		    replay_corpus[i].name);
+	}
+
+	/* What held up and must keep holding (issue 11). */
+	for (j = 0; j < 2; j++) {
+		s = scn(j ? "gogc-jitter" : "gogc", &i);
+		r = &a.proc[i];
+		tap(!r->false_eps && r->leak_h < 0,
+		    "%s: a Go GC sawtooth is never LEAK in %u h", s->name,
+		    s->hours);
+	}
+	/*
+	 * Within 3 %, not the 0.2 % issue 11 saw: a sample lands up to a
+	 * tick after a GC's trough, while the heap already regrows.
+	 */
+	s = scn("gogc-leak-6", &i);
+	r = &a.proc[i];
+	rate = s->truth.rate_kbh * tick_ratio;
+	tap(r->in_leak && !r->false_eps &&
+	    r->in_min_kbh >= 0.97 * rate && r->in_max_kbh <= 1.03 * rate,
+	    "gogc-leak-6: LEAK, slopes %lld..%lld KiB/h within 3 %% of %.0f (the "
+	    "rate per detector hour)",
+	    (long long)r->in_min_kbh, (long long)r->in_max_kbh, rate);
+	s = scn("growth-1.75", &i);
+	r = &a.proc[i];
+	tap(r->leak_h < 0 && r->final == MEMATTR_LEAK_OK,
+	    "growth-1.75: a service growing 1.75 MiB/h stays ok for %u h",
+	    s->hours);
+	for (j = 0; j < 2; j++) {
+		s = scn(j ? "leak-37-t0" : "leak-stops", &i);
+		r = &a.proc[i];
+		rate = s->truth.rate_kbh * tick_ratio;
+		tap(r->detect_samples == cfg.window_s * 1000 / cfg.sample_ms &&
+		    !r->false_eps,
+		    "%s: LEAK once the history holds exactly one window (%llu samples)",
+		    s->name, (unsigned long long)r->detect_samples);
+		tap(r->event_kbh >= 0.998 * rate && r->event_kbh <= 1.002 * rate,
+		    "%s: the event's slope %lld KiB/h is the rate per detector hour, %.0f, "
+		    "within 0.2 %%",
+		    s->name, (long long)r->event_kbh, rate);
+	}
+	s = scn("leak-stops", &i);
+	r = &a.proc[i];
+	tap(!r->never_cleared && r->clear_h >= 0 &&
+	    r->clear_h * REPLAY_HOUR <= (0.5 * cfg.window_s + 256) * tick_ratio,
+	    "leak-stops: clears %.3f h after the leak stops, within half a window "
+	    "(and a 256-sample judging step)",
+	    r->clear_h);
+	free(text);
+	return tap_fail ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct replay_all a;
+
+	if (argc == 3 && !strcmp(argv[1], "--md")) {
+		replay_all(&a);
+		return replay_md(&a, argv[2], false);
+	}
+	if (argc == 4 && !strcmp(argv[1], "--tap"))
+		return replay_tap(argv[2], argv[3]);
+	fprintf(stderr, "usage: replay --md FILE | --tap EXPECTED_MD FILE\n");
+	return 2;
+}
