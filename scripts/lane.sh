@@ -43,7 +43,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../selftests/qemu/lib.sh
 . "$top/selftests/qemu/lib.sh"
 
-lane='' interactive=0 timeout=900 mem=1024 append='' run='' icount=0 out='' preempt=''
+lane='' interactive=0 timeout='' mem=1024 append='' run='' icount=0 out='' preempt=''
+lane_append=''
 prepare=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -111,6 +112,10 @@ debug)
 	kernel=$kdir/arch/x86/boot/bzImage
 	kbargs=(MEMATTR_KUNIT=m)
 	preempt=PREEMPT
+	# KASAN, lockdep and a full netlink fuzz: some 20 min, not 10. A 4 MiB
+	# log, so that run.sh still finds the KUnit output after a flood.
+	: "${timeout:=2700}"
+	lane_append=log_buf_len=4M
 	;;
 *)
 	echo "lane: --lane must be stock-amd64, stock-arm64, stock-rt, debug," \
@@ -159,6 +164,8 @@ fi
 	--file "$out/selftests:/selftests" \
 	--file "$out/bench:/bench" >&2
 
+: "${timeout:=900}"
+append="${lane_append}${lane_append:+${append:+ }}$append"
 args=(--lane "$lane" --arch "$arch" --kernel "$kernel"
       --initrd "$out/initramfs.cpio.gz" --mem "$mem" --timeout "$timeout")
 [ -n "$append" ] && args+=(--append "$append")
