@@ -23,6 +23,7 @@
 #include "debugfs.h"
 #include "events.h"
 #include "hooks.h"
+#include "klog.h"
 #include "mem.h"
 #include "oom.h"
 #include "params.h"
@@ -511,6 +512,9 @@ static int memattr_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "%-20s %llu\n", "sample_max_ns", st.sample_max_ns);
 	seq_printf(m, "%-20s %zu\n", "proc_entry_bytes", sizeof(struct memattr_proc));
 	seq_printf(m, "%-20s %llu\n", "own_mem_bytes", memattr_mem_bytes());
+	seq_printf(m, "%-20s %llu\n", "klog_lines", memattr_klog_lines());
+	seq_printf(m, "%-20s %llu\n", "klog_suppressed",
+		   memattr_klog_suppressed());
 	seq_puts(m, "\n");
 	seq_printf(m, "%-12s %-10s %-24s %12s %8s\n", "hook", "kind",
 		   "attached", "hits", "misses");

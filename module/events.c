@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Events: every event goes into a bounded ring, which debugfs `events`
- * shows, and out on the "events" generic netlink multicast group, which
- * netlink.c builds the message for.
+ * shows, out on the "events" generic netlink multicast group, which
+ * netlink.c builds the message for, and, unless log_events is 0, into the
+ * kernel log as one line (klog.c).
  *
  * The ring is allocated once, at init: recording an event only copies it.
  */
@@ -12,8 +13,10 @@
 #include <linux/spinlock.h>
 
 #include "events.h"
+#include "klog.h"
 #include "mem.h"
 #include "netlink.h"
+#include "params.h"
 
 /*
  * The ring of the last MEMATTR_EVENTS_MAX events. The pointer is set at init
@@ -32,7 +35,8 @@ static unsigned int memattr_events_used;
  *
  * The oldest event makes room when the ring is full. The multicast reaches
  * only sockets that joined the "events" group; when none has, nothing is
- * built.
+ * built. The kernel log gets the event's line when the log_events
+ * parameter is 1, within the rate limit of its kind.
  *
  * Context: process, may sleep: the netlink message is allocated with
  * GFP_KERNEL (the only allocation on this path). Not from the OOM killer's
@@ -52,6 +56,8 @@ void memattr_events_emit(const struct memattr_event *ev)
 			memattr_events_used++;
 	}
 	spin_unlock(&memattr_events_lock);
+	if (memattr_params_log_events())
+		memattr_klog_event(ev);
 	memattr_netlink_event(ev);
 }
 

@@ -40,6 +40,7 @@
 #include "acct.h"
 #include "events.h"
 #include "hooks.h"
+#include "klog.h"
 #include "mem.h"
 #include "netlink.h"
 #include "oom.h"
@@ -335,6 +336,9 @@ static struct netlink_range_validation memattr_nl_config_range[MEMATTR_PARAM_NR]
 	[MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR] = {
 		.min = MEMATTR_LEAK_MIN_KBH_MIN, .max = MEMATTR_LEAK_MIN_KBH_MAX,
 	},
+	[MEMATTR_PARAM_LOG_EVENTS] = {
+		.min = MEMATTR_LOG_EVENTS_MIN, .max = MEMATTR_LOG_EVENTS_MAX,
+	},
 };
 
 static const struct nla_policy memattr_nl_set_config_policy[MEMATTR_A_CONFIG_MAX + 1] = {
@@ -352,6 +356,9 @@ static const struct nla_policy memattr_nl_set_config_policy[MEMATTR_A_CONFIG_MAX
 				      &memattr_nl_config_range[MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR]),
 	[MEMATTR_A_CONFIG_WATERMARKS] = { .type = NLA_NUL_STRING,
 					  .len = MEMATTR_NL_WATERMARKS_LEN - 1 },
+	[MEMATTR_A_CONFIG_LOG_EVENTS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32,
+				      &memattr_nl_config_range[MEMATTR_PARAM_LOG_EVENTS]),
 };
 
 /* The u32 knobs of GET_CONFIG and SET_CONFIG. */
@@ -364,6 +371,7 @@ static const struct {
 	{ MEMATTR_A_CONFIG_LEAK_WINDOW_S, MEMATTR_PARAM_LEAK_WINDOW_S },
 	{ MEMATTR_A_CONFIG_LEAK_MIN_KB_PER_HOUR,
 	  MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR },
+	{ MEMATTR_A_CONFIG_LOG_EVENTS, MEMATTR_PARAM_LOG_EVENTS },
 };
 
 /* --- building blocks ------------------------------------------------------ */
@@ -711,7 +719,11 @@ static int memattr_nl_fill_stats(struct sk_buff *msg, const void *arg)
 			      st->kthread_pages, MEMATTR_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_UNTRACKED_PAGES,
 			      st->untracked_pages, MEMATTR_A_STATS_PAD) ||
-	    memattr_nl_put_hooks(msg))
+	    memattr_nl_put_hooks(msg) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_KLOG_LINES,
+			      memattr_klog_lines(), MEMATTR_A_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_KLOG_SUPPRESSED,
+			      memattr_klog_suppressed(), MEMATTR_A_STATS_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

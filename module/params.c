@@ -53,6 +53,12 @@ static struct memattr_u32_param memattr_u32_params[MEMATTR_PARAM_NR] = {
 		.min = MEMATTR_LEAK_MIN_KBH_MIN,
 		.max = MEMATTR_LEAK_MIN_KBH_MAX,
 	},
+	[MEMATTR_PARAM_LOG_EVENTS] = {
+		.name = "log_events",
+		.val = MEMATTR_LOG_EVENTS_DEFAULT,
+		.min = MEMATTR_LOG_EVENTS_MIN,
+		.max = MEMATTR_LOG_EVENTS_MAX,
+	},
 };
 
 /* Store a validated value. Context: the parameter lock is held. */
@@ -125,6 +131,16 @@ MODULE_PARM_DESC(leak_window_s, "Leak detection window in s (10-604800, default 
 module_param_cb(leak_min_kb_per_hour, &memattr_u32_param_ops,
 		&memattr_u32_params[MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR], 0644);
 MODULE_PARM_DESC(leak_min_kb_per_hour, "Slowest growth called a leak, KiB/h (1-4194304, default 4096)");
+
+/*
+ * log_events: 1 prints every event (LEAK, LEAK_CLEARED, WATERMARK, OOM_KILL)
+ * to the kernel log, one key=value line each, rate-limited per kind; 0 keeps
+ * them out of it. Default 1, range 0..1 (nothing else, not even "Y").
+ * Writable at run time; takes effect from the next event.
+ */
+module_param_cb(log_events, &memattr_u32_param_ops,
+		&memattr_u32_params[MEMATTR_PARAM_LOG_EVENTS], 0644);
+MODULE_PARM_DESC(log_events, "Print events to the kernel log (0 or 1, default 1)");
 
 /*
  * watermarks: levels of memory use, percent of MemTotal, that raise an event
@@ -236,6 +252,16 @@ u32 memattr_params_leak_window_s(void)
 u32 memattr_params_leak_min_kb_per_hour(void)
 {
 	return memattr_params_get_u32(MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR);
+}
+
+/**
+ * memattr_params_log_events() - are events printed to the kernel log?
+ *
+ * Return: true when they are.
+ */
+bool memattr_params_log_events(void)
+{
+	return memattr_params_get_u32(MEMATTR_PARAM_LOG_EVENTS);
 }
 
 /**

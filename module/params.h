@@ -18,6 +18,9 @@
 #define MEMATTR_LEAK_MIN_KBH_MAX	4194304
 #define MEMATTR_LEAK_MIN_KBH_DEFAULT	4096
 #define MEMATTR_WATERMARKS_DEFAULT	"85,92,97"
+#define MEMATTR_LOG_EVENTS_MIN		0
+#define MEMATTR_LOG_EVENTS_MAX		1
+#define MEMATTR_LOG_EVENTS_DEFAULT	1
 
 /* The u32 knobs, for memattr_params_set_u32() (netlink SET_CONFIG). */
 enum memattr_param_id {
@@ -25,6 +28,7 @@ enum memattr_param_id {
 	MEMATTR_PARAM_MAX_PROCS,
 	MEMATTR_PARAM_LEAK_WINDOW_S,
 	MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR,
+	MEMATTR_PARAM_LOG_EVENTS,
 	MEMATTR_PARAM_NR,
 };
 
@@ -32,6 +36,7 @@ u32 memattr_params_sample_ms(void);
 u32 memattr_params_max_procs(void);
 u32 memattr_params_leak_window_s(void);
 u32 memattr_params_leak_min_kb_per_hour(void);
+bool memattr_params_log_events(void);
 unsigned int memattr_params_watermarks(u8 *levels);
 
 const char *memattr_params_name(enum memattr_param_id id);

@@ -64,10 +64,13 @@ const struct memattr_command cmd_config = {
 			  "  watermarks             1 to 8 strictly increasing percentages of\n"
 			  "                         MemTotal in [1, 99], comma separated\n"
 			  "                         (e.g. 85,92,97)\n"
+			  "  log_events             1: every event is also a line in the\n"
+			  "                         kernel log; 0: none is. 0 or 1\n"
 			  "An unknown key or a bad value exits 2 and changes nothing.\n"
 			  "\n"
 			  "With -j, an object: sample_ms, max_procs, leak_window_s,\n"
-			  "leak_min_kb_per_hour (numbers) and watermarks (a string).",
+			  "leak_min_kb_per_hour, log_events (numbers) and watermarks (a\n"
+			  "string).",
 	.parse		= config_parse,
 	.args_size	= sizeof(struct config_args),
 	.run		= config_run,

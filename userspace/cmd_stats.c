@@ -43,6 +43,8 @@ const struct memattr_command cmd_stats = {
 			  "  irq_pages           pages allocated in interrupt context\n"
 			  "  kthread_pages       pages allocated by kernel threads\n"
 			  "  untracked_pages     pages allocated by untracked processes\n"
+			  "  klog_lines          event lines printed to the kernel log\n"
+			  "  klog_suppressed     event lines the rate limit kept out of it\n"
 			  "  hooks               one row per hook: name, kind (tracepoint,\n"
 			  "                      kprobe, ...), target (null: not attached),\n"
 			  "                      hits, misses",

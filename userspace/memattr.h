@@ -157,6 +157,8 @@ struct memattr_stats {
 	uint64_t irq_pages;
 	uint64_t kthread_pages;
 	uint64_t untracked_pages;
+	uint64_t klog_lines;
+	uint64_t klog_suppressed;
 	struct memattr_hook hooks[MEMATTR_HOOKS_MAX];
 	size_t nr_hooks;
 };

@@ -482,6 +482,8 @@ static const struct field config_fields[] = {
 	      struct memattr_config, leak_min_kb_per_hour),
 	FSTR(MEMATTR_A_CONFIG_WATERMARKS, struct memattr_config, watermarks,
 	     MEMATTR_WATERMARKS_LEN),
+	FIELD(MEMATTR_A_CONFIG_LOG_EVENTS, F_U32, struct memattr_config,
+	      log_events),
 };
 
 int memattr_config_parse(const void *buf, size_t len,
@@ -518,11 +520,13 @@ static const struct {
 	  offsetof(struct memattr_config, leak_window_s) },
 	{ MEMATTR_A_CONFIG_LEAK_MIN_KB_PER_HOUR, "leak_min_kb_per_hour", 1,
 	  4194304, offsetof(struct memattr_config, leak_min_kb_per_hour) },
+	{ MEMATTR_A_CONFIG_LOG_EVENTS, "log_events", 0, 1,
+	  offsetof(struct memattr_config, log_events) },
 };
 
 const char *const memattr_config_keys[] = {
 	"sample_ms", "max_procs", "leak_window_s", "leak_min_kb_per_hour",
-	"watermarks",
+	"watermarks", "log_events",
 };
 
 const unsigned int memattr_config_nr_keys = ARRAY_SIZE(memattr_config_keys);
@@ -614,7 +618,7 @@ int memattr_config_parse_kv(const char *kv, struct memattr_config *cfg,
 	}
 	if (err)
 		fprintf(err,
-			"memattr: config: unknown key '%.*s' (keys: sample_ms, max_procs, leak_window_s, leak_min_kb_per_hour, watermarks)\n",
+			"memattr: config: unknown key '%.*s' (keys: sample_ms, max_procs, leak_window_s, leak_min_kb_per_hour, watermarks, log_events)\n",
 			(int)(klen > 64 ? 64 : klen), kv);
 	return -EINVAL;
 }
@@ -668,6 +672,10 @@ static const struct field stats_fields[] = {
 	      kthread_pages),
 	FIELD(MEMATTR_A_STATS_UNTRACKED_PAGES, F_U64, struct memattr_stats,
 	      untracked_pages),
+	FIELD(MEMATTR_A_STATS_KLOG_LINES, F_U64, struct memattr_stats,
+	      klog_lines),
+	FIELD(MEMATTR_A_STATS_KLOG_SUPPRESSED, F_U64, struct memattr_stats,
+	      klog_suppressed),
 };
 
 static const struct field hook_fields[] = {
@@ -1321,6 +1329,8 @@ void memattr_config_print(struct pr *pr, const char *key,
 		  cfg->leak_min_kb_per_hour);
 	pr_str_if(pr, "watermarks", HAS(cfg, MEMATTR_A_CONFIG_WATERMARKS),
 		  cfg->watermarks);
+	pr_u64_if(pr, "log_events", HAS(cfg, MEMATTR_A_CONFIG_LOG_EVENTS),
+		  cfg->log_events);
 	pr_obj_close(pr);
 }
 
@@ -1348,6 +1358,8 @@ void memattr_stats_print(struct pr *pr, const struct memattr_stats *st)
 		{ MEMATTR_A_STATS_IRQ_PAGES, "irq_pages" },
 		{ MEMATTR_A_STATS_KTHREAD_PAGES, "kthread_pages" },
 		{ MEMATTR_A_STATS_UNTRACKED_PAGES, "untracked_pages" },
+		{ MEMATTR_A_STATS_KLOG_LINES, "klog_lines" },
+		{ MEMATTR_A_STATS_KLOG_SUPPRESSED, "klog_suppressed" },
 	};
 	const struct memattr_hook *h;
 	uint64_t v = 0;

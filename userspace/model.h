@@ -158,6 +158,7 @@ struct memattr_config {
 	uint32_t leak_window_s;
 	uint32_t leak_min_kb_per_hour;
 	char watermarks[MEMATTR_WATERMARKS_LEN];
+	uint32_t log_events;
 };
 
 /* ---- pure parsers ---- */

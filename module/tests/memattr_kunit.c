@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 
 #include "../hist.c"
+#include "../klog.c"
 #include "../leak.c"
 #include "../parse.c"
 #include "../watermark.c"
@@ -863,8 +864,299 @@ static struct kunit_suite memattr_oom_suite = {
 	.test_cases = memattr_oom_cases,
 };
 
+/* --- klog: the kernel log lines ------------------------------------------ */
+
+struct klog_esc_case {
+	const char *in;
+	size_t size;		/* room for the output, its NUL included */
+	const char *out;
+	bool cut;
+};
+
+static const struct klog_esc_case klog_esc_cases[] = {
+	{ "bash",		64, "bash",			false },
+	{ "",			64, "",				false },
+	{ "a b",		64, "a\\x20b",			false },
+	{ "k=v",		64, "k\\x3dv",			false },
+	{ "\"q\"",		64, "\\x22q\\x22",		false },
+	{ "back\\slash",	64, "back\\x5cslash",		false },
+	{ "evil\nmemattr: e",	64, "evil\\x0amemattr:\\x20e",	false },
+	{ "tab\there",		64, "tab\\x09here",		false },
+	{ "\x7f\x80\xff",	64, "\\x7f\\x80\\xff",		false },
+	{ "!~/a-b_c.d:1,2",	64, "!~/a-b_c.d:1,2",		false },
+	/* room for "ab" only: stops there */
+	{ "abc",		3,  "ab",			true },
+	/* an escape is never split: "a" then no room for "\x20" */
+	{ "a b",		5,  "a",			true },
+	{ "a b",		6,  "a\\x20",			true },
+	{ "a b",		7,  "a\\x20b",			false },
+};
+
+static void klog_esc_case_desc(const struct klog_esc_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%*pE\" in %zu",
+		 (int)strlen(c->in), c->in, c->size);
+}
+
+KUNIT_ARRAY_PARAM(klog_esc, klog_esc_cases, klog_esc_case_desc);
+
+/*
+ * Invariant: every byte outside 0x21..0x7e, and '\\', '"' and '=', is
+ * \xHH; the rest stays; an escape is never split; @cut says whether all of
+ * the input fitted.
+ */
+static void memattr_klog_escape_test(struct kunit *test)
+{
+	const struct klog_esc_case *c = test->param_value;
+	char out[64];
+	bool cut = !c->cut;
+	size_t n;
+
+	n = memattr_klog_escape(out, c->size, c->in, strlen(c->in) + 1, &cut);
+	KUNIT_EXPECT_STREQ(test, out, c->out);
+	KUNIT_EXPECT_EQ(test, n, strlen(c->out));
+	KUNIT_EXPECT_EQ(test, cut, c->cut);
+}
+
+/* Invariant: the input ends at @len even without a NUL. */
+static void memattr_klog_escape_len_test(struct kunit *test)
+{
+	static const char comm[4] = { 'a', 'b', 'c', 'd' };
+	char out[16];
+	bool cut;
+
+	memattr_klog_escape(out, sizeof(out), comm, sizeof(comm), &cut);
+	KUNIT_EXPECT_STREQ(test, out, "abcd");
+	KUNIT_EXPECT_FALSE(test, cut);
+	KUNIT_EXPECT_EQ(test, memattr_klog_escape(out, 0, comm, 4, &cut),
+			(size_t)0);
+}
+
+#define KLOG_FIELDS_MAX	20
+
+struct klog_line_case {
+	const char *name;
+	struct memattr_event ev;
+	const char *fields[KLOG_FIELDS_MAX];	/* the line, split at spaces */
+	int level;
+};
+
+static const struct klog_line_case klog_line_cases[] = {
+	{
+		.name = "leak of a process",
+		.ev = {
+			.kind = MEMATTR_EV_LEAK, .time_ms = 5000,
+			.entity = MEMATTR_ENTITY_PROCESS, .pid = 42,
+			.comm = "mt leaker", .cgroup_id = 7,
+			.cgroup = "/a b/c=d", .growth_kb_per_hour = 3686400,
+			.since_ms = 4000,
+		},
+		.fields = {
+			"event=leak", "time_ms=5000", "entity=process",
+			"pid=42", "comm=mt\\x20leaker", "cgroup_id=7",
+			"cgroup=/a\\x20b/c\\x3dd", "growth_kb_per_hour=3686400",
+			"since_ms=4000",
+		},
+		.level = LOGLEVEL_WARNING,
+	},
+	{
+		.name = "leak cleared, a cgroup",
+		.ev = {
+			.kind = MEMATTR_EV_LEAK_CLEARED, .time_ms = 9000,
+			.entity = MEMATTR_ENTITY_CGROUP, .cgroup_id = 12,
+			.cgroup = "/svc", .growth_kb_per_hour = -5,
+			.since_ms = 8000,
+		},
+		.fields = {
+			"event=leak_cleared", "time_ms=9000", "entity=cgroup",
+			"cgroup_id=12", "cgroup=/svc", "growth_kb_per_hour=-5",
+			"since_ms=8000",
+		},
+		.level = LOGLEVEL_INFO,
+	},
+	{
+		.name = "leak of the system",
+		.ev = {
+			.kind = MEMATTR_EV_LEAK, .time_ms = 1,
+			.entity = MEMATTR_ENTITY_SYSTEM,
+			.growth_kb_per_hour = 100, .since_ms = 1,
+		},
+		.fields = {
+			"event=leak", "time_ms=1", "entity=system",
+			"growth_kb_per_hour=100", "since_ms=1",
+		},
+		.level = LOGLEVEL_WARNING,
+	},
+	{
+		.name = "watermark up",
+		.ev = {
+			.kind = MEMATTR_EV_WATERMARK, .time_ms = 77,
+			.level = 2, .level_pct = 92, .up = true,
+			.used_pct = 93,
+		},
+		.fields = {
+			"event=watermark", "time_ms=77", "direction=up",
+			"level=2", "level_pct=92", "used_pct=93",
+		},
+		.level = LOGLEVEL_WARNING,
+	},
+	{
+		.name = "watermark down",
+		.ev = {
+			.kind = MEMATTR_EV_WATERMARK, .time_ms = 78,
+			.level = 1, .level_pct = 85, .up = false,
+			.used_pct = 80,
+		},
+		.fields = {
+			"event=watermark", "time_ms=78", "direction=down",
+			"level=1", "level_pct=85", "used_pct=80",
+		},
+		.level = LOGLEVEL_NOTICE,
+	},
+	{
+		.name = "oom kill, a forging name",
+		.ev = {
+			.kind = MEMATTR_EV_OOM_KILL, .time_ms = 600,
+			.oom = {
+				.pid = 99, .comm = "x\nmemattr: ev",
+				.cgroup = "/oom", .rss_kb = 32000,
+				.nr_top = 2,
+				.top = {
+					{ .pid = 99, .comm = "x=y",
+					  .growth_kb_per_hour = 900,
+					  .rss_kb = 32000 },
+					{ .pid = 3, .comm = "init",
+					  .growth_kb_per_hour = 0,
+					  .rss_kb = 100 },
+				},
+			},
+		},
+		.fields = {
+			"event=oom_kill", "time_ms=600", "pid=99",
+			"comm=x\\x0amemattr:\\x20ev", "cgroup=/oom",
+			"rss_kb=32000", "top=2", "top1_pid=99",
+			"top1_comm=x\\x3dy", "top1_growth_kb_per_hour=900",
+			"top1_rss_kb=32000", "top2_pid=3", "top2_comm=init",
+			"top2_growth_kb_per_hour=0", "top2_rss_kb=100",
+		},
+		.level = LOGLEVEL_ERR,
+	},
+};
+
+static void klog_line_case_desc(const struct klog_line_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(klog_line, klog_line_cases, klog_line_case_desc);
+
+/* Invariant: each kind has its fixed fields, in order, and its level. */
+static void memattr_klog_format_test(struct kunit *test)
+{
+	const struct klog_line_case *c = test->param_value;
+	char *buf = kunit_kzalloc(test, MEMATTR_KLOG_LINE_MAX, GFP_KERNEL);
+	char *want = kunit_kzalloc(test, MEMATTR_KLOG_LINE_MAX, GFP_KERNEL);
+	size_t n, len = 0;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	for (i = 0; i < KLOG_FIELDS_MAX && c->fields[i]; i++)
+		len += scnprintf(want + len, MEMATTR_KLOG_LINE_MAX - len,
+				 "%s%s", i ? " " : "", c->fields[i]);
+	n = memattr_klog_format(buf, MEMATTR_KLOG_LINE_MAX, &c->ev);
+	KUNIT_EXPECT_STREQ(test, buf, want);
+	KUNIT_EXPECT_EQ(test, n, len);
+	KUNIT_EXPECT_EQ(test, memattr_klog_level(&c->ev), c->level);
+}
+
+/*
+ * Invariant: the worst event (every string all escapes, three growers)
+ * fits MEMATTR_KLOG_LINE_MAX, holds no newline and no space-free field
+ * without '='; a longer cgroup path is cut and marked truncated=1.
+ */
+static void memattr_klog_worst_case_test(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, MEMATTR_KLOG_LINE_MAX, GFP_KERNEL);
+	struct memattr_event *ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
+	unsigned int i;
+	size_t n;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	ev->kind = MEMATTR_EV_OOM_KILL;
+	ev->time_ms = U64_MAX;
+	ev->oom.pid = INT_MAX;
+	memset(ev->oom.comm, '\n', TASK_COMM_LEN - 1);
+	/* 63 escapes: 252 bytes, the most a string field keeps */
+	memset(ev->oom.cgroup, ' ', 63);
+	ev->oom.rss_kb = U64_MAX;
+	ev->oom.nr_top = MEMATTR_OOM_TOP;
+	for (i = 0; i < MEMATTR_OOM_TOP; i++) {
+		ev->oom.top[i].pid = INT_MAX;
+		memset(ev->oom.top[i].comm, '=', TASK_COMM_LEN - 1);
+		ev->oom.top[i].growth_kb_per_hour = S64_MIN;
+		ev->oom.top[i].rss_kb = U64_MAX;
+	}
+	n = memattr_klog_format(buf, MEMATTR_KLOG_LINE_MAX, ev);
+	KUNIT_EXPECT_LT(test, n, (size_t)MEMATTR_KLOG_LINE_MAX);
+	KUNIT_EXPECT_NULL(test, strchr(buf, '\n'));
+	KUNIT_EXPECT_NULL(test, strstr(buf, "truncated"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " top3_rss_kb=18446744073709551615"));
+
+	/* A path of 200 spaces does not fit 255 bytes escaped: cut. */
+	memset(ev->oom.cgroup, ' ', 200);
+	n = memattr_klog_format(buf, MEMATTR_KLOG_LINE_MAX, ev);
+	KUNIT_EXPECT_LT(test, n, (size_t)MEMATTR_KLOG_LINE_MAX);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " truncated=1"));
+	KUNIT_EXPECT_EQ(test, strcmp(buf + n - 12, " truncated=1"), 0);
+}
+
+/* Invariant: a line that runs out of room ends whole, marked truncated. */
+static void memattr_klog_small_buffer_test(struct kunit *test)
+{
+	const struct memattr_event *ev = &klog_line_cases[0].ev;
+	char buf[52];	/* "... entity=process" and the mark, no more */
+	size_t n;
+
+	n = memattr_klog_format(buf, sizeof(buf), ev);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "event=leak time_ms=5000 entity=process truncated=1");
+	KUNIT_EXPECT_EQ(test, n, strlen(buf));
+	KUNIT_EXPECT_EQ(test, memattr_klog_format(buf, 8, ev), (size_t)0);
+}
+
+/* Invariant: a kind the formatter does not know gives no line. */
+static void memattr_klog_unknown_kind_test(struct kunit *test)
+{
+	struct memattr_event *ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
+	char buf[64] = "x";
+
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	ev->kind = 99;
+	KUNIT_EXPECT_EQ(test, memattr_klog_format(buf, sizeof(buf), ev),
+			(size_t)0);
+	KUNIT_EXPECT_STREQ(test, buf, "");
+}
+
+static struct kunit_case memattr_klog_cases[] = {
+	KUNIT_CASE_PARAM(memattr_klog_escape_test, klog_esc_gen_params),
+	KUNIT_CASE(memattr_klog_escape_len_test),
+	KUNIT_CASE_PARAM(memattr_klog_format_test, klog_line_gen_params),
+	KUNIT_CASE(memattr_klog_worst_case_test),
+	KUNIT_CASE(memattr_klog_small_buffer_test),
+	KUNIT_CASE(memattr_klog_unknown_kind_test),
+	{}
+};
+
+static struct kunit_suite memattr_klog_suite = {
+	.name = "memattr_klog",
+	.test_cases = memattr_klog_cases,
+};
+
 kunit_test_suites(&memattr_parse_suite, &memattr_hist_suite,
-		  &memattr_leak_suite, &memattr_wm_suite, &memattr_oom_suite);
+		  &memattr_leak_suite, &memattr_wm_suite, &memattr_oom_suite,
+		  &memattr_klog_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for memattr");

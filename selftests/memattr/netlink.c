@@ -572,6 +572,11 @@ static void mt_bad_high(struct genl_req *r)
 	genl_put_u32(r, MEMATTR_A_CONFIG_SAMPLE_MS, 60001);
 }
 
+static void mt_bad_log_events(struct genl_req *r)
+{
+	genl_put_u32(r, MEMATTR_A_CONFIG_LOG_EVENTS, 2);
+}
+
 static void mt_bad_wm(struct genl_req *r)
 {
 	genl_put_str(r, MEMATTR_A_CONFIG_WATERMARKS, "92,85");
@@ -616,6 +621,7 @@ static const struct mt_bad_set mt_bad_sets[] = {
 	{ "u32 sent as u64", EINVAL, true, mt_bad_u64 },
 	{ "sample_ms 5", ERANGE, true, mt_bad_low },
 	{ "sample_ms 60001", ERANGE, true, mt_bad_high },
+	{ "log_events 2", ERANGE, true, mt_bad_log_events },
 	{ "watermarks 92,85", EINVAL, true, mt_bad_wm },
 	{ "watermarks without NUL", EINVAL, true, mt_bad_wm_unterminated },
 	{ "good sample_ms, bad watermarks", EINVAL, true, mt_bad_good_then_wm },

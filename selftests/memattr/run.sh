@@ -16,18 +16,19 @@ echo "TAP version 13"
 # The lanes of the other supported kernels run what exercises load and
 # unload, parameters and every hook against /proc and cgroupfs, and the
 # regression tests of issue 16 (hardening); the PREEMPT_RT lane adds the
-# detector's tick; the 6.1 lanes run everything.
+# detector's tick and the kernel log lines (klog); the 6.1 lanes run
+# everything.
 case "$LANE" in
 stock-5.10-* | stock-6.12-*)
 	tests="lifecycle params attribution hardening hostile"
 	cli=no
 	;;
 stock-rt)
-	tests="lifecycle params attribution detect hardening"
+	tests="lifecycle params attribution detect hardening klog"
 	cli=no
 	;;
 *)
-	tests="lifecycle params attribution netlink detect hardening hostile"
+	tests="lifecycle params attribution netlink detect hardening hostile klog"
 	cli=yes
 	;;
 esac
@@ -102,7 +103,7 @@ if [ "$LANE" = debug ]; then
 		echo "1..$(printf '%s\n' "$flat" | grep -c '^')"
 		printf '%s\n' "$flat"
 		grep -q '^[[:space:]]*not ok' "$log" && rc=1
-		for suite in memattr_parse memattr_hist memattr_leak memattr_watermark memattr_oom; do
+		for suite in memattr_parse memattr_hist memattr_leak memattr_watermark memattr_oom memattr_klog; do
 			if ! grep -q "^[[:space:]]*ok [0-9]* $suite\$" "$log"; then
 				echo "not ok 1 kunit: suite $suite did not pass"
 				rc=1

@@ -312,6 +312,7 @@ struct nlmsghdr *msg_config(void *buf, uint32_t sample_ms, const char *wm)
 	mnl_attr_put_u32(nlh, MEMATTR_A_CONFIG_LEAK_WINDOW_S, 3600);
 	mnl_attr_put_u32(nlh, MEMATTR_A_CONFIG_LEAK_MIN_KB_PER_HOUR, 4096);
 	mnl_attr_put_strz(nlh, MEMATTR_A_CONFIG_WATERMARKS, wm);
+	mnl_attr_put_u32(nlh, MEMATTR_A_CONFIG_LOG_EVENTS, 1);
 	return nlh;
 }
 
@@ -336,6 +337,8 @@ struct nlmsghdr *msg_stats_full(void *buf, unsigned int nr_hooks)
 	msg_put_u64_pad(nlh, MEMATTR_A_STATS_IRQ_PAGES, 3, pad);
 	msg_put_u64_pad(nlh, MEMATTR_A_STATS_KTHREAD_PAGES, 4, pad);
 	msg_put_u64_pad(nlh, MEMATTR_A_STATS_UNTRACKED_PAGES, 5, pad);
+	msg_put_u64_pad(nlh, MEMATTR_A_STATS_KLOG_LINES, 6, pad);
+	msg_put_u64_pad(nlh, MEMATTR_A_STATS_KLOG_SUPPRESSED, 7, pad);
 	list = mnl_attr_nest_start(nlh, MEMATTR_A_STATS_HOOKS);
 	for (i = 0; i < nr_hooks; i++) {
 		item = mnl_attr_nest_start(nlh, MEMATTR_A_LIST_ITEM);

@@ -395,6 +395,7 @@ static void test_config(void)
 	CHECK_INT(cfg.leak_window_s, 3600);
 	CHECK_INT(cfg.leak_min_kb_per_hour, 4096);
 	CHECK_STR(cfg.watermarks, "85,92,97");
+	CHECK_INT(cfg.log_events, 1);
 
 	/* KEY=VALUE into a SET_CONFIG request, read back */
 	CHECK_INT(memattr_config_parse_kv("sample_ms=100", &set, NULL), 0);
@@ -440,6 +441,9 @@ static void test_config_kv(void)
 		{ "watermarks=", -EINVAL }, { "watermarks=85,", -EINVAL },
 		{ "watermarks=,85", -EINVAL }, { "watermarks=085", -EINVAL },
 		{ "watermarks=8 5", -EINVAL },
+		{ "log_events=0", 0 }, { "log_events=1", 0 },
+		{ "log_events=2", -EINVAL }, { "log_events=-1", -EINVAL },
+		{ "log_events=yes", -EINVAL }, { "log_events=", -EINVAL },
 		{ "bogus=1", -EINVAL }, { "=1", -EINVAL }, { "sample_ms", -EINVAL },
 		{ "", -EINVAL }, { "sample_msx=10", -EINVAL },
 		{ "sample=10", -EINVAL },
@@ -472,7 +476,7 @@ static void test_config_kv(void)
 		free(text);
 		text = NULL;
 	}
-	CHECK_INT(memattr_config_nr_keys, 5);
+	CHECK_INT(memattr_config_nr_keys, 6);
 }
 
 static void test_stats_full(void)
@@ -495,6 +499,8 @@ static void test_stats_full(void)
 	CHECK_INT(st.irq_pages, 3);
 	CHECK_INT(st.kthread_pages, 4);
 	CHECK_INT(st.untracked_pages, 5);
+	CHECK_INT(st.klog_lines, 6);
+	CHECK_INT(st.klog_suppressed, 7);
 	CHECK_INT(st.nr_hooks, 3);
 	CHECK_STR(st.hooks[0].name, "alloc");
 	CHECK_STR(st.hooks[0].kind, "tracepoint");
@@ -773,7 +779,7 @@ static void test_config_stats_print(void)
 	CHECK_STR(s,
 		  "{\"sample_ms\":250,\"max_procs\":4096,"
 		  "\"leak_window_s\":3600,\"leak_min_kb_per_hour\":4096,"
-		  "\"watermarks\":\"85,92,97\"}\n");
+		  "\"watermarks\":\"85,92,97\",\"log_events\":1}\n");
 	free(s);
 	s = render(0, build_config, &cfg, &err);
 	CHECK_STR(s,
@@ -781,7 +787,8 @@ static void test_config_stats_print(void)
 		  "max_procs             4096\n"
 		  "leak_window_s         3600\n"
 		  "leak_min_kb_per_hour  4096\n"
-		  "watermarks            85,92,97\n");
+		  "watermarks            85,92,97\n"
+		  "log_events            1\n");
 	free(s);
 
 	nlh = msg_stats_full(buf_a, 2);
@@ -789,7 +796,8 @@ static void test_config_stats_print(void)
 	s = render(PR_JSON, build_stats, &st, &err);
 	CHECK_INT(err, 0);
 	CHECK(s && strstr(s, "\"tracked_procs\":12,\"max_procs\":4096,"));
-	CHECK(s && strstr(s, "\"untracked_pages\":5,\"hooks\":[{\"name\":"
+	CHECK(s && strstr(s, "\"untracked_pages\":5,\"klog_lines\":6,"
+			     "\"klog_suppressed\":7,\"hooks\":[{\"name\":"
 			     "\"alloc\",\"kind\":\"tracepoint\",\"target\":null,"
 			     "\"hits\":1000,\"misses\":0},"));
 	free(s);

@@ -64,7 +64,8 @@
  * MEMATTR_CMD_GET_STATS (doit)
  *	Takes no attribute. Replies with MEMATTR_A_STATS_*: the module's own
  *	counters (tracked processes and cgroups, processes dropped because the
- *	table was full, sampler cost, memory it uses) and
+ *	table was full, sampler cost, memory it uses, kernel log lines
+ *	printed and kept out by the rate limit) and
  *	MEMATTR_A_STATS_HOOKS, a list of MEMATTR_A_HOOK_* nests, one per hook:
  *	name, kind, target (absent when not attached), hits, misses.
  *
@@ -120,7 +121,7 @@
  *	module parameters accept: sample_ms 10..60000, max_procs 16..1048576,
  *	leak_window_s 10..604800, leak_min_kb_per_hour 1..4194304, watermarks
  *	1 to 8 strictly increasing percentages in [1, 99], comma separated
- *	("85,92,97"). Every attribute is validated before any is applied, so a
+ *	("85,92,97"), log_events 0..1. Every attribute is validated before any is applied, so a
  *	request with one bad value changes nothing. Replies with an ACK only
  *	(ask for it with NLM_F_ACK).
  *	Errors: -EINVAL for an empty request or bad watermarks; -ERANGE for a
@@ -144,6 +145,38 @@
  *	events.
  *
  * A command a kernel does not know answers -EOPNOTSUPP.
+ *
+ * Kernel log lines
+ * ----------------
+ * Unless the log_events parameter (MEMATTR_A_CONFIG_LOG_EVENTS) is 0, every
+ * event is also printed to the kernel log as one line, so that pstore, a
+ * persistent journal or a serial console keeps it across a reboot. The line
+ * is "memattr: " then fields "key=value" separated by one space, "event"
+ * and "time_ms" (CLOCK_MONOTONIC ms) always first; no value holds a space
+ * or an '='. By kind, with the log level and the fields in order:
+ * - event=leak (KERN_WARNING), event=leak_cleared (KERN_INFO): entity
+ *   (process, cgroup, system); pid and comm (processes); cgroup_id and
+ *   cgroup (path), each when known; growth_kb_per_hour; since_ms. The time
+ *   to exhaustion is not carried by the event and not printed.
+ * - event=watermark (KERN_WARNING up, KERN_NOTICE down): direction (up,
+ *   down), level, level_pct, used_pct.
+ * - event=oom_kill (KERN_ERR): pid, comm, cgroup (when known), rss_kb,
+ *   top (how many growers follow, 0 to 3), then for each grower i from 1,
+ *   fastest first: top<i>_pid, top<i>_comm, top<i>_growth_kb_per_hour,
+ *   top<i>_rss_kb.
+ * Strings (comm, cgroup) are escaped: every byte outside 0x21..0x7e, and
+ * '\\', '"' and '=', is written "\xHH" (two lower-case hex digits), the
+ * rest as it is; so no name can end a field or start a line. Decode "\xHH"
+ * and nothing else. A string is cut at 252 bytes escaped, never inside an
+ * escape; a line with a string cut, or fields left out for room (the
+ * longest line is 925 bytes after the prefix, so none is today), ends with
+ * "truncated=1". Numbers are decimal, signed where the netlink attribute
+ * of the same name is. Fields are only ever added, at a kind's end: a
+ * reader skips keys it does not know. /dev/kmsg and the journal show a
+ * '\\' of the line as "\x5c": undo their escaping first.
+ * Each kind of event prints at most 10 lines per 5 s; the lines kept out
+ * are counted (MEMATTR_A_STATS_KLOG_SUPPRESSED), the others too
+ * (MEMATTR_A_STATS_KLOG_LINES).
  */
 #ifndef _UAPI_LINUX_MEMATTR_H
 #define _UAPI_LINUX_MEMATTR_H
@@ -226,6 +259,8 @@ enum memattr_attr_stats {
 	MEMATTR_A_STATS_KTHREAD_PAGES,	/* u64: allocated by kernel threads */
 	MEMATTR_A_STATS_UNTRACKED_PAGES, /* u64: by untracked processes */
 	MEMATTR_A_STATS_HOOKS,		/* list of MEMATTR_A_HOOK_* */
+	MEMATTR_A_STATS_KLOG_LINES,	/* u64: event lines in the kernel log */
+	MEMATTR_A_STATS_KLOG_SUPPRESSED, /* u64: kept out by the rate limit */
 	__MEMATTR_A_STATS_MAX,
 };
 
@@ -386,6 +421,7 @@ enum memattr_attr_config {
 	MEMATTR_A_CONFIG_LEAK_WINDOW_S,	/* u32 */
 	MEMATTR_A_CONFIG_LEAK_MIN_KB_PER_HOUR, /* u32 */
 	MEMATTR_A_CONFIG_WATERMARKS,	/* string, e.g. "85,92,97" */
+	MEMATTR_A_CONFIG_LOG_EVENTS,	/* u32: 1 events to the kernel log */
 	__MEMATTR_A_CONFIG_MAX,
 };
 

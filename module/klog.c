@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The kernel log: every event as one line of key=value fields after the
+ * "memattr: " prefix (pr_fmt), so that pstore, a persistent journal or a
+ * serial-console capture keeps what memattr knew across a reboot, and a
+ * program can read it back. The format is the UAPI header's "Kernel log
+ * lines" section.
+ *
+ * An output: memattr_events_emit() calls memattr_klog_event() with the event
+ * it was given; nothing here reads a table. The escaper and the formatter are
+ * pure (KUnit tests them); only memattr_klog_event() prints, rate-limited per
+ * kind of event.
+ */
+#include <linux/atomic.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/printk.h>
+#include <linux/ratelimit.h>
+#include <linux/string.h>
+
+#include <uapi/linux/memattr.h>
+
+#include "klog.h"
+
+/* What a field cut short (or left out for room) adds at the line's end. */
+#define MEMATTR_KLOG_TRUNCATED	" truncated=1"
+
+/* The line being built: @len bytes of @buf in use, always NUL-terminated. */
+struct memattr_klog_line {
+	char *buf;
+	size_t size;
+	size_t len;
+	bool full;	/* a field did not fit: no more are added */
+	bool cut;	/* a string was cut short */
+};
+
+static bool memattr_klog_escaped(unsigned char c)
+{
+	return c < 0x21 || c > 0x7e || c == '\\' || c == '"' || c == '=';
+}
+
+/**
+ * memattr_klog_escape() - a string as one field value
+ * @dst: where the escaped string goes, NUL-terminated
+ * @size: room in @dst, its NUL included (0: nothing is written)
+ * @src: the string; it ends at its first NUL or after @len bytes
+ * @len: the most bytes of @src to read
+ * @cut: set when @src did not fit whole, cleared otherwise
+ *
+ * Every byte outside 0x21..0x7e, and '\\', '"' and '=', becomes "\xHH"
+ * (two lower-case hex digits); every other byte stays as it is. The result
+ * holds no space, newline, '=' or quote, so it can neither end the field nor
+ * start a line, and it is the same on every kernel. An escape is never
+ * split: when room runs out, the string stops before it.
+ *
+ * Return: the length written, without the NUL.
+ */
+size_t memattr_klog_escape(char *dst, size_t size, const char *src,
+			   size_t len, bool *cut)
+{
+	size_t i, n = 0;
+
+	*cut = false;
+	if (!size)
+		return 0;
+	for (i = 0; i < len && src[i]; i++) {
+		unsigned char c = src[i];
+
+		if (!memattr_klog_escaped(c)) {
+			if (n + 1 >= size)
+				break;
+			dst[n++] = c;
+			continue;
+		}
+		if (n + 4 >= size)
+			break;
+		dst[n++] = '\\';
+		dst[n++] = 'x';
+		dst[n++] = hex_asc_lo(c >> 4);
+		dst[n++] = hex_asc_lo(c);
+	}
+	*cut = i < len && src[i];
+	dst[n] = '\0';
+	return n;
+}
+
+/* Add " key=value" whole, or nothing and mark the line full. */
+static __printf(2, 3)
+void memattr_klog_add(struct memattr_klog_line *l, const char *fmt, ...)
+{
+	size_t room = sizeof(MEMATTR_KLOG_TRUNCATED);
+	va_list args;
+	int n;
+
+	if (l->full || l->len + room >= l->size) {
+		l->full = true;
+		return;
+	}
+	va_start(args, fmt);
+	n = vsnprintf(l->buf + l->len, l->size - room - l->len, fmt, args);
+	va_end(args);
+	if (n < 0 || l->len + n >= l->size - room) {
+		l->buf[l->len] = '\0';
+		l->full = true;
+		return;
+	}
+	l->len += n;
+}
+
+/* Add " key=value" for a string, escaped. */
+static void memattr_klog_add_str(struct memattr_klog_line *l, const char *key,
+				 const char *s, size_t len)
+{
+	char esc[MEMATTR_KLOG_STR_MAX];
+	bool cut;
+
+	memattr_klog_escape(esc, sizeof(esc), s, len, &cut);
+	l->cut |= cut;
+	memattr_klog_add(l, " %s=%s", key, esc);
+}
+
+static const char *memattr_klog_entity(u8 entity)
+{
+	switch (entity) {
+	case MEMATTR_ENTITY_PROCESS:
+		return "process";
+	case MEMATTR_ENTITY_CGROUP:
+		return "cgroup";
+	case MEMATTR_ENTITY_SYSTEM:
+		return "system";
+	}
+	return "unknown";
+}
+
+static void memattr_klog_leak(struct memattr_klog_line *l,
+			      const struct memattr_event *ev)
+{
+	memattr_klog_add(l, " entity=%s", memattr_klog_entity(ev->entity));
+	if (ev->entity == MEMATTR_ENTITY_PROCESS) {
+		memattr_klog_add(l, " pid=%d", ev->pid);
+		memattr_klog_add_str(l, "comm", ev->comm, sizeof(ev->comm));
+	}
+	if (ev->cgroup_id)
+		memattr_klog_add(l, " cgroup_id=%llu", ev->cgroup_id);
+	if (ev->cgroup[0])
+		memattr_klog_add_str(l, "cgroup", ev->cgroup,
+				     sizeof(ev->cgroup));
+	memattr_klog_add(l, " growth_kb_per_hour=%lld since_ms=%llu",
+			 ev->growth_kb_per_hour, ev->since_ms);
+}
+
+static void memattr_klog_oom(struct memattr_klog_line *l,
+			     const struct memattr_oom_report *oom)
+{
+	u32 i;
+
+	memattr_klog_add(l, " pid=%d", oom->pid);
+	memattr_klog_add_str(l, "comm", oom->comm, sizeof(oom->comm));
+	if (oom->cgroup[0])
+		memattr_klog_add_str(l, "cgroup", oom->cgroup,
+				     sizeof(oom->cgroup));
+	memattr_klog_add(l, " rss_kb=%llu", oom->rss_kb);
+	memattr_klog_add(l, " top=%u", min_t(u32, oom->nr_top, MEMATTR_OOM_TOP));
+	for (i = 0; i < oom->nr_top && i < MEMATTR_OOM_TOP; i++) {
+		const struct memattr_oom_grower *g = &oom->top[i];
+		char key[16];
+
+		memattr_klog_add(l, " top%u_pid=%d", i + 1, g->pid);
+		snprintf(key, sizeof(key), "top%u_comm", i + 1);
+		memattr_klog_add_str(l, key, g->comm, sizeof(g->comm));
+		memattr_klog_add(l, " top%u_growth_kb_per_hour=%lld top%u_rss_kb=%llu",
+				 i + 1, g->growth_kb_per_hour, i + 1,
+				 g->rss_kb);
+	}
+}
+
+/**
+ * memattr_klog_format() - an event's kernel log line, without the prefix
+ * @buf: where it goes, NUL-terminated, without a newline
+ * @size: room in @buf; MEMATTR_KLOG_LINE_MAX holds every event whole
+ * @ev: the event
+ *
+ * "event=KIND time_ms=T" and then the kind's fields, as the UAPI header's
+ * "Kernel log lines" section lists them. A string cut short, or a field
+ * left out for want of room, adds " truncated=1" at the end.
+ *
+ * Return: the line's length, without the NUL; 0 when @size is too small
+ * for the truncation mark or the event's kind is unknown (@buf is then
+ * empty if @size allows).
+ */
+size_t memattr_klog_format(char *buf, size_t size,
+			   const struct memattr_event *ev)
+{
+	struct memattr_klog_line l = { .buf = buf, .size = size };
+	const char *kind;
+
+	if (size < sizeof(MEMATTR_KLOG_TRUNCATED) + 1)
+		return 0;
+	buf[0] = '\0';
+	switch (ev->kind) {
+	case MEMATTR_EV_LEAK:
+		kind = "leak";
+		break;
+	case MEMATTR_EV_LEAK_CLEARED:
+		kind = "leak_cleared";
+		break;
+	case MEMATTR_EV_WATERMARK:
+		kind = "watermark";
+		break;
+	case MEMATTR_EV_OOM_KILL:
+		kind = "oom_kill";
+		break;
+	default:
+		return 0;
+	}
+	/* The first field has no space before it. */
+	memattr_klog_add(&l, "event=%s time_ms=%llu", kind, ev->time_ms);
+	switch (ev->kind) {
+	case MEMATTR_EV_LEAK:
+	case MEMATTR_EV_LEAK_CLEARED:
+		memattr_klog_leak(&l, ev);
+		break;
+	case MEMATTR_EV_WATERMARK:
+		memattr_klog_add(&l, " direction=%s level=%u level_pct=%u used_pct=%u",
+				 ev->up ? "up" : "down", ev->level,
+				 ev->level_pct, ev->used_pct);
+		break;
+	case MEMATTR_EV_OOM_KILL:
+		memattr_klog_oom(&l, &ev->oom);
+		break;
+	}
+	if (l.full || l.cut) {
+		/* memattr_klog_add() always left room for it. */
+		strcpy(l.buf + l.len, MEMATTR_KLOG_TRUNCATED);
+		l.len += sizeof(MEMATTR_KLOG_TRUNCATED) - 1;
+	}
+	return l.len;
+}
+
+/**
+ * memattr_klog_level() - the log level of an event's line
+ * @ev: the event
+ *
+ * LEAK and a watermark crossed upwards are warnings, a watermark crossed
+ * downwards a notice, LEAK_CLEARED information, an OOM kill an error.
+ *
+ * Return: a LOGLEVEL_* value.
+ */
+int memattr_klog_level(const struct memattr_event *ev)
+{
+	switch (ev->kind) {
+	case MEMATTR_EV_LEAK:
+		return LOGLEVEL_WARNING;
+	case MEMATTR_EV_WATERMARK:
+		return ev->up ? LOGLEVEL_WARNING : LOGLEVEL_NOTICE;
+	case MEMATTR_EV_OOM_KILL:
+		return LOGLEVEL_ERR;
+	}
+	return LOGLEVEL_INFO;
+}
+
+/*
+ * Each kind of event has its own budget: 10 lines per 5 s, so that a storm
+ * of one kind neither floods the log nor silences the others. The ratelimit
+ * prints nothing of its own (RATELIMIT_MSG_ON_RELEASE, and its state is never
+ * released): the lines it refuses are counted in memattr_klog_nr_suppressed
+ * (stats: klog_suppressed).
+ */
+#define MEMATTR_KLOG_INTERVAL	(5 * HZ)
+#define MEMATTR_KLOG_BURST	10
+
+static struct ratelimit_state memattr_klog_rs[MEMATTR_EV_OOM_KILL + 1] = {
+	[MEMATTR_EV_LEAK] =
+		RATELIMIT_STATE_INIT_FLAGS(memattr_klog_rs[MEMATTR_EV_LEAK],
+					   MEMATTR_KLOG_INTERVAL,
+					   MEMATTR_KLOG_BURST,
+					   RATELIMIT_MSG_ON_RELEASE),
+	[MEMATTR_EV_LEAK_CLEARED] =
+		RATELIMIT_STATE_INIT_FLAGS(memattr_klog_rs[MEMATTR_EV_LEAK_CLEARED],
+					   MEMATTR_KLOG_INTERVAL,
+					   MEMATTR_KLOG_BURST,
+					   RATELIMIT_MSG_ON_RELEASE),
+	[MEMATTR_EV_WATERMARK] =
+		RATELIMIT_STATE_INIT_FLAGS(memattr_klog_rs[MEMATTR_EV_WATERMARK],
+					   MEMATTR_KLOG_INTERVAL,
+					   MEMATTR_KLOG_BURST,
+					   RATELIMIT_MSG_ON_RELEASE),
+	[MEMATTR_EV_OOM_KILL] =
+		RATELIMIT_STATE_INIT_FLAGS(memattr_klog_rs[MEMATTR_EV_OOM_KILL],
+					   MEMATTR_KLOG_INTERVAL,
+					   MEMATTR_KLOG_BURST,
+					   RATELIMIT_MSG_ON_RELEASE),
+};
+
+static atomic64_t memattr_klog_nr_lines = ATOMIC64_INIT(0);
+static atomic64_t memattr_klog_nr_suppressed = ATOMIC64_INIT(0);
+
+/* Serialises the users of memattr_klog_buf. */
+static DEFINE_MUTEX(memattr_klog_lock);
+static char memattr_klog_buf[MEMATTR_KLOG_LINE_MAX];
+
+/**
+ * memattr_klog_event() - print an event's line, within its kind's budget
+ * @ev: the event
+ *
+ * Context: process, may sleep (takes a mutex); memattr_events_emit() calls
+ * it when the log_events parameter is on.
+ */
+void memattr_klog_event(const struct memattr_event *ev)
+{
+	if (ev->kind < MEMATTR_EV_LEAK || ev->kind > MEMATTR_EV_OOM_KILL)
+		return;
+	if (!__ratelimit(&memattr_klog_rs[ev->kind])) {
+		atomic64_inc(&memattr_klog_nr_suppressed);
+		return;
+	}
+	mutex_lock(&memattr_klog_lock);
+	if (memattr_klog_format(memattr_klog_buf, sizeof(memattr_klog_buf),
+				ev)) {
+		switch (memattr_klog_level(ev)) {
+		case LOGLEVEL_ERR:
+			pr_err("%s\n", memattr_klog_buf);
+			break;
+		case LOGLEVEL_WARNING:
+			pr_warn("%s\n", memattr_klog_buf);
+			break;
+		case LOGLEVEL_NOTICE:
+			pr_notice("%s\n", memattr_klog_buf);
+			break;
+		default:
+			pr_info("%s\n", memattr_klog_buf);
+			break;
+		}
+		atomic64_inc(&memattr_klog_nr_lines);
+	}
+	mutex_unlock(&memattr_klog_lock);
+}
+
+/**
+ * memattr_klog_lines() - lines printed since the module was loaded
+ *
+ * Return: that count.
+ */
+u64 memattr_klog_lines(void)
+{
+	return atomic64_read(&memattr_klog_nr_lines);
+}
+
+/**
+ * memattr_klog_suppressed() - lines the rate limit kept out of the log
+ *
+ * Return: that count, since the module was loaded.
+ */
+u64 memattr_klog_suppressed(void)
+{
+	return atomic64_read(&memattr_klog_nr_suppressed);
+}
