@@ -317,34 +317,6 @@ static int memattr_events_fill(struct memattr_dfs_snap *s)
 				       &s->nr);
 }
 
-static const char *memattr_event_kind_name(u32 kind)
-{
-	switch (kind) {
-	case MEMATTR_EV_LEAK:
-		return "leak";
-	case MEMATTR_EV_LEAK_CLEARED:
-		return "leak_cleared";
-	case MEMATTR_EV_WATERMARK:
-		return "watermark";
-	case MEMATTR_EV_OOM_KILL:
-		return "oom_kill";
-	}
-	return "?";
-}
-
-static const char *memattr_entity_name(u8 entity)
-{
-	switch (entity) {
-	case MEMATTR_ENTITY_PROCESS:
-		return "process";
-	case MEMATTR_ENTITY_CGROUP:
-		return "cgroup";
-	case MEMATTR_ENTITY_SYSTEM:
-		return "system";
-	}
-	return "?";
-}
-
 /* One event per line, newest last: time, kind, then key=value details. */
 static int memattr_events_show(struct seq_file *m, struct memattr_dfs_snap *s,
 			       const void *row)
@@ -358,11 +330,11 @@ static int memattr_events_show(struct seq_file *m, struct memattr_dfs_snap *s,
 		return 0;
 	}
 	seq_printf(m, "%12llu %-12s", ev->time_ms,
-		   memattr_event_kind_name(ev->kind));
+		   memattr_event_kind_name(ev->kind) ?: "?");
 	switch (ev->kind) {
 	case MEMATTR_EV_LEAK:
 	case MEMATTR_EV_LEAK_CLEARED:
-		seq_printf(m, " entity=%s", memattr_entity_name(ev->entity));
+		seq_printf(m, " entity=%s", memattr_event_entity_name(ev->entity) ?: "?");
 		if (ev->entity == MEMATTR_ENTITY_PROCESS) {
 			seq_printf(m, " pid=%d comm=", ev->pid);
 			memattr_dfs_name(m, ev->comm, 0, NULL);

@@ -10,6 +10,8 @@
 #include <linux/sched.h>
 #include <linux/types.h>
 
+#include <uapi/linux/memattr.h>
+
 #include "oom.h"
 
 #define MEMATTR_EVENTS_MAX	128
@@ -33,6 +35,36 @@ struct memattr_event {
 	/* OOM_KILL */
 	struct memattr_oom_report oom;
 };
+
+/* The name of event kind @kind (UAPI enum), or NULL for one unknown here. */
+static inline const char *memattr_event_kind_name(u32 kind)
+{
+	switch (kind) {
+	case MEMATTR_EV_LEAK:
+		return "leak";
+	case MEMATTR_EV_LEAK_CLEARED:
+		return "leak_cleared";
+	case MEMATTR_EV_WATERMARK:
+		return "watermark";
+	case MEMATTR_EV_OOM_KILL:
+		return "oom_kill";
+	}
+	return NULL;
+}
+
+/* The name of entity kind @entity (UAPI enum), or NULL for one unknown. */
+static inline const char *memattr_event_entity_name(u8 entity)
+{
+	switch (entity) {
+	case MEMATTR_ENTITY_PROCESS:
+		return "process";
+	case MEMATTR_ENTITY_CGROUP:
+		return "cgroup";
+	case MEMATTR_ENTITY_SYSTEM:
+		return "system";
+	}
+	return NULL;
+}
 
 int memattr_events_init(void);
 void memattr_events_exit(void);

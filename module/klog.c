@@ -119,23 +119,10 @@ static void memattr_klog_add_str(struct memattr_klog_line *l, const char *key,
 	memattr_klog_add(l, " %s=%s", key, esc);
 }
 
-static const char *memattr_klog_entity(u8 entity)
-{
-	switch (entity) {
-	case MEMATTR_ENTITY_PROCESS:
-		return "process";
-	case MEMATTR_ENTITY_CGROUP:
-		return "cgroup";
-	case MEMATTR_ENTITY_SYSTEM:
-		return "system";
-	}
-	return "unknown";
-}
-
 static void memattr_klog_leak(struct memattr_klog_line *l,
 			      const struct memattr_event *ev)
 {
-	memattr_klog_add(l, " entity=%s", memattr_klog_entity(ev->entity));
+	memattr_klog_add(l, " entity=%s", memattr_event_entity_name(ev->entity) ?: "unknown");
 	if (ev->entity == MEMATTR_ENTITY_PROCESS) {
 		memattr_klog_add(l, " pid=%d", ev->pid);
 		memattr_klog_add_str(l, "comm", ev->comm, sizeof(ev->comm));
@@ -197,22 +184,9 @@ size_t memattr_klog_format(char *buf, size_t size,
 	if (size < sizeof(MEMATTR_KLOG_TRUNCATED) + 1)
 		return 0;
 	buf[0] = '\0';
-	switch (ev->kind) {
-	case MEMATTR_EV_LEAK:
-		kind = "leak";
-		break;
-	case MEMATTR_EV_LEAK_CLEARED:
-		kind = "leak_cleared";
-		break;
-	case MEMATTR_EV_WATERMARK:
-		kind = "watermark";
-		break;
-	case MEMATTR_EV_OOM_KILL:
-		kind = "oom_kill";
-		break;
-	default:
+	kind = memattr_event_kind_name(ev->kind);
+	if (!kind)
 		return 0;
-	}
 	/* The first field has no space before it. */
 	memattr_klog_add(&l, "event=%s time_ms=%llu", kind, ev->time_ms);
 	switch (ev->kind) {

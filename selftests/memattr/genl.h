@@ -424,4 +424,22 @@ static inline void genl_close(struct genl_sock *s)
 	s->fd = -1;
 }
 
+/* One reply message kept whole, for a test to look at. */
+struct mt_reply {
+	char buf[64 * 1024];
+	int len;
+};
+
+/* A genl_cb that keeps the last reply message in the struct mt_reply @arg. */
+static inline int mt_keep_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct mt_reply *r = arg;
+
+	if (nlh->nlmsg_len > sizeof(r->buf))
+		return 1;
+	memcpy(r->buf, nlh, nlh->nlmsg_len);
+	r->len = nlh->nlmsg_len;
+	return 1;
+}
+
 #endif /* _MEMATTR_GENL_H */

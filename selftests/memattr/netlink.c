@@ -35,23 +35,6 @@ static bool mt_pid_owned_by(pid_t pid, uid_t uid)
 
 /* --- requests ------------------------------------------------------------- */
 
-/* One reply message kept for the test to look at. */
-struct mt_reply {
-	char buf[64 * 1024];
-	int len;
-};
-
-static int mt_keep_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct mt_reply *r = arg;
-
-	if (nlh->nlmsg_len > sizeof(r->buf))
-		return 1;
-	memcpy(r->buf, nlh, nlh->nlmsg_len);
-	r->len = nlh->nlmsg_len;
-	return 1;
-}
-
 /*
  * A doit with no attribute: its reply into @rep. Return: 0 or a positive
  * errno (the request's or the socket's).

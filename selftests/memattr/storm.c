@@ -79,23 +79,6 @@ static void mt_sock_timeout(int fd, int sec)
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 }
 
-/* A reply message kept whole. */
-struct mt_reply {
-	char buf[16 * 1024];
-	int len;
-};
-
-static int mt_keep_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	struct mt_reply *r = arg;
-
-	if (nlh->nlmsg_len > sizeof(r->buf))
-		return 1;
-	memcpy(r->buf, nlh, nlh->nlmsg_len);
-	r->len = nlh->nlmsg_len;
-	return 1;
-}
-
 /* A doit with no attribute. Return: 0, a positive errno, or -1: no reply. */
 static int mt_get(struct genl_sock *s, uint8_t cmd, struct mt_reply *rep)
 {
