@@ -55,6 +55,22 @@ static int mt_events(const char *kind, pid_t pid)
 	return mt_events_with(kind, pid, NULL);
 }
 
+struct mt_mcast_want {
+	uint32_t kind;
+	pid_t pid;
+};
+
+static int mt_mcast_match(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct mt_mcast_want *w = arg;
+	const struct nlattr *tb[MEMATTR_A_EV_MAX + 1];
+
+	return !genl_parse_msg(nlh, tb, MEMATTR_A_EV_MAX) &&
+	       tb[MEMATTR_A_EV_KIND] && tb[MEMATTR_A_EV_PID] &&
+	       genl_u32(tb[MEMATTR_A_EV_KIND]) == w->kind &&
+	       (pid_t)genl_u32(tb[MEMATTR_A_EV_PID]) == w->pid;
+}
+
 /*
  * Listen on the "events" multicast group for up to @ms: did an event of
  * @kind about process @pid arrive? Return: 1 if so, else 0.
@@ -62,32 +78,9 @@ static int mt_events(const char *kind, pid_t pid)
 static int mt_mcast_event(struct genl_sock *s, uint32_t kind, pid_t pid,
 			  long long ms)
 {
-	struct timeval tv = { 0, 100000 };
-	long long end = mt_now_ms() + ms;
+	struct mt_mcast_want w = { kind, pid };
 
-	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	while (mt_now_ms() < end) {
-		int n = recv(s->fd, s->rx, sizeof(s->rx), 0);
-		struct nlmsghdr *nlh;
-
-		if (n <= 0)
-			continue;
-		for (nlh = (struct nlmsghdr *)s->rx; NLMSG_OK(nlh, n);
-		     nlh = NLMSG_NEXT(nlh, n)) {
-			const struct nlattr *tb[MEMATTR_A_EV_MAX + 1];
-			struct genlmsghdr *g = NLMSG_DATA(nlh);
-
-			if (nlh->nlmsg_type != s->family ||
-			    g->cmd != MEMATTR_CMD_EVENT ||
-			    genl_parse_msg(nlh, tb, MEMATTR_A_EV_MAX))
-				continue;
-			if (tb[MEMATTR_A_EV_KIND] && tb[MEMATTR_A_EV_PID] &&
-			    genl_u32(tb[MEMATTR_A_EV_KIND]) == kind &&
-			    (pid_t)genl_u32(tb[MEMATTR_A_EV_PID]) == pid)
-				return 1;
-		}
-	}
-	return 0;
+	return genl_each_msg(s, MEMATTR_CMD_EVENT, ms, mt_mcast_match, &w);
 }
 
 /* A process that grows and frees as its @script says, every 100 ms. */

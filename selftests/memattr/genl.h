@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -422,6 +424,50 @@ static inline void genl_close(struct genl_sock *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+}
+
+/*
+ * Call @cb for each message of @s's family and command @cmd that arrives
+ * within @ms milliseconds (a multicast listener's), until @cb returns
+ * non-zero. Return: what @cb returned, or 0 when the time ran out.
+ */
+static inline int genl_each_msg(struct genl_sock *s, uint8_t cmd, long ms,
+				genl_cb cb, void *arg)
+{
+	struct timeval tv = { 0, 100000 };
+	struct timespec now, end;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (ms % 1000) * 1000000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (;;) {
+		int n;
+		struct nlmsghdr *nlh;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			return 0;
+		n = recv(s->fd, s->rx, sizeof(s->rx), 0);
+		if (n <= 0)
+			continue;
+		for (nlh = (struct nlmsghdr *)s->rx; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			struct genlmsghdr *g = NLMSG_DATA(nlh);
+
+			if (nlh->nlmsg_type != s->family || g->cmd != cmd)
+				continue;
+			ret = cb(nlh, arg);
+			if (ret)
+				return ret;
+		}
+	}
 }
 
 /* One reply message kept whole, for a test to look at. */

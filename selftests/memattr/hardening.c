@@ -738,57 +738,44 @@ static int mt_wm_ring(struct mt_wm_events *c)
 	return 0;
 }
 
+/* One multicast event into the struct mt_wm_events @arg. */
+static int mt_wm_count(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[MEMATTR_A_EV_MAX + 1];
+	struct mt_wm_events *c = arg;
+	uint32_t kind;
+
+	c->total++;
+	if (genl_parse_msg(nlh, tb, MEMATTR_A_EV_MAX) || !tb[MEMATTR_A_EV_KIND]) {
+		c->unknown++;
+		return 0;
+	}
+	kind = genl_u32(tb[MEMATTR_A_EV_KIND]);
+	if (kind < MEMATTR_EV_LEAK || kind > MEMATTR_EV_OOM_KILL) {
+		c->unknown++;
+		return 0;
+	}
+	if (kind != MEMATTR_EV_WATERMARK || !tb[MEMATTR_A_EV_DIRECTION])
+		return 0;
+	if (genl_u8(tb[MEMATTR_A_EV_DIRECTION]) == MEMATTR_WM_UP) {
+		c->up++;
+		return 0;
+	}
+	c->down++;
+	c->down_l2_95 += tb[MEMATTR_A_EV_LEVEL] && tb[MEMATTR_A_EV_LEVEL_PCT] &&
+			 genl_u8(tb[MEMATTR_A_EV_LEVEL]) == 2 &&
+			 genl_u8(tb[MEMATTR_A_EV_LEVEL_PCT]) == 95;
+	return 0;
+}
+
 /*
  * The events multicast within @ms: into @c as mt_wm_ring() counts them
  * (no kind, or one not in enum memattr_event_kind, is unknown).
  */
 static void mt_wm_mcast(struct genl_sock *s, long ms, struct mt_wm_events *c)
 {
-	struct timeval tv = { 0, 100000 };
-	long long end = mt_now_ms() + ms;
-
 	memset(c, 0, sizeof(*c));
-	setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	while (mt_now_ms() < end) {
-		int n = recv(s->fd, s->rx, sizeof(s->rx), 0);
-		struct nlmsghdr *nlh;
-
-		if (n <= 0)
-			continue;
-		for (nlh = (struct nlmsghdr *)s->rx; NLMSG_OK(nlh, n);
-		     nlh = NLMSG_NEXT(nlh, n)) {
-			const struct nlattr *tb[MEMATTR_A_EV_MAX + 1];
-			struct genlmsghdr *g = NLMSG_DATA(nlh);
-			uint32_t kind;
-
-			if (nlh->nlmsg_type != s->family ||
-			    g->cmd != MEMATTR_CMD_EVENT)
-				continue;
-			c->total++;
-			if (genl_parse_msg(nlh, tb, MEMATTR_A_EV_MAX) ||
-			    !tb[MEMATTR_A_EV_KIND]) {
-				c->unknown++;
-				continue;
-			}
-			kind = genl_u32(tb[MEMATTR_A_EV_KIND]);
-			if (kind < MEMATTR_EV_LEAK || kind > MEMATTR_EV_OOM_KILL) {
-				c->unknown++;
-				continue;
-			}
-			if (kind != MEMATTR_EV_WATERMARK ||
-			    !tb[MEMATTR_A_EV_DIRECTION])
-				continue;
-			if (genl_u8(tb[MEMATTR_A_EV_DIRECTION]) == MEMATTR_WM_UP) {
-				c->up++;
-				continue;
-			}
-			c->down++;
-			c->down_l2_95 += tb[MEMATTR_A_EV_LEVEL] &&
-					 tb[MEMATTR_A_EV_LEVEL_PCT] &&
-					 genl_u8(tb[MEMATTR_A_EV_LEVEL]) == 2 &&
-					 genl_u8(tb[MEMATTR_A_EV_LEVEL_PCT]) == 95;
-		}
-	}
+	genl_each_msg(s, MEMATTR_CMD_EVENT, ms, mt_wm_count, c);
 }
 
 /*
