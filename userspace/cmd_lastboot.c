@@ -618,10 +618,16 @@ static void lastboot_text(FILE *f, const struct lb *lb)
 	for (i = 0; i < lb->nrep; i++) {
 		const struct lb_report *rep = &lb->rep[i];
 
-		fprintf(f, "\nPost-mortem report %zu (%s):\n", i + 1,
-			rep->complete ? "complete" :
-			rep->has_begin ? "incomplete: its end is missing" :
-			"incomplete: its beginning is missing");
+		fprintf(f, "\nPost-mortem report %zu (", i + 1);
+		if (rep->complete)
+			fprintf(f, "complete):\n");
+		else if (!rep->has_begin)
+			fprintf(f, "incomplete: its beginning is missing):\n");
+		else if (!rep->expected)
+			fprintf(f, "incomplete: its end is missing):\n");
+		else
+			fprintf(f, "incomplete: %zu of its %zu lines):\n",
+				rep->n, rep->expected);
 		for (j = 0; j < rep->n; j++) {
 			const struct lb_rec *r = &rep->line[j];
 

@@ -221,9 +221,12 @@ static int lb_rec_parse(struct lb_rec *r, const char *p, size_t n)
 		n--;
 	if (!n || n > LB_REC_MAX)
 		return -EINVAL;
-	r->text = strndup(p, n);
+	/* not strndup(): a NUL in the line must not shorten it */
+	r->text = malloc(n + 1);
 	if (!r->text)
 		return -ENOMEM;
+	memcpy(r->text, p, n);
+	r->text[n] = '\0';
 	r->text_len = n;
 	p = r->text;
 	for (start = 0, i = 0; i <= n; i++) {
@@ -286,7 +289,12 @@ static void lb_report_add(struct lb *lb, struct lb_rec *r)
 	}
 	rep->line[rep->n++] = *r;
 	if (!strcmp(sect, "end")) {
-		rep->complete = rep->has_begin;
+		const struct lb_field *f = lb_rec_get(r, "lines");
+
+		if (f && lb_field_is_number(f) && f->val[0] != '-')
+			rep->expected = strtoull(f->val, NULL, 10);
+		rep->complete = rep->has_begin &&
+				(!rep->expected || rep->expected == rep->n);
 		lb->open = -1;
 	}
 }
@@ -728,6 +736,8 @@ void lb_finish(struct lb *lb)
 {
 	size_t i, j, o;
 
+	if (!lb->nev)
+		goto reports;
 	/* the same record from two sources (dmesg and console, two dumps) */
 	qsort(lb->ev, lb->nev, sizeof(*lb->ev), lb_ev_cmp_dup);
 	for (i = 0, o = 0; i < lb->nev; i++) {
@@ -740,7 +750,7 @@ void lb_finish(struct lb *lb)
 	}
 	lb->nev = o;
 	qsort(lb->ev, lb->nev, sizeof(*lb->ev), lb_ev_cmp_time);
-
+reports:
 	/* a report, or a piece of one, that another holds whole */
 	for (i = 0; i < lb->nrep; i++) {
 		for (j = 0; j < lb->nrep; j++) {

@@ -47,8 +47,10 @@ struct lb_rec {
 struct lb_report {
 	struct lb_rec *line;
 	size_t n, cap;
+	size_t expected;	/* the end line's lines=N; 0: not known */
 	bool has_begin;		/* its report=begin line was read */
-	bool complete;		/* ... and its report=end line */
+	/* begin and end read, and as many lines as the end line says */
+	bool complete;
 };
 
 struct lb_src {
