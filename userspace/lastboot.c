@@ -163,12 +163,17 @@ static bool lb_ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* Keys whose values are names: strings even when they look like numbers. */
+/*
+ * Keys whose values are names: strings even when they look like numbers
+ * (a process may call itself "42"), so that a key keeps one JSON type.
+ */
 static bool lb_key_is_name(const char *key)
 {
 	static const char *const names[] = { "comm", "cgroup", "name", "path" };
 	size_t i;
 
+	if (!strcmp(key, "version"))
+		return true;
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		char suffix[16] = "_";
 
