@@ -411,10 +411,12 @@ static int lastboot_dir(struct memattr_ctx *ctx, const char *dir, bool dflt,
 			dir, strerror(err));
 		return -err;
 	}
-	if (dflt && !statfs(dir, &sfs) && sfs.f_type != PSTOREFS_MAGIC)
+	if (dflt && !statfs(dir, &sfs) && sfs.f_type != PSTOREFS_MAGIC) {
 		fprintf(ctx->err,
 			"memattr: last-boot: pstore is not mounted on %s (mount -t pstore none %s)\n",
 			dir, dir);
+		dflt = false;	/* empty, of course */
+	}
 	for (i = 0; i < nents; i++) {
 		if (err || ents[i]->d_name[0] == '.')
 			goto next;
