@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "lastboot.h"
 #include "memattr.h"
@@ -33,7 +32,7 @@
 #endif
 /* bounds for a compressed record: ramoops records are a few KiB */
 #define LASTBOOT_ZIN_MAX	(16u << 20)
-#define LASTBOOT_ZOUT_MAX	(64u << 20)
+#define LASTBOOT_ZOUT_MAX	(64u << 20)	/* 4 KiB dumps inflate to ~16 KiB */
 #define LASTBOOT_CHUNK		65536
 
 struct lastboot_args {
@@ -105,66 +104,6 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* Inflate @n bytes: zlib-wrapped when the header says so, raw otherwise. */
-static int lastboot_inflate_bits(const unsigned char *in, size_t n, int bits,
-				 char **out, size_t *outlen)
-{
-	z_stream z = { 0 };
-	size_t cap = 4 * n + 4096;
-	char *buf = NULL, *p;
-	int ret;
-
-	if (inflateInit2(&z, bits) != Z_OK)
-		return -ENOMEM;
-	z.next_in = (unsigned char *)in;
-	z.avail_in = (uInt)n;
-	for (;;) {
-		if (cap > LASTBOOT_ZOUT_MAX) {
-			ret = -EFBIG;
-			break;
-		}
-		p = realloc(buf, cap);
-		if (!p) {
-			ret = -ENOMEM;
-			break;
-		}
-		buf = p;
-		z.next_out = (unsigned char *)buf + z.total_out;
-		z.avail_out = (uInt)(cap - z.total_out);
-		ret = inflate(&z, Z_NO_FLUSH);
-		if (ret == Z_STREAM_END) {
-			ret = 0;	/* what follows (ECC notice) is not ours */
-			break;
-		}
-		if (ret == Z_OK && !z.avail_out) {
-			cap *= 2;
-			continue;
-		}
-		/* cut short: keep what it held, if anything */
-		ret = ret == Z_BUF_ERROR && z.total_out ? 0 : -EBADMSG;
-		break;
-	}
-	*outlen = z.total_out;
-	inflateEnd(&z);
-	if (ret) {
-		free(buf);
-		return ret;
-	}
-	*out = buf;
-	return 0;
-}
-
-static int lastboot_inflate(const unsigned char *in, size_t n, char **out,
-			    size_t *outlen)
-{
-	bool zlib = n >= 2 && (in[0] & 0x0f) == 8 && (in[0] >> 4) <= 7 &&
-		    ((in[0] << 8) | in[1]) % 31 == 0;
-
-	if (!lastboot_inflate_bits(in, n, zlib ? 15 : -15, out, outlen))
-		return 0;
-	return lastboot_inflate_bits(in, n, zlib ? -15 : 15, out, outlen);
-}
-
 static int read_all(int fd, size_t max, char **out, size_t *outlen)
 {
 	size_t len = 0, cap = 0;
@@ -215,7 +154,7 @@ static int lastboot_unzip(struct memattr_ctx *ctx, struct lastboot_in *in)
 			in->path, strerror(-err));
 		return err;
 	}
-	err = lastboot_inflate((unsigned char *)raw, n, &in->data, &in->len);
+	err = lb_inflate(raw, n, LASTBOOT_ZOUT_MAX, &in->data, &in->len);
 	if (err == -ENOMEM) {
 		free(raw);
 		fprintf(ctx->err, "memattr: last-boot: out of memory\n");
@@ -472,7 +411,7 @@ static void rec_json(struct pr *pr, const struct lb_rec *r)
 	pr_obj_close(pr);
 }
 
-static void lastboot_json(struct pr *pr, const struct lb *lb)
+void lastboot_print_json(struct pr *pr, const struct lb *lb)
 {
 	size_t i, j;
 
@@ -578,7 +517,7 @@ static void text_oom(FILE *f, const struct lb_rec *r)
 	}
 }
 
-static void lastboot_text(FILE *f, const struct lb *lb)
+void lastboot_print_text(FILE *f, const struct lb *lb)
 {
 	size_t i, j, k, nooms = 0;
 
@@ -689,9 +628,9 @@ static int lastboot_run(struct memattr_ctx *ctx, const void *data)
 	if (lb.nomem)
 		goto nomem;
 	if (pr_is_json(ctx->pr))
-		lastboot_json(ctx->pr, &lb);
+		lastboot_print_json(ctx->pr, &lb);
 	else
-		lastboot_text(ctx->out, &lb);
+		lastboot_print_text(ctx->out, &lb);
 	ret = MEMATTR_EXIT_OK;
 	goto out;
 nomem:
