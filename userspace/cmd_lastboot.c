@@ -34,6 +34,7 @@
 #define LASTBOOT_ZIN_MAX	(16u << 20)
 #define LASTBOOT_ZOUT_MAX	(64u << 20)	/* 4 KiB dumps inflate to ~16 KiB */
 #define LASTBOOT_CHUNK		65536
+#define LASTBOOT_STDIN_MAX	(1024u << 20)	/* "-": a journal, read whole */
 
 struct lastboot_args {
 	const char *pstore;	/* -d DIR */
@@ -186,7 +187,10 @@ static int lastboot_open(struct memattr_ctx *ctx, struct lastboot_in *in)
 	ssize_t r;
 	int err;
 
-	in->fd = open(in->path, O_RDONLY | O_CLOEXEC);
+	if (!strcmp(in->path, "-"))
+		in->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	else
+		in->fd = open(in->path, O_RDONLY | O_CLOEXEC);
 	if (in->fd < 0 || fstat(in->fd, &st)) {
 		err = errno;
 		fprintf(ctx->err, "memattr: last-boot: cannot read %s: %s\n",
@@ -199,7 +203,19 @@ static int lastboot_open(struct memattr_ctx *ctx, struct lastboot_in *in)
 			in->path);
 		return -EISDIR;
 	}
-	if (ends_with(in->path, ".enc.z")) {
+	if (!strcmp(in->path, "-")) {
+		/* a pipe cannot be read twice: keep it whole */
+		err = read_all(in->fd, LASTBOOT_STDIN_MAX, &in->data, &in->len);
+		if (err) {
+			fprintf(ctx->err,
+				"memattr: last-boot: cannot read standard input: %s\n",
+				strerror(-err));
+			return err;
+		}
+		n = in->len < sizeof(head) ? in->len : sizeof(head);
+		if (n)
+			memcpy(head, in->data, n);
+	} else if (ends_with(in->path, ".enc.z")) {
 		in->compressed = true;
 		err = lastboot_unzip(ctx, in);
 		if (err)
@@ -662,7 +678,7 @@ const struct memattr_command cmd_lastboot = {
 "deflate is inflated here, lzo, lz4, 842 and zstd are reported and skipped.\n"
 "Each FILE: a saved 'journalctl -k' (any -o: short, export, json, cat,\n"
 "verbose), 'dmesg' output, a raw /dev/kmsg capture, a serial-console\n"
-"capture, a pstore file.\n"
+"capture, a pstore file; - is standard input.\n"
 "  -d, --pstore DIR  read DIR as pstore's files (a copy, or the directory\n"
 "                    systemd-pstore moved them to), before any FILE\n"
 "Give one boot's log at a time (journalctl -k -b -1): times are that boot's.\n"

@@ -105,7 +105,7 @@ rm "$tmp/in/serial.log"
 files=(journal.export journal.json kmsg.txt serial-junk.log)
 
 echo "TAP version 13"
-echo "1..20"
+echo "1..21"
 
 # pstore: the parts of one dump joined, compressed records, duplicates
 run last-boot -d pstore
@@ -132,6 +132,12 @@ run -p last-boot "${files[@]}"
 python3 -c 'import json, sys; assert json.load(open(sys.argv[1])) == json.load(open(sys.argv[2]))' \
 	"$tmp/out" "$data/expected/files.json"
 result $? "last-boot -p FILE...: the same JSON, indented"
+
+# standard input: a pipe, read whole
+run -j last-boot journal.json
+sed 's/"path":"journal.json"/"path":"-"/' "$tmp/out" >"$tmp/want"
+(cd "$tmp/in" && "$bin" -j last-boot - <journal.json >"$tmp/out" 2>"$tmp/err")
+same "$tmp/out" "$tmp/want" "last-boot -: standard input, the same records"
 
 # the forged record inside a comm stays a comm
 python3 - "$data/expected/files.json" <<'EOF'
