@@ -639,12 +639,19 @@ void lb_feed(struct lb *lb, const void *buf, size_t len)
 
 void lb_src_end(struct lb *lb)
 {
-	if (lb->overlong) {
-		lb->src[lb->nsrc - 1].lines++;
-		lb->src[lb->nsrc - 1].skipped++;
+	struct lb_src *s = &lb->src[lb->nsrc - 1];
+
+	/*
+	 * A last line without its newline was cut (a capture stopped, a
+	 * kernel died mid-line): a value in it may be short, so a record
+	 * there is not believed.
+	 */
+	if (lb->overlong || (lb->len && lb_looks_like_record(lb->buf, lb->len))) {
+		s->lines++;
+		s->skipped++;
 		lb->skipped++;
 	} else if (lb->len) {
-		lb_line(lb, lb->buf, lb->len);
+		s->lines++;
 	}
 	lb->len = 0;
 	lb->overlong = false;

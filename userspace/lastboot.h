@@ -87,7 +87,10 @@ void lb_init(struct lb *lb);
 long lb_src_add(struct lb *lb, const char *path);
 /* Bytes of the current source, any chunking. */
 void lb_feed(struct lb *lb, const void *buf, size_t len);
-/* The current source's end: its last line, even without a newline. */
+/*
+ * The current source's end. A last line without a newline is counted; a
+ * record there is skipped: it may have been cut.
+ */
 void lb_src_end(struct lb *lb);
 /*
  * A stream's end: a report still open there is incomplete. The parts of one
