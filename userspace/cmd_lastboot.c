@@ -203,12 +203,14 @@ static int lastboot_open(struct memattr_ctx *ctx, struct lastboot_in *in)
 			in->path);
 		return -EISDIR;
 	}
-	if (!strcmp(in->path, "-")) {
+	if (!strcmp(in->path, "-") || S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode)) {
 		/* a pipe cannot be read twice: keep it whole */
 		err = read_all(in->fd, LASTBOOT_STDIN_MAX, &in->data, &in->len);
 		if (err) {
 			fprintf(ctx->err,
-				"memattr: last-boot: cannot read standard input: %s\n",
+				"memattr: last-boot: cannot read %s: %s\n",
+				strcmp(in->path, "-") ? in->path : "standard input",
 				strerror(-err));
 			return err;
 		}
@@ -237,7 +239,7 @@ static int lastboot_open(struct memattr_ctx *ctx, struct lastboot_in *in)
 	hl = lb_dump_header(head, n, &in->count, &in->part);
 	if (hl) {
 		in->dump = true;
-		n = strcspn(head, "#");
+		n = (const char *)memchr(head, '#', hl) - head;
 		if (n >= sizeof(in->why))
 			n = sizeof(in->why) - 1;
 		memcpy(in->why, head, n);

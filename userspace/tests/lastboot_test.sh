@@ -105,7 +105,7 @@ rm "$tmp/in/serial.log"
 files=(journal.export journal.json kmsg.txt serial-junk.log)
 
 echo "TAP version 13"
-echo "1..22"
+echo "1..23"
 
 # pstore: the parts of one dump joined, compressed records, duplicates
 run last-boot -d pstore
@@ -138,6 +138,9 @@ run -j last-boot journal.json
 sed 's/"path":"journal.json"/"path":"-"/' "$tmp/out" >"$tmp/want"
 (cd "$tmp/in" && "$bin" -j last-boot - <journal.json >"$tmp/out" 2>"$tmp/err")
 same "$tmp/out" "$tmp/want" "last-boot -: standard input, the same records"
+(cd "$tmp/in" && "$bin" -j last-boot <(cat journal.json) >"$tmp/out" 2>"$tmp/err")
+sed 's|"path":"/dev/fd/[0-9]*"|"path":"-"|' "$tmp/out" >"$tmp/got"
+same "$tmp/got" "$tmp/want" "last-boot <(...): a pipe by name, the same records"
 
 # a last line without its newline may be cut short: not believed
 printf 'memattr: event=leak time_ms=5 pid=1\nmemattr: event=leak time_ms=6 pid=12' \
