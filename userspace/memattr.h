@@ -247,28 +247,50 @@ struct memattr_proc;
 struct memattr_cgroup;
 struct memattr_system;
 
+struct memattr_config;
+
+/* --processes=all: every tracked process gets its series */
+#define MEMATTR_PROM_ALL	UINT32_MAX
+/* --processes' default: the 10 largest, and up to 10 leaking others */
+#define MEMATTR_PROM_PROCS	10
+
 /* memattr export's arguments. */
 struct memattr_export_args {
 	bool prometheus;		/* --prometheus: the only format */
 	const char *output;		/* -o FILE, or NULL: stdout */
+	bool procs_set;			/* --processes given */
+	unsigned int max_procs;		/* --processes N, or MEMATTR_PROM_ALL */
 };
 
 /* What an export shows; any pointer may be NULL (nothing of it). */
 struct memattr_prom {
+	bool up;			/* everything read from the module */
+	int64_t last_success_s;		/* wall clock; -1: unknown */
 	const struct memattr_stats *stats;
 	const struct memattr_system *sys;
+	const struct memattr_config *cfg;	/* for the watermarks */
 	const struct memattr_proc *procs;
 	size_t nr_procs;
+	unsigned int max_procs;		/* see memattr_prom_select() */
 	const struct memattr_cgroup *cgroups;
 	size_t nr_cgroups;
-	bool has_oom_kills;
-	uint64_t oom_kills;		/* /proc/vmstat oom_kill */
 };
 
 /*
+ * Which processes get per-process series: all of them when max is
+ * MEMATTR_PROM_ALL or there are no more than max; otherwise the max
+ * largest by footprint (anon + shmem + swap + page tables), then up to max
+ * more in suspect or leak state (leak first, then fastest growth), so at
+ * most 2 * max. idx (room for nr) gets their indexes into procs (by pid
+ * when some are left out); *nr_idx their number. Returns 0 or -ENOMEM.
+ */
+int memattr_prom_select(const struct memattr_proc *procs, size_t nr,
+			unsigned int max, size_t *idx, size_t *nr_idx);
+
+/*
  * Write in as the Prometheus text exposition format 0.0.4: HELP and TYPE
- * lines, then every sample of the family. Pure but for f. Returns 0 or
- * -EIO.
+ * lines, then every sample of the family; memattr_up always. Pure but for
+ * f. Returns 0, -ENOMEM or -EIO.
  */
 int memattr_prom_write(FILE *f, const struct memattr_prom *in);
 
