@@ -6,12 +6,15 @@
 # series present only when the module has the figure, the series count
 # bounded with 500 processes, memattr_up 0 when the module cannot be read,
 # and promtool check metrics clean (no error, no lint problem) on every
-# rendering. The promtool
+# rendering; contrib/prometheus/memattr-rules.yml through promtool check
+# rules and promtool test rules, and naming only metrics the export
+# writes (or node_exporter's). The promtool
 # checks are skipped, with a TAP SKIP, only where promtool is not installed
 # (scripts/deps.sh installs it). Prints TAP.
 set -uo pipefail
 
 drv=$1
+rules=$(cd "$(dirname "$0")/../../contrib/prometheus" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
@@ -54,7 +57,7 @@ has() {
 }
 
 echo "TAP version 13"
-echo "1..18"
+echo "1..21"
 
 "$drv" canned >"$tmp/canned" 2>"$tmp/err"
 result $? "canned replies render"
@@ -145,5 +148,28 @@ result $? "fleet, --processes 0: no per-process series"
 "$drv" fleet all >"$tmp/fleetall" 2>>"$tmp/err"
 [ "$(grep -c '^memattr_process_info{' "$tmp/fleetall")" = 500 ]
 result $? "fleet, --processes all: every process"
+
+# the alert and recording rules
+if command -v promtool >/dev/null; then
+	out=$(promtool check rules "$rules/memattr-rules.yml" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/# /'
+	result $rc "promtool check rules memattr-rules.yml"
+	out=$(cd "$rules" && promtool test rules memattr-rules.test.yml 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -v '^$' | sed 's/^/# /'
+	result $rc "promtool test rules memattr-rules.test.yml: what must fire fires, nothing else"
+else
+	result 1 "promtool check rules (no promtool: scripts/deps.sh installs it)"
+	result 1 "promtool test rules (no promtool: scripts/deps.sh installs it)"
+fi
+cat "$tmp/canned" "$tmp/fleet" "$tmp/down" |
+	sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' | sort -u >"$tmp/written"
+grep -v '^ *#' "$rules/memattr-rules.yml" | grep -o 'memattr_[a-z_]*' |
+	sort -u >"$tmp/used"
+unknown=$(comm -23 "$tmp/used" "$tmp/written")
+[ -n "$unknown" ] && echo "# the rules use metrics the export never writes: $unknown"
+[ -z "$unknown" ] && [ -s "$tmp/used" ]
+result $? "the rules use only metrics the export writes"
 [ -s "$tmp/err" ] && sed 's/^/# /' "$tmp/err"
 exit 0
