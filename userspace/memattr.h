@@ -188,6 +188,7 @@ struct memattr_ev_grower {
 /* memattr watch's arguments. */
 struct memattr_watch_args {
 	const char *exec;		/* --exec CMD, or NULL */
+	bool syslog;			/* --syslog: events to syslog(3) */
 	unsigned long count;		/* -n; 0: no limit */
 	unsigned long timeout_s;	/* -t; 0: none */
 };
@@ -234,6 +235,37 @@ void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
  * out of memory. Free with memattr_event_env_free().
  */
 char **memattr_event_env(const struct memattr_event *ev);
+/*
+ * An event's syslog priority: LOG_WARNING for a leak, LOG_ERR for an OOM
+ * kill, LOG_NOTICE for a watermark, LOG_INFO for a cleared leak (and for
+ * an event this tool does not know).
+ */
+int memattr_event_priority(uint32_t kind);
+/*
+ * Whether fd is the journal stream systemd names in journal_stream (the
+ * value of $JOURNAL_STREAM, "DEV:INODE"; NULL: none), per systemd.exec(5):
+ * fd's st_dev and st_ino are those. Lines written there may then start
+ * with an sd-daemon(3) "<N>" priority prefix.
+ */
+bool memattr_journal_stream(int fd, const char *journal_stream);
+
+/* Where memattr watch writes its events. */
+struct memattr_watch_out {
+	FILE *out;			/* stdout unless syslog */
+	unsigned int pr_flags;		/* PR_JSON, PR_PRETTY; else PR_LINE */
+	bool journal;			/* out is a journal stream: "<N>" */
+	bool syslog;			/* syslog(3) instead of out */
+};
+
+/*
+ * Print an event (as memattr_event_print() renders it) to o: each line
+ * prefixed with "<N>" when o->journal, or each line sent with syslog(3)
+ * at its priority when o->syslog (openlog() is the caller's). out is
+ * flushed. Returns 0 or a negative errno (out could not be written).
+ */
+int memattr_watch_emit(const struct memattr_watch_out *o,
+		       const struct memattr_event *ev, int64_t wall_ms);
+
 /*
  * Whether the message at buf (len bytes) is nlctrl's CTRL_CMD_DELFAMILY of
  * the family with this id (or, without an id, named "memattr").
