@@ -328,7 +328,8 @@ int memattr_watch_emit(const struct memattr_watch_out *o,
 	mem = open_memstream(&buf, &len);
 	if (!mem)
 		return -ENOMEM;
-	pr = pr_new(mem, o->pr_flags & PR_JSON ? o->pr_flags : PR_LINE);
+	pr = pr_new(mem, o->pr_flags & PR_JSON ? o->pr_flags :
+		     PR_LINE | (o->pr_flags & PR_HUMAN));
 	if (!pr) {
 		fclose(mem);
 		free(buf);
@@ -914,6 +915,8 @@ static int watch_run(struct memattr_ctx *ctx, const void *data)
 	w.out.out = ctx->out;
 	if (ctx->opts->json)
 		w.out.pr_flags = PR_JSON | (ctx->opts->pretty ? PR_PRETTY : 0);
+	else if (ctx->opts->human)
+		w.out.pr_flags = PR_HUMAN;
 	w.out.syslog = args->syslog;
 	w.out.journal = !args->syslog &&
 			memattr_journal_stream(fileno(ctx->out),

@@ -32,6 +32,7 @@
 struct memattr_opts {
 	bool json;
 	bool pretty;
+	bool human;	/* -H: sizes in KiB, MiB, GiB in text output */
 };
 
 /* What a running command works with. */
@@ -252,7 +253,8 @@ bool memattr_journal_stream(int fd, const char *journal_stream);
 /* Where memattr watch writes its events. */
 struct memattr_watch_out {
 	FILE *out;			/* stdout unless syslog */
-	unsigned int pr_flags;		/* PR_JSON, PR_PRETTY; else PR_LINE */
+	unsigned int pr_flags;		/* PR_JSON, PR_PRETTY; else PR_LINE,
+					 * with PR_HUMAN */
 	bool journal;			/* out is a journal stream: "<N>" */
 	bool syslog;			/* syslog(3) instead of out */
 };
