@@ -253,8 +253,8 @@ bool memattr_journal_stream(int fd, const char *journal_stream);
 /* Where memattr watch writes its events. */
 struct memattr_watch_out {
 	FILE *out;			/* stdout unless syslog */
-	unsigned int pr_flags;		/* PR_JSON, PR_PRETTY; else PR_LINE,
-					 * with PR_HUMAN */
+	/* PR_JSON, PR_PRETTY; else PR_LINE, with PR_HUMAN */
+	unsigned int pr_flags;
 	bool journal;			/* out is a journal stream: "<N>" */
 	bool syslog;			/* syslog(3) instead of out */
 };
