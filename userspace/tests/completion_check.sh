@@ -108,15 +108,15 @@ global+=" $(sed -n 's/.*getopt_long(argc, argv, "\([^"]*\)".*/\1/p' "$src/cli.c"
 same "global options: 'memattr help', cli.c and the completion" "$global" "$c_global"
 
 # Each command's options; help, which takes none, is left out.
-cli_all='' comp_all=''
+cli_all=''
 for c in $cmds; do
 	[ "$c" = help ] && continue
-	o=$(words $(help_opts "$c") $(src_opts "$c") | sed "s/^/$c /")
-	p=$(bash -c 'complete() { :; }; . "$1"; for o in $(_memattr_cmd_opts "$2"); do echo "$2 $o"; done' \
-		_ "$comp" "$c")
-	cli_all+=$'\n'"$o"
-	comp_all+=$'\n'"$p"
+	cli_all+=$'\n'$(words $(help_opts "$c") $(src_opts "$c") | sed "s/^/$c /")
 done
+comp_all=$(bash -c 'complete() { :; }; . "$1"; shift
+	for c; do
+		for o in $(_memattr_cmd_opts "$c"); do echo "$c $o"; done
+	done' _ "$comp" $(grep -vx help <<<"$cmds"))
 d=$(diff <(grep -v '^$' <<<"$cli_all" | sort -u) <(grep -v '^$' <<<"$comp_all" | sort -u))
 [ -z "$d" ]
 result $? "every command's options: help, sources and the completion"
