@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make check's "install" step: what 'make install' and 'make dkms-install'
-# put under DESTDIR, file by file, and 'systemd-analyze verify' on the units
-# installed. Prints TAP.
+# put under DESTDIR, file by file, and 'systemd-analyze verify' and
+# 'security' on the units installed. Prints TAP.
 #
 # systemd-analyze runs offline (no systemd is running here): --root= an
 # image made of the DESTDIR install, the host's own units (for
@@ -63,7 +63,7 @@ if [ -e contrib/prometheus/memattr-rules.yml ]; then
 fi
 
 echo "TAP version 13"
-echo "1..8"
+echo "1..10"
 
 for prefix in /usr /usr/local; do
 	d=$tmp/install${prefix//\//-}
@@ -92,6 +92,18 @@ rc=$?
 [ "$rc" = 0 ] && [ -z "$out" ]
 result $? "systemd-analyze verify: the three units, no error, no warning"
 [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/#   /'
+
+# Their sandboxing: systemd's exposure score, 0 (best) to 10, at most 3
+# ("OK"): memattr-watch.service 1.9, memattr-export.service 2.1 when written.
+for u in memattr-watch.service memattr-export.service; do
+	out=$(systemd-analyze security --offline=true --root="$root" \
+		--threshold=30 "$u" 2>&1)
+	rc=$?
+	[ "$rc" = 0 ]
+	result $? "systemd-analyze security: $u: $(tail -n1 <<<"$out" |
+		sed 's/.*exposure level for [^:]*: //; s/ [^ ]*$//')"
+	[ "$rc" = 0 ] || tail -n 30 <<<"$out" | sed 's/^/#   /'
+done
 
 # make dkms-install: dkms.conf, Kbuild, VERSION, the UAPI header and the
 # module's sources (not its KUnit tests), nothing else.
