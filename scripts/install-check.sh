@@ -63,7 +63,7 @@ if [ -e contrib/prometheus/memattr-rules.yml ]; then
 fi
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..11"
 
 for prefix in /usr /usr/local; do
 	d=$tmp/install${prefix//\//-}
@@ -80,6 +80,12 @@ exec_lines=$(grep -h '^ExecStart=' "$tmp/install-usr-local/$unitdir"/memattr-*.s
 ! grep -q '/usr/bin/memattr' <<<"$exec_lines" &&
 	[ "$(grep -c '/usr/local/bin/memattr' <<<"$exec_lines")" = 2 ]
 result $? "PREFIX=/usr/local: the units run /usr/local/bin/memattr"
+
+# The modprobe.d example sets every module parameter (module/params.c).
+params=$(sed -n 's/^module_param_cb(\([a-z_0-9]*\),.*/\1/p' module/params.c | LC_ALL=C sort)
+example=$(sed -n 's/^#options memattr //p' "$tmp/install-usr/etc/modprobe.d/memattr.conf" |
+	tr ' ' '\n' | sed -n 's/=.*//p' | LC_ALL=C sort)
+same "modprobe.d/memattr.conf: every parameter of module/params.c" "$params" "$example"
 
 # systemd-analyze verify, offline, on the PREFIX=/usr install.
 root=$tmp/install-usr
