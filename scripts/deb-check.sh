@@ -94,12 +94,10 @@ result $? "the packages are built out of the tree: it is left as it was"
 # the man page compressed, plus Debian's doc files. Each one is named in
 # README's "Packages and services" table.
 expected="etc/default/memattr
-etc/modprobe.d/memattr.conf
 lib/systemd/system/memattr-export.service
 lib/systemd/system/memattr-export.timer
 lib/systemd/system/memattr-watch.service
 usr/bin/memattr
-usr/lib/modules-load.d/memattr.conf
 usr/share/bash-completion/completions/memattr
 usr/share/doc/memattr/changelog.gz
 usr/share/doc/memattr/copyright
@@ -123,10 +121,13 @@ done < <(grep -v "^usr/share/doc/" <<<"$expected")
 result $? "README names where each of memattr's files lands"
 [ -n "$undocumented" ] && echo "#   not in README.md:$undocumented"
 
-# memattr-dkms: what make dkms-install installs, and Debian's doc files.
+# memattr-dkms: what make dkms-install installs, the module's modprobe.d
+# and modules-load.d files (moved here by debian/rules), Debian's doc files.
 same "memattr-dkms_${ver}_all.deb: its files" \
 	"$( { printf "usr/src/memattr-$ver/%s\n" dkms.conf Kbuild VERSION \
 		include/uapi/linux/memattr.h
+	      printf '%s\n' etc/modprobe.d/memattr.conf \
+		usr/lib/modules-load.d/memattr.conf
 	      git ls-files 'module/*.[ch]' | grep -v '^module/tests/' |
 		sed "s|^|usr/src/memattr-$ver/|"
 	      printf 'usr/share/doc/memattr-dkms/%s\n' changelog.gz copyright
