@@ -57,6 +57,10 @@ KERNEL_TROUBLE = re.compile(
     r"|[Uu]nable to handle|kernel BUG at"
 )
 MAX_DIAG = 8
+# memattr's own records (module/klog.c, the post-mortem): their values are
+# escaped names a test may choose freely ("WARNING:" is a legal comm), so
+# they are never trouble reports, whatever they hold.
+MEMATTR_RECORD = re.compile(r"^(?:<\d+>)?memattr: (?:event|report)=")
 
 
 def clean(line):
@@ -176,6 +180,8 @@ def parse(text, lane, timed_out=None, preempt=None):
 
     trouble, seen = [], set()
     for line in lines:
+        if MEMATTR_RECORD.match(line.strip()):
+            continue
         if KERNEL_TROUBLE.search(line) and line.strip() not in seen:
             seen.add(line.strip())
             trouble.append(line.strip())

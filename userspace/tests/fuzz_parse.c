@@ -207,7 +207,8 @@ static void fuzz_prom(const void *buf, size_t size)
 	struct memattr_proc p;
 	struct memattr_cgroup cg;
 	struct memattr_system sys;
-	struct memattr_prom in = {};
+	struct memattr_prom in = { .max_procs = MEMATTR_PROM_ALL };
+	struct memattr_config cfg;
 	char *out = NULL;
 	size_t len = 0, i;
 	bool quoted = false;
@@ -225,6 +226,9 @@ static void fuzz_prom(const void *buf, size_t size)
 		in.sys = &sys;
 	if (!memattr_stats_parse(buf, size, &st))
 		in.stats = &st;
+	if (!memattr_config_parse(buf, size, &cfg))
+		in.cfg = &cfg;
+	in.up = in.stats;
 	f = open_memstream(&out, &len);
 	assert(f);
 	assert(!memattr_prom_write(f, &in));
