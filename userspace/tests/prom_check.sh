@@ -72,6 +72,8 @@ has "$tmp/canned" \
 	'memattr_process_growth_bytes_per_hour{pid="4242"} 3774873600' \
 	'memattr_process_growth_bytes_per_hour{pid="1"} -12288' \
 	'memattr_process_leak_state{pid="4242"} 2' \
+	'# TYPE memattr_process_exhaust_seconds gauge' \
+	'memattr_process_exhaust_seconds{pid="4242"} 7200' \
 	'memattr_processes{state="leak"} 1' \
 	'memattr_processes{state="ok"} 1' \
 	'memattr_cgroup_usage_bytes{cgroup="/"} 8388608' \
@@ -87,9 +89,9 @@ has "$tmp/canned" \
 	'memattr_module_tracked_processes 12' \
 	'memattr_module_memory_bytes 8192'
 result $? "canned: the expected samples and types"
-! grep -qE '^memattr_cgroup_(limit_bytes|exhaust_seconds)\{cgroup="/"\}' \
+! grep -qE '^memattr_cgroup_(limit_bytes|exhaust_seconds)\{cgroup="/"\}|^memattr_process_exhaust_seconds\{pid="1"\}' \
 	"$tmp/canned"
-result $? "canned: no limit or exhaust series for a cgroup without a limit"
+result $? "canned: no limit or exhaust series for a cgroup without a limit, none for a shrinking process"
 # node_exporter has these: node_memory_*, node_vmstat_oom_kill
 ! grep -E '^memattr_(system_memory_|oom_kills)' "$tmp/canned"
 result $? "canned: no duplicate of node_exporter's memory and OOM metrics"
