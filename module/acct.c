@@ -44,6 +44,7 @@
 #include "acct.h"
 #include "detect.h"
 #include "events.h"
+#include "exhaust.h"
 #include "oom.h"
 #include "mem.h"
 #include "params.h"
@@ -522,6 +523,7 @@ static void memattr_proc_add(struct memattr_proc *p, pid_t tgid, u64 start_ns,
 	p->start_ns = start_ns;
 	raw_spin_lock_init(&p->lock);
 	strscpy(p->comm, comm, sizeof(p->comm));
+	p->exhaust_s = -1;
 	if (mm)
 		memattr_proc_set_vm_base(p,
 					 memattr_pages_kb(READ_ONCE(mm->total_vm)));
@@ -893,6 +895,29 @@ static struct mem_cgroup *memattr_root_memcg(void)
 	return memcg;
 }
 
+/*
+ * The least room (memory.max - usage, KiB) of @memcg and its ancestors:
+ * a process's growth is charged to each. Context: RCU.
+ */
+static u64 memattr_cgroup_headroom_kb(struct mem_cgroup *memcg)
+{
+	u64 headroom = MEMATTR_EXHAUST_NO_LIMIT;
+
+	/* The root has no limit. */
+	for (; memcg && memcg->css.parent;
+	     memcg = mem_cgroup_from_css(memcg->css.parent)) {
+		unsigned long max = READ_ONCE(memcg->memory.max);
+		unsigned long usage = page_counter_read(&memcg->memory);
+
+		if (max >= PAGE_COUNTER_MAX)
+			continue;
+		headroom = memattr_exhaust_headroom_kb(headroom,
+						       memattr_pages_kb(max),
+						       memattr_pages_kb(usage));
+	}
+	return headroom;
+}
+
 static void memattr_cgroup_fill(struct memattr_cgroup_row *r,
 				struct mem_cgroup *memcg)
 {
@@ -923,6 +948,7 @@ static void memattr_cgroup_fill(struct memattr_cgroup_row *r,
 	r->shmem_kb = memattr_pages_kb(shmem);
 	r->kernel_kb = usage > anon + file ? memattr_pages_kb(usage - anon - file) : 0;
 	r->limit_kb = max >= PAGE_COUNTER_MAX ? U64_MAX : memattr_pages_kb(max);
+	r->headroom_kb = memattr_cgroup_headroom_kb(memcg);
 }
 
 /*
@@ -1033,6 +1059,7 @@ static void memattr_proc_leak_event(struct memattr_proc *p)
 	ev->cgroup_id = p->cgroup_id;
 	ev->growth_kb_per_hour = p->leak.growth_kb_per_hour;
 	ev->since_ms = div_u64(p->leak.since_ns, NSEC_PER_MSEC);
+	ev->exhaust_s = p->exhaust_s;
 }
 
 static void memattr_oom_top_publish(const struct memattr_oom_grower *top,
@@ -1040,9 +1067,11 @@ static void memattr_oom_top_publish(const struct memattr_oom_grower *top,
 
 /*
  * Sample every tracked process, bucket by bucket, with breaks between, and
- * collect the fastest growers into @top (*@nr_top of them).
+ * collect the fastest growers into @top (*@nr_top of them). @avail_kb: the
+ * system's available memory, for times to exhaustion.
  */
 static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
+				 u64 avail_kb,
 				 const struct memattr_leak_cfg *cfg,
 				 bool reset_hist, bool force, u64 now_ns,
 				 struct memattr_oom_grower *top, u32 *nr_top)
@@ -1061,6 +1090,8 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			char comm[TASK_COMM_LEN];
 			struct memattr_fp fp;
 			bool has_mm = false;
+			bool changed;
+			u64 room;
 			u64 cgid = 0;
 
 			if (!memattr_proc_read(p, &fp, &cgid, &has_mm, comm)) {
@@ -1085,8 +1116,14 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			p->cgroup_id = cgid;
 			memcpy(p->comm, comm, sizeof(p->comm));
 			memattr_fp_unpack(&fp, &p->fp);
-			if (memattr_leak_step_lazy(&p->leak, cfg, &p->hist, now_ns,
-						   force))
+			cg = memattr_cgroup_lookup(cgs, nr_cgs, cgid);
+			changed = memattr_leak_step_lazy(&p->leak, cfg, &p->hist,
+							 now_ns, force);
+			/* Every tick: the headrooms move even when it does not. */
+			room = cg ? cg->headroom_kb : MEMATTR_EXHAUST_NO_LIMIT;
+			p->exhaust_s = memattr_exhaust_proc_s(avail_kb, room,
+							      p->leak.growth_kb_per_hour);
+			if (changed)
 				memattr_proc_leak_event(p);
 			memattr_activity_read(p, &act);
 			g.pid = p->tgid;
@@ -1096,7 +1133,6 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			raw_spin_unlock(&p->lock);
 			memattr_oom_top_insert(top, nr_top, &g);
 
-			cg = memattr_cgroup_lookup(cgs, nr_cgs, cgid);
 			if (cg) {
 				cg->nr_procs++;
 				memattr_fp_add(&cg->procs, &fp);
@@ -1133,8 +1169,8 @@ static void memattr_sampler_fn(struct work_struct *work)
 	/* New parameters: judge every process afresh, not only the changed. */
 	force = reset_hist || memcmp(&cfg, &memattr_cfg_seen, sizeof(cfg));
 	memattr_cfg_seen = cfg;
-	memattr_sample_procs(cgs, nr_cgs, &cfg, reset_hist, force, t0, top,
-			     &nr_top);
+	memattr_sample_procs(cgs, nr_cgs, sys.mem_available_kb, &cfg,
+			     reset_hist, force, t0, top, &nr_top);
 	memattr_oom_top_publish(top, nr_top);
 	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0);
 	memattr_detect_system(&sys, &cfg, reset_hist, t0);
@@ -1172,6 +1208,7 @@ static void memattr_proc_row_fill(struct memattr_proc *p,
 	r->cgroup_id = p->cgroup_id;
 	memattr_fp_unpack(&r->fp, &p->fp);
 	r->leak = p->leak;
+	r->exhaust_s = p->exhaust_s;
 	memattr_activity_read(p, &r->act);
 	raw_spin_unlock(&p->lock);
 }

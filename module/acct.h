@@ -70,8 +70,8 @@ struct memattr_activity {
  * at the exit of its last thread or when the sampler finds it gone; freed
  * after an RCU grace period. Lookups by tgid run under RCU.
  *
- * Allocated from a cache of its own (memattr_proc): 1000 bytes on 64-bit,
- * laid out without holes; keep it at most 1 KiB, history included.
+ * Allocated from a cache of its own (memattr_proc): 1000 bytes on 64-bit
+ * (without lock debugging); keep it at most 1 KiB, history included.
  */
 struct memattr_proc {
 	struct hlist_node node;		/* memattr_procs; its bucket lock */
@@ -104,6 +104,7 @@ struct memattr_proc {
 	bool fp_at_exit;		/* @fp was read as its threads exit */
 	struct memattr_hist hist;	/* unreclaimable footprint, KiB */
 	struct memattr_leak_info leak;	/* the detector's last verdict */
+	s64 exhaust_s;			/* at @leak's growth; -1: never */
 };
 
 /* One point of a footprint history. */
@@ -121,6 +122,7 @@ struct memattr_proc_row {
 	struct memattr_fp fp;
 	struct memattr_activity act;
 	struct memattr_leak_info leak;
+	s64 exhaust_s;			/* until its memory runs out; -1: never */
 };
 
 /* A process that exited, as it was at its end. */
@@ -145,6 +147,9 @@ struct memattr_cgroup_row {
 	u64 shmem_kb;
 	u64 kernel_kb;			/* usage not in anon or file */
 	u64 limit_kb;			/* memory.max; U64_MAX: none */
+	u64 headroom_kb;		/* least limit - usage of it and its
+					 * ancestors; U64_MAX: no limit
+					 */
 	struct memattr_fp procs;	/* sum of its processes' footprints */
 	struct memattr_activity procs_act;
 	struct memattr_leak_info leak;

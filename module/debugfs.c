@@ -341,8 +341,8 @@ static int memattr_events_show(struct seq_file *m, struct memattr_dfs_snap *s,
 		}
 		seq_puts(m, " cgroup=");
 		memattr_dfs_name(m, ev->cgroup, 0, NULL);
-		seq_printf(m, " growth_kb_per_hour=%lld since_ms=%llu",
-			   ev->growth_kb_per_hour, ev->since_ms);
+		seq_printf(m, " growth_kb_per_hour=%lld since_ms=%llu exhaust_s=%lld",
+			   ev->growth_kb_per_hour, ev->since_ms, ev->exhaust_s);
 		break;
 	case MEMATTR_EV_WATERMARK:
 		seq_printf(m, " level=%u level_pct=%u direction=%s used_pct=%u",

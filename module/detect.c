@@ -95,7 +95,7 @@ static struct memattr_cg_state *memattr_cg_state_get(u64 id)
 }
 
 static void memattr_leak_event(const struct memattr_leak_info *leak, u8 entity,
-			       struct memattr_event **evp)
+			       s64 exhaust_s, struct memattr_event **evp)
 {
 	struct memattr_event *ev = memattr_detect_event_slot();
 
@@ -107,6 +107,7 @@ static void memattr_leak_event(const struct memattr_leak_info *leak, u8 entity,
 	ev->entity = entity;
 	ev->growth_kb_per_hour = leak->growth_kb_per_hour;
 	ev->since_ms = div_u64(leak->since_ns, NSEC_PER_MSEC);
+	ev->exhaust_s = exhaust_s;
 }
 
 /**
@@ -132,6 +133,7 @@ void memattr_detect_cgroups(struct memattr_cgroup_row *cgs, u32 nr,
 	for (i = 0; i < nr; i++) {
 		struct memattr_cgroup_row *r = &cgs[i];
 		struct memattr_event *ev;
+		bool changed;
 		u64 metric;
 
 		r->exhaust_s = -1;
@@ -145,18 +147,20 @@ void memattr_detect_cgroups(struct memattr_cgroup_row *cgs, u32 nr,
 					   r->file_kb - min(r->file_kb,
 							    r->shmem_kb));
 		memattr_hist_push(&st->hist, min_t(u64, metric, U32_MAX));
-		if (memattr_leak_step(&st->leak, cfg, &st->hist, now_ns)) {
-			memattr_leak_event(&st->leak, MEMATTR_ENTITY_CGROUP, &ev);
-			if (ev) {
-				ev->cgroup_id = r->id;
-				strscpy(ev->cgroup, r->path, sizeof(ev->cgroup));
-			}
-		}
+		changed = memattr_leak_step(&st->leak, cfg, &st->hist, now_ns);
 		r->leak = st->leak;
 		if (r->limit_kb != U64_MAX)
 			r->exhaust_s = memattr_leak_exhaust_s(r->limit_kb -
 							      min(r->limit_kb, r->usage_kb),
 							      st->leak.growth_kb_per_hour);
+		if (changed) {
+			memattr_leak_event(&st->leak, MEMATTR_ENTITY_CGROUP,
+					   r->exhaust_s, &ev);
+			if (ev) {
+				ev->cgroup_id = r->id;
+				strscpy(ev->cgroup, r->path, sizeof(ev->cgroup));
+			}
+		}
 	}
 	/* Cgroups gone since the last tick take their state with them. */
 	hash_for_each_safe(memattr_cg_states, bkt, tmp, st, node) {

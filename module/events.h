@@ -27,6 +27,7 @@ struct memattr_event {
 	char cgroup[MEMATTR_CGROUP_PATH_LEN];
 	s64 growth_kb_per_hour;
 	u64 since_ms;		/* CLOCK_MONOTONIC when the state began */
+	s64 exhaust_s;		/* until its memory runs out; -1: never */
 	/* WATERMARK */
 	u8 level;		/* 1-based index of the level crossed */
 	u8 level_pct;		/* that level, percent of MemTotal */

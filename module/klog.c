@@ -132,8 +132,8 @@ static void memattr_klog_leak(struct memattr_klog_line *l,
 	if (ev->cgroup[0])
 		memattr_klog_add_str(l, "cgroup", ev->cgroup,
 				     sizeof(ev->cgroup));
-	memattr_klog_add(l, " growth_kb_per_hour=%lld since_ms=%llu",
-			 ev->growth_kb_per_hour, ev->since_ms);
+	memattr_klog_add(l, " growth_kb_per_hour=%lld since_ms=%llu exhaust_s=%lld",
+			 ev->growth_kb_per_hour, ev->since_ms, ev->exhaust_s);
 }
 
 static void memattr_klog_oom(struct memattr_klog_line *l,

@@ -829,7 +829,9 @@ static int memattr_nl_put_proc(struct sk_buff *msg,
 			MEMATTR_A_PROC_PAD) ||
 	    nla_put_u8(msg, MEMATTR_A_PROC_LEAK_STATE, r->leak.state) ||
 	    nla_put_s64(msg, MEMATTR_A_PROC_GROWTH_KB_PER_HOUR,
-			r->leak.growth_kb_per_hour, MEMATTR_A_PROC_PAD))
+			r->leak.growth_kb_per_hour, MEMATTR_A_PROC_PAD) ||
+	    nla_put_s64(msg, MEMATTR_A_PROC_EXHAUST_S, r->exhaust_s,
+			MEMATTR_A_PROC_PAD))
 		return -EMSGSIZE;
 	if (r->leak.since_ns &&
 	    nla_put_u64_64bit(msg, MEMATTR_A_PROC_LEAK_SINCE_MS,
@@ -1127,7 +1129,8 @@ static int memattr_nl_get_leaks_start(struct netlink_callback *cb)
 static int memattr_nl_put_leak(struct sk_buff *msg,
 			       const struct memattr_nl_dump *st, pid_t pid,
 			       const char *comm, u64 cgroup_id,
-			       const struct memattr_leak_info *leak)
+			       const struct memattr_leak_info *leak,
+			       s64 exhaust_s)
 {
 	const struct memattr_cgroup_row *cg;
 
@@ -1149,7 +1152,9 @@ static int memattr_nl_put_leak(struct sk_buff *msg,
 	    nla_put_u8(msg, MEMATTR_A_LEAK_STATE, leak->state) ||
 	    nla_put_u64_64bit(msg, MEMATTR_A_LEAK_SINCE_MS,
 			      memattr_nl_ms(leak->since_ns),
-			      MEMATTR_A_LEAK_PAD))
+			      MEMATTR_A_LEAK_PAD) ||
+	    nla_put_s64(msg, MEMATTR_A_LEAK_EXHAUST_S, exhaust_s,
+			MEMATTR_A_LEAK_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -1165,7 +1170,7 @@ static int memattr_nl_put_leak_proc(struct sk_buff *msg,
 				    const struct memattr_proc_row *row)
 {
 	return memattr_nl_put_leak(msg, st, p->nr, row->comm, row->cgroup_id,
-				   &row->leak);
+				   &row->leak, row->exhaust_s);
 }
 
 static bool memattr_nl_cgroup_not_leaking(const void *row)
@@ -1181,7 +1186,8 @@ static int memattr_nl_put_leak_cgroup(struct sk_buff *msg,
 {
 	const struct memattr_cgroup_row *r = row;
 
-	return memattr_nl_put_leak(msg, st, 0, NULL, r->id, &r->leak);
+	return memattr_nl_put_leak(msg, st, 0, NULL, r->id, &r->leak,
+				   r->exhaust_s);
 }
 
 static int memattr_nl_get_leaks_dumpit(struct sk_buff *skb,
@@ -1396,7 +1402,9 @@ static int memattr_nl_fill_event(struct sk_buff *msg,
 		if (nla_put_s64(msg, MEMATTR_A_EV_GROWTH_KB_PER_HOUR,
 				ev->growth_kb_per_hour, MEMATTR_A_EV_PAD) ||
 		    nla_put_u64_64bit(msg, MEMATTR_A_EV_SINCE_MS, ev->since_ms,
-				      MEMATTR_A_EV_PAD))
+				      MEMATTR_A_EV_PAD) ||
+		    nla_put_s64(msg, MEMATTR_A_EV_EXHAUST_S, ev->exhaust_s,
+				MEMATTR_A_EV_PAD))
 			return -EMSGSIZE;
 		break;
 	case MEMATTR_EV_WATERMARK:

@@ -122,10 +122,7 @@ static const struct proc_metric proc_metrics[] = {
 	PROC_M("memattr_process_leak_state", "gauge",
 	       "Leak detector's verdict on the process: 0 ok, 1 suspect, 2 leak.",
 	       MEMATTR_A_PROC_LEAK_STATE, leak_state, false, 0),
-	/*
-	 * Per-process time to exhaustion (memattr_process_exhaust_seconds,
-	 * absent when never) goes here, with the rest of the {pid} series.
-	 */
+	/* memattr_process_exhaust_seconds: write_procs_exhaust() */
 };
 
 static uint64_t field_u64(const void *base, size_t off, unsigned int attr,
@@ -280,6 +277,32 @@ int memattr_prom_select(const struct memattr_proc *procs, size_t nr,
 	return 0;
 }
 
+/* Time to exhaustion: only for the processes whose memory would run out. */
+static void write_procs_exhaust(FILE *f, const struct memattr_prom *in,
+				const size_t *idx, size_t nr)
+{
+	const struct memattr_proc *p;
+	size_t i, n;
+
+	for (n = 0, i = 0; i < nr; i++)
+		n += (in->procs[idx[i]].present &
+		      MEMATTR_BIT(MEMATTR_A_PROC_EXHAUST_S)) &&
+		     in->procs[idx[i]].exhaust_s >= 0;
+	if (!n)
+		return;
+	prom_head(f, "memattr_process_exhaust_seconds", "gauge",
+		  "Seconds until the memory the process draws on (available memory, its memory cgroups' limits) runs out at its current growth; absent when never.");
+	for (i = 0; i < nr; i++) {
+		p = &in->procs[idx[i]];
+		if (!(p->present & MEMATTR_BIT(MEMATTR_A_PROC_EXHAUST_S)) ||
+		    p->exhaust_s < 0)
+			continue;
+		fputs("memattr_process_exhaust_seconds", f);
+		proc_labels(f, p);
+		fprintf(f, " %lld\n", (long long)p->exhaust_s);
+	}
+}
+
 static void write_procs(FILE *f, const struct memattr_prom *in,
 			const size_t *idx, size_t nr)
 {
@@ -320,6 +343,7 @@ static void write_procs(FILE *f, const struct memattr_prom *in,
 			prom_value(f, v, sv, m->is_signed, m->scale);
 		}
 	}
+	write_procs_exhaust(f, in, idx, nr);
 }
 
 /* How many tracked processes are in each leak state, exported or not. */
@@ -872,7 +896,9 @@ const struct memattr_command cmd_export = {
 "    _swap_bytes, _peak_rss_bytes, _virtual_bytes, _page_tables_bytes,\n"
 "    memattr_process_page_allocs_total, _page_frees_total (counters, pages),\n"
 "    memattr_process_growth_bytes_per_hour (footprint floor's slope),\n"
-"    memattr_process_leak_state (0 ok, 1 suspect, 2 leak)\n"
+"    memattr_process_leak_state (0 ok, 1 suspect, 2 leak),\n"
+"    memattr_process_exhaust_seconds (only when finite: until available\n"
+"    memory or its cgroups' memory.max runs out at its growth)\n"
 "  labels {state} (ok, suspect, leak): memattr_processes, every tracked\n"
 "    process counted, exported or not\n"
 "  labels {cgroup} (the memory cgroup's path, \"/\" for the root):\n"

@@ -41,7 +41,10 @@ const struct memattr_command cmd_leaks = {
 			  "With -j, an array of objects:\n"
 			  "  kind (\"process\" or \"cgroup\"), pid and comm (processes), path\n"
 			  "  (cgroups), growth_kb_per_hour, state (\"suspect\" or \"leak\"), since_s\n"
-			  "  (seconds the state has lasted), cgroup (a process's cgroup path),\n"
+			  "  (seconds the state has lasted), exhaust_s (seconds until memory runs\n"
+			  "  out at that growth: a process's available memory or cgroups'\n"
+			  "  memory.max, a cgroup's own memory.max; null: never), cgroup (a\n"
+			  "  process's cgroup path),\n"
 			  "  cgroup_id, since_ms (when the state began, CLOCK_MONOTONIC ms).\n"
 			  "Text: the same as a table, or \"no leaks or suspects\".",
 	.run		= leaks_run,

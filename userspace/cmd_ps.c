@@ -96,7 +96,10 @@ const struct memattr_command cmd_ps = {
 			  "  page_allocs, page_frees (pages allocated and freed in the process's\n"
 			  "  context), mmap_calls, munmap_calls, brk_calls, mapped_kb (net KiB\n"
 			  "  those calls mapped), growth_kb_per_hour (slope of the unreclaimable\n"
-			  "  footprint), leak (\"ok\", \"suspect\" or \"leak\"), mremap_calls,\n"
+			  "  footprint), leak (\"ok\", \"suspect\" or \"leak\"), exhaust_s\n"
+			  "  (seconds until the memory it draws on runs out at that growth: the\n"
+			  "  system's available memory or its cgroups' memory.max, whichever\n"
+			  "  first; null: never, not growing), mremap_calls,\n"
 			  "  start_ms (start, CLOCK_MONOTONIC ms), cgroup_id, leak_since_ms (when\n"
 			  "  the leak state began, CLOCK_MONOTONIC ms; null: never).",
 	.parse		= ps_parse,

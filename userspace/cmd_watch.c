@@ -50,6 +50,7 @@ static const enum mnl_attr_data_type ev_policy[MEMATTR_A_EV_MAX + 1] = {
 	[MEMATTR_A_EV_USED_PCT]			= MNL_TYPE_U32,
 	[MEMATTR_A_EV_RSS_KB]			= MNL_TYPE_U64,
 	[MEMATTR_A_EV_TOP]			= MNL_TYPE_NESTED,
+	[MEMATTR_A_EV_EXHAUST_S]		= MNL_TYPE_U64,
 };
 
 static const enum mnl_attr_data_type grower_policy[MEMATTR_A_GROWER_MAX + 1] = {
@@ -140,6 +141,9 @@ int memattr_event_parse(const void *buf, size_t len, struct memattr_event *ev)
 	a = tb[MEMATTR_A_EV_SINCE_MS];
 	if (a)
 		ev->since_ms = mnl_attr_get_u64(a);
+	a = tb[MEMATTR_A_EV_EXHAUST_S];
+	if (a)
+		ev->exhaust_s = (int64_t)mnl_attr_get_u64(a);
 	a = tb[MEMATTR_A_EV_LEVEL];
 	if (a)
 		ev->level = mnl_attr_get_u8(a);
@@ -256,6 +260,10 @@ void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
 		pr_s64(pr, "growth_kb_per_hour", ev->growth_kb_per_hour);
 	if (ev_has(ev, MEMATTR_A_EV_SINCE_MS))
 		pr_u64(pr, "since_ms", ev->since_ms);
+	if (ev_has(ev, MEMATTR_A_EV_EXHAUST_S) && ev->exhaust_s >= 0)
+		pr_s64(pr, "exhaust_s", ev->exhaust_s);
+	else if (ev_has(ev, MEMATTR_A_EV_EXHAUST_S))
+		pr_null(pr, "exhaust_s");	/* never */
 	if (ev_has(ev, MEMATTR_A_EV_LEVEL))
 		pr_u64(pr, "level", ev->level);
 	if (ev_has(ev, MEMATTR_A_EV_LEVEL_PCT))
@@ -438,6 +446,8 @@ char **memattr_event_env(const struct memattr_event *ev)
 		env_s64(&e, "GROWTH_KB_PER_HOUR", ev->growth_kb_per_hour);
 	if (ev_has(ev, MEMATTR_A_EV_SINCE_MS))
 		env_u64(&e, "SINCE_MS", ev->since_ms);
+	if (ev_has(ev, MEMATTR_A_EV_EXHAUST_S) && ev->exhaust_s >= 0)
+		env_s64(&e, "EXHAUST_S", ev->exhaust_s);
 	if (ev_has(ev, MEMATTR_A_EV_LEVEL))
 		env_u64(&e, "LEVEL", ev->level);
 	if (ev_has(ev, MEMATTR_A_EV_LEVEL_PCT))
@@ -997,6 +1007,8 @@ const struct memattr_command cmd_watch = {
 "  cgroup, cgroup_id   its memory cgroup's path and id\n"
 "  growth_kb_per_hour  the growth judged, KiB per hour (leak, leak_cleared)\n"
 "  since_ms            when the leak state began, CLOCK_MONOTONIC ms\n"
+"  exhaust_s           (leak, leak_cleared) seconds until the memory it draws\n"
+"                      on runs out at that growth, null: never (not growing)\n"
 "  level, level_pct    the watermark crossed: its 1-based index and percent\n"
 "                      of MemTotal\n"
 "  direction           up or down (watermark)\n"
@@ -1010,6 +1022,7 @@ const struct memattr_command cmd_watch = {
 "plus, for the fields the event has: MEMATTR_EVENT, MEMATTR_CODE,\n"
 "MEMATTR_TIME_MS, MEMATTR_KIND, MEMATTR_PID, MEMATTR_COMM, MEMATTR_CGROUP,\n"
 "MEMATTR_CGROUP_ID, MEMATTR_GROWTH_KB_PER_HOUR, MEMATTR_SINCE_MS,\n"
+"MEMATTR_EXHAUST_S (only when finite),\n"
 "MEMATTR_LEVEL, MEMATTR_LEVEL_PCT, MEMATTR_DIRECTION, MEMATTR_USED_PCT,\n"
 "MEMATTR_RSS_KB (for oom_kill, PID to RSS_KB are the victim's), and for\n"
 "oom_kill MEMATTR_TOP_COUNT and MEMATTR_TOP_<i>_PID,\n"

@@ -207,6 +207,7 @@ struct memattr_event {
 	const char *cgroup;		/* points into the parsed buffer */
 	int64_t growth_kb_per_hour;
 	uint64_t since_ms;
+	int64_t exhaust_s;		/* -1: never */
 	uint8_t level;
 	uint8_t level_pct;
 	uint8_t direction;		/* enum memattr_wm_direction */

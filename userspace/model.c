@@ -218,6 +218,8 @@ static const struct field proc_fields[] = {
 	      growth_kb_per_hour),
 	FIELD(MEMATTR_A_PROC_LEAK_SINCE_MS, F_U64, struct memattr_proc,
 	      leak_since_ms),
+	FIELD(MEMATTR_A_PROC_EXHAUST_S, F_U64, struct memattr_proc,
+	      exhaust_s),
 };
 
 int memattr_proc_parse(const void *buf, size_t len, struct memattr_proc *p)
@@ -227,6 +229,7 @@ int memattr_proc_parse(const void *buf, size_t len, struct memattr_proc *p)
 	int err;
 
 	memset(p, 0, sizeof(*p));
+	p->exhaust_s = -1;
 	fields_policy(proc_fields, ARRAY_SIZE(proc_fields), policy);
 	policy[MEMATTR_A_PROC_HISTORY] = MNL_TYPE_NESTED;
 	err = nl_genl_parse(buf, len, MEMATTR_CMD_GET_PROC, policy,
@@ -363,6 +366,7 @@ static const struct field leak_fields[] = {
 	      growth_kb_per_hour),
 	FIELD(MEMATTR_A_LEAK_STATE, F_U8, struct memattr_leak, state),
 	FIELD(MEMATTR_A_LEAK_SINCE_MS, F_U64, struct memattr_leak, since_ms),
+	FIELD(MEMATTR_A_LEAK_EXHAUST_S, F_U64, struct memattr_leak, exhaust_s),
 };
 
 int memattr_leak_parse(const void *buf, size_t len, struct memattr_leak *l)
@@ -372,6 +376,7 @@ int memattr_leak_parse(const void *buf, size_t len, struct memattr_leak *l)
 	int err;
 
 	memset(l, 0, sizeof(*l));
+	l->exhaust_s = -1;
 	fields_policy(leak_fields, ARRAY_SIZE(leak_fields), policy);
 	err = nl_genl_parse(buf, len, MEMATTR_CMD_GET_LEAKS, policy,
 			    MEMATTR_A_LEAK_MAX, tb);
@@ -1156,6 +1161,10 @@ void memattr_proc_print(struct pr *pr, const char *key,
 		  p->growth_kb_per_hour);
 	pr_str_if(pr, "leak", HAS(p, MEMATTR_A_PROC_LEAK_STATE),
 		  memattr_leak_state_name(p->leak_state));
+	if (!brief)
+		pr_s64_if(pr, "exhaust_s",
+			  HAS(p, MEMATTR_A_PROC_EXHAUST_S) && p->exhaust_s >= 0,
+			  p->exhaust_s);
 	if (brief) {
 		pr_str_if(pr, "cgroup", HAS(p, MEMATTR_A_PROC_CGROUP_PATH),
 			  p->cgroup);
@@ -1254,6 +1263,9 @@ void memattr_leak_print(struct pr *pr, const char *key,
 		  memattr_leak_state_name(l->state));
 	pr_u64_if(pr, "since_s", has_since,
 		  now_ms > l->since_ms ? (now_ms - l->since_ms) / 1000 : 0);
+	pr_s64_if(pr, "exhaust_s",
+		  HAS(l, MEMATTR_A_LEAK_EXHAUST_S) && l->exhaust_s >= 0,
+		  l->exhaust_s);
 	if (l->entity != MEMATTR_ENTITY_CGROUP)
 		pr_str_if(pr, "cgroup", HAS(l, MEMATTR_A_LEAK_CGROUP_PATH),
 			  l->cgroup);

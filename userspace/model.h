@@ -74,6 +74,7 @@ struct memattr_proc {
 	uint8_t leak_state;		/* enum memattr_leak_state */
 	int64_t growth_kb_per_hour;
 	uint64_t leak_since_ms;
+	int64_t exhaust_s;		/* -1: never */
 	struct memattr_point *history;	/* malloc()ed, oldest first, or NULL */
 	size_t nr_history;
 };
@@ -126,6 +127,7 @@ struct memattr_leak {
 	int64_t growth_kb_per_hour;
 	uint8_t state;
 	uint64_t since_ms;
+	int64_t exhaust_s;		/* -1: never */
 };
 
 /* A process that grew fast when an OOM kill happened. */

@@ -6,6 +6,7 @@
  */
 #include <kunit/test.h>
 
+#include "../exhaust.c"
 #include "../hist.c"
 #include "../klog.c"
 #include "../leak.c"
@@ -663,6 +664,117 @@ static void memattr_leak_exhaust_test(struct kunit *test)
 			c->secs);
 }
 
+struct exhaust_proc_case {
+	const char *name;
+	u64 available_kb;
+	u64 cg_headroom_kb;	/* MEMATTR_EXHAUST_NO_LIMIT: no limit */
+	s64 slope;		/* KiB/h */
+	s64 secs;
+};
+
+static const struct exhaust_proc_case exhaust_proc_cases[] = {
+	/* 7200 KiB at 3600 KiB/h: 2 h */
+	{ "system, no limit",	7200,	   MEMATTR_EXHAUST_NO_LIMIT, 3600, 7200 },
+	/* the cgroup's 1 MiB at 2 MiB/h: 30 min, before the system's 1 GiB */
+	{ "cgroup first",	1 << 20,   1024,    2048,     1800 },
+	/* the system's 1 MiB first, under a 1 GiB headroom */
+	{ "system first",	1024,	   1 << 20, 2048,     1800 },
+	{ "both the same",	4096,	   4096,    4096,     3600 },
+	/* a cgroup at (or over) its limit: out now */
+	{ "no headroom",	1 << 20,   0,	    4096,     0 },
+	{ "flat",		1024,	   1024,    0,	      -1 },
+	{ "shrinking",		1024,	   1024,    -4096,    -1 },
+	{ "shrinking, no room",	0,	   0,	    -1,	      -1 },
+	/* 1 TiB at 1 KiB/h: 2^30 h, past 100 years */
+	{ "clamped",		1ULL << 30, MEMATTR_EXHAUST_NO_LIMIT, 1,
+	  MEMATTR_LEAK_EXHAUST_MAX_S },
+	{ "clamped, huge",	U64_MAX,   MEMATTR_EXHAUST_NO_LIMIT, 1,
+	  MEMATTR_LEAK_EXHAUST_MAX_S },
+	/* the cap applies to the smaller headroom: 2^20 h, still past it */
+	{ "clamped by cgroup",	U64_MAX,   1 << 20, 1,
+	  MEMATTR_LEAK_EXHAUST_MAX_S },
+	/* 876000 h is the cap: 875999 KiB at 1 KiB/h stays under it */
+	{ "just under the cap",	875999,	   MEMATTR_EXHAUST_NO_LIMIT, 1,
+	  875999LL * 3600 },
+};
+
+static void exhaust_proc_case_desc(const struct exhaust_proc_case *c,
+				   char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(exhaust_proc, exhaust_proc_cases, exhaust_proc_case_desc);
+
+/*
+ * Invariant: a process's time to exhaustion is the smaller headroom (the
+ * system's available memory, its cgroups' room under memory.max) over its
+ * growth, in seconds; -1 (none) when not growing; capped at
+ * MEMATTR_LEAK_EXHAUST_MAX_S.
+ */
+static void memattr_exhaust_proc_test(struct kunit *test)
+{
+	const struct exhaust_proc_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, memattr_exhaust_proc_s(c->available_kb,
+						     c->cg_headroom_kb,
+						     c->slope),
+			c->secs);
+}
+
+#define EXHAUST_DEPTH_MAX	4
+
+struct exhaust_headroom_case {
+	const char *name;
+	/* memory.max and usage, the process's cgroup first, then ancestors */
+	u64 limit_kb[EXHAUST_DEPTH_MAX];
+	u64 usage_kb[EXHAUST_DEPTH_MAX];
+	unsigned int depth;
+	u64 headroom_kb;
+};
+
+#define NL	U64_MAX		/* no memory.max */
+
+static const struct exhaust_headroom_case exhaust_headroom_cases[] = {
+	{ "no limit anywhere", { NL, NL }, { 100, 200 }, 2,
+	  MEMATTR_EXHAUST_NO_LIMIT },
+	{ "own limit", { 65536 }, { 16384 }, 1, 49152 },
+	/* the parent has 32768 - 30000 = 2768 left, the child 49152 */
+	{ "parent tighter", { 65536, 32768 }, { 16384, 30000 }, 2, 2768 },
+	/* the child 1000 - 400 = 600, the grandparent 1 GiB - 1000 */
+	{ "own tighter", { 1000, NL, 1 << 20 }, { 400, 500, 1000 }, 3, 600 },
+	{ "limit only above", { NL, NL, 8192 }, { 10, 20, 4096 }, 3, 4096 },
+	{ "over its limit", { 1000, 4096 }, { 1200, 1300 }, 2, 0 },
+};
+
+static void exhaust_headroom_case_desc(const struct exhaust_headroom_case *c,
+				       char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(exhaust_headroom, exhaust_headroom_cases,
+		  exhaust_headroom_case_desc);
+
+/*
+ * Invariant: the headroom a process has is the least limit - usage along
+ * its cgroup's path to the root, none below 0, and no limit when none of
+ * them has one.
+ */
+static void memattr_exhaust_headroom_test(struct kunit *test)
+{
+	const struct exhaust_headroom_case *c = test->param_value;
+	u64 headroom = MEMATTR_EXHAUST_NO_LIMIT;
+	unsigned int i;
+
+	for (i = 0; i < c->depth; i++)
+		headroom = memattr_exhaust_headroom_kb(headroom, c->limit_kb[i],
+						       c->usage_kb[i]);
+	KUNIT_EXPECT_EQ(test, headroom, c->headroom_kb);
+}
+
+#undef NL
+
 static struct kunit_case memattr_leak_cases[] = {
 	KUNIT_CASE(memattr_leak_linear_test),
 	KUNIT_CASE_PARAM(memattr_leak_quiet_test, leak_quiet_gen_params),
@@ -674,6 +786,9 @@ static struct kunit_case memattr_leak_cases[] = {
 	KUNIT_CASE(memattr_leak_falling_test),
 	KUNIT_CASE(memattr_leak_reset_clears_test),
 	KUNIT_CASE_PARAM(memattr_leak_exhaust_test, leak_exhaust_gen_params),
+	KUNIT_CASE_PARAM(memattr_exhaust_proc_test, exhaust_proc_gen_params),
+	KUNIT_CASE_PARAM(memattr_exhaust_headroom_test,
+			 exhaust_headroom_gen_params),
 	{}
 };
 
@@ -949,13 +1064,13 @@ static const struct klog_line_case klog_line_cases[] = {
 			.entity = MEMATTR_ENTITY_PROCESS, .pid = 42,
 			.comm = "mt leaker", .cgroup_id = 7,
 			.cgroup = "/a b/c=d", .growth_kb_per_hour = 3686400,
-			.since_ms = 4000,
+			.since_ms = 4000, .exhaust_s = 1024,
 		},
 		.fields = {
 			"event=leak", "time_ms=5000", "entity=process",
 			"pid=42", "comm=mt\\x20leaker", "cgroup_id=7",
 			"cgroup=/a\\x20b/c\\x3dd", "growth_kb_per_hour=3686400",
-			"since_ms=4000",
+			"since_ms=4000", "exhaust_s=1024",
 		},
 		.level = LOGLEVEL_WARNING,
 	},
@@ -965,12 +1080,12 @@ static const struct klog_line_case klog_line_cases[] = {
 			.kind = MEMATTR_EV_LEAK_CLEARED, .time_ms = 9000,
 			.entity = MEMATTR_ENTITY_CGROUP, .cgroup_id = 12,
 			.cgroup = "/svc", .growth_kb_per_hour = -5,
-			.since_ms = 8000,
+			.since_ms = 8000, .exhaust_s = -1,
 		},
 		.fields = {
 			"event=leak_cleared", "time_ms=9000", "entity=cgroup",
 			"cgroup_id=12", "cgroup=/svc", "growth_kb_per_hour=-5",
-			"since_ms=8000",
+			"since_ms=8000", "exhaust_s=-1",
 		},
 		.level = LOGLEVEL_INFO,
 	},
@@ -980,10 +1095,12 @@ static const struct klog_line_case klog_line_cases[] = {
 			.kind = MEMATTR_EV_LEAK, .time_ms = 1,
 			.entity = MEMATTR_ENTITY_SYSTEM,
 			.growth_kb_per_hour = 100, .since_ms = 1,
+			.exhaust_s = 3153600000,
 		},
 		.fields = {
 			"event=leak", "time_ms=1", "entity=system",
 			"growth_kb_per_hour=100", "since_ms=1",
+			"exhaust_s=3153600000",
 		},
 		.level = LOGLEVEL_WARNING,
 	},

@@ -19,7 +19,7 @@ cg=/sys/fs/cgroup/mt_cli_watch
 tmp=/tmp/cli_watch
 rate_kbh=3686400	# 1 MiB/s in KiB per hour
 
-tap_plan 27
+tap_plan 28
 
 rm -rf "$tmp"
 mkdir -p "$tmp"
@@ -155,6 +155,9 @@ tap_near "the leaker's memattr_process_rss_bytes is its VmRSS" \
 	"$((${rss:-0} / 1024))" "$vmrss" 5 1024
 tap_is "the leaker's memattr_process_leak_state is 2 (leak)" \
 	"$(sample "memattr_process_leak_state$lbl")" 2
+tte=$(sample "memattr_process_exhaust_seconds$lbl")
+tap_ok "the leaker's memattr_process_exhaust_seconds is a time ($tte)" \
+	test "${tte:-0}" -gt 0
 use=$(sample 'memattr_cgroup_usage_bytes{cgroup="/mt_cli_watch"}')
 tap_near "its cgroup's memattr_cgroup_usage_bytes is memory.current" \
 	"$((${use:-0} / 1024))" "$((cgcur / 1024))" 5 1024

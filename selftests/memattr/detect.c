@@ -346,6 +346,152 @@ static long long mt_meminfo_kb(const char *field)
 	return mt_proc_field("/proc/meminfo", field);
 }
 
+/* What the first LEAK event of a process carried. */
+struct mt_leak_ev {
+	pid_t pid;
+	long long exhaust_s;	/* -2: no attribute */
+	long long growth_kbh;
+	long long usage_kb;	/* its cgroup's memory.current, read on arrival */
+	const char *cg;
+};
+
+static long long mt_cg_kb(const char *cg, const char *file)
+{
+	char path[128], val[32];
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	if (mt_read_file(path, val, sizeof(val)) <= 0)
+		return -1;
+	return strtoll(val, NULL, 10) / 1024;
+}
+
+static int mt_leak_ev_match(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *tb[MEMATTR_A_EV_MAX + 1];
+	struct mt_leak_ev *w = arg;
+
+	if (genl_parse_msg(nlh, tb, MEMATTR_A_EV_MAX) ||
+	    !tb[MEMATTR_A_EV_KIND] || !tb[MEMATTR_A_EV_PID] ||
+	    genl_u32(tb[MEMATTR_A_EV_KIND]) != MEMATTR_EV_LEAK ||
+	    (pid_t)genl_u32(tb[MEMATTR_A_EV_PID]) != w->pid)
+		return 0;
+	w->usage_kb = mt_cg_kb(w->cg, "memory.current");
+	w->exhaust_s = tb[MEMATTR_A_EV_EXHAUST_S] ?
+		       (long long)genl_u64(tb[MEMATTR_A_EV_EXHAUST_S]) : -2;
+	if (tb[MEMATTR_A_EV_GROWTH_KB_PER_HOUR])
+		w->growth_kbh = (long long)genl_u64(tb[MEMATTR_A_EV_GROWTH_KB_PER_HOUR]);
+	return 1;
+}
+
+/*
+ * A number after "key": in JSON text (the first one after @from), or -2
+ * when there is none, -1 for null.
+ */
+static long long mt_json_ll(const char *from, const char *key)
+{
+	char want[64];
+	const char *v;
+
+	snprintf(want, sizeof(want), "\"%s\":", key);
+	v = strstr(from, want);
+	if (!v)
+		return -2;
+	v += strlen(want);
+	if (!strncmp(v, "null", 4))
+		return -1;
+	return strtoll(v, NULL, 10);
+}
+
+/* (limit - usage) / growth in seconds, the time the module should give. */
+static long long mt_exhaust_want(long long limit_kb, long long usage_kb,
+				 long long growth_kbh)
+{
+	return growth_kbh > 0 ? (limit_kb - usage_kb) * 3600 / growth_kbh : -1;
+}
+
+#define MT_TTE_LIMIT_KB	(128 * 1024LL)
+
+/*
+ * A 1 MiB/s leaker in a cgroup with a 128 MiB memory.max, far less than
+ * the guest has available: its LEAK event, `memattr -j show` and `memattr
+ * -j leaks` give a time to exhaustion of (limit - usage) / growth, within
+ * 10 % (and within 25 % of it at the true rate).
+ */
+TEST_F_TIMEOUT(det, leak_time_to_exhaustion, 120)
+{
+	const char *cg = "/sys/fs/cgroup/mt_tte";
+	struct mt_leak_ev ev = { .exhaust_s = -3, .cg = cg };
+	long long want, got, growth, usage, avail;
+	char cmd[64], pid_s[16], *e;
+	static struct genl_sock s;
+	static char out[64 << 10];
+	pid_t pid;
+	uint32_t grp;
+	int st;
+
+	rmdir(cg);
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	ASSERT_EQ(0, mt_write_file("/sys/fs/cgroup/mt_tte/memory.max", "128M",
+				   4));
+	ASSERT_EQ(0, genl_open(&s, MEMATTR_GENL_NAME, MEMATTR_GENL_MCGRP_EVENTS));
+	grp = s.mcgrp;
+	ASSERT_EQ(0, setsockopt(s.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				&grp, sizeof(grp)));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		snprintf(pid_s, sizeof(pid_s), "%d", getpid());
+		if (mt_write_file("/sys/fs/cgroup/mt_tte/cgroup.procs", pid_s,
+				  strlen(pid_s)))
+			_exit(30);
+		mt_shaped(mt_linear_1mib, 600);	/* 60 s, 61 MiB at most */
+	}
+	ev.pid = pid;
+	ASSERT_EQ(1, genl_each_msg(&s, MEMATTR_CMD_EVENT, 40000,
+				   mt_leak_ev_match, &ev));
+	genl_close(&s);
+	avail = mt_meminfo_kb("MemAvailable");
+	want = mt_exhaust_want(MT_TTE_LIMIT_KB, ev.usage_kb, ev.growth_kbh);
+	TH_LOG("event: exhaust_s %lld, %lld KiB/h, usage %lld, avail %lld KiB: want %lld s",
+	       ev.exhaust_s, ev.growth_kbh, ev.usage_kb, avail, want);
+	/* The cgroup's room is what runs out first here. */
+	ASSERT_LT(MT_TTE_LIMIT_KB - ev.usage_kb, avail);
+	ASSERT_LT(0, want);
+	EXPECT_GE(want / 10 + 2, llabs(ev.exhaust_s - want));
+	EXPECT_GE(want / 4, llabs(ev.exhaust_s -
+				   mt_exhaust_want(MT_TTE_LIMIT_KB, ev.usage_kb,
+						   RATE_KBH)));
+
+	snprintf(cmd, sizeof(cmd), "memattr -j show %d", pid);
+	ASSERT_EQ(0, mt_run(cmd, out, sizeof(out)));
+	usage = mt_cg_kb(cg, "memory.current");
+	got = mt_json_ll(out, "exhaust_s");
+	growth = mt_json_ll(out, "growth_kb_per_hour");
+	want = mt_exhaust_want(MT_TTE_LIMIT_KB, usage, growth);
+	TH_LOG("show: exhaust_s %lld, growth %lld KiB/h, usage %lld KiB: want %lld s",
+	       got, growth, usage, want);
+	ASSERT_LT(0, want);
+	EXPECT_GE(want / 10 + 2, llabs(got - want));
+
+	ASSERT_EQ(0, mt_run("memattr -j leaks", out, sizeof(out)));
+	usage = mt_cg_kb(cg, "memory.current");
+	snprintf(cmd, sizeof(cmd), "\"pid\":%d,", pid);
+	e = strstr(out, cmd);
+	ASSERT_NE(NULL, e) TH_LOG("leaks: %s", out);
+	got = mt_json_ll(e, "exhaust_s");
+	growth = mt_json_ll(e, "growth_kb_per_hour");
+	want = mt_exhaust_want(MT_TTE_LIMIT_KB, usage, growth);
+	TH_LOG("leaks: exhaust_s %lld, growth %lld KiB/h, usage %lld KiB: want %lld s",
+	       got, growth, usage, want);
+	ASSERT_LT(0, want);
+	EXPECT_GE(want / 10 + 2, llabs(got - want));
+
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	mt_sleep_ms(300);
+	EXPECT_EQ(0, rmdir(cg));
+}
+
 static int mt_used_pct(void)
 {
 	long long total = mt_meminfo_kb("MemTotal");

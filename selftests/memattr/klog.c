@@ -371,7 +371,11 @@ TEST_F_TIMEOUT(klog, leak_and_cleared_lines, 150)
 		TH_LOG("growth %lld KiB/h, true %lld", growth, RATE_KBH);
 	EXPECT_LT(0, mt_kv_ll(l, "since_ms"));
 	EXPECT_LE(mt_kv_ll(l, "since_ms"), mt_kv_ll(l, "time_ms"));
-	EXPECT_NE(NULL, mt_kv(l, "cgroup"));
+	/* Growing: a finite time to exhaustion, the line's last field. */
+	EXPECT_NE(NULL, mt_kv(l, "exhaust_s"));
+	EXPECT_LE(0, mt_kv_ll(l, "exhaust_s"));
+	EXPECT_NE(NULL, strstr(l->text, " exhaust_s="));
+	EXPECT_EQ(NULL, strchr(strstr(l->text, " exhaust_s=") + 1, ' '));
 	EXPECT_EQ(NULL, mt_kv(l, "truncated"));
 
 	l = mt_kline_find("leak_cleared", pid);

@@ -57,6 +57,7 @@ contracts=(
 		(.leak | IN("ok", "suspect", "leak"))) and
 		.[1].comm == "we\"ird\u001b\ufffd"'
 	show '(type == "object") and .pid == 4242 and .leak == "leak" and
+		.exhaust_s == 7200 and
 		(.history | type == "array" and length == 5 and
 		 all(type == "array" and length == 2 and
 		     all(type == "number")))'
@@ -70,7 +71,8 @@ contracts=(
 	leaks 'length == 2 and .[0].kind == "process" and .[0].pid == 7 and
 		.[0].comm == "leaky" and .[1].kind == "cgroup" and
 		.[1].path == "/c" and all(.[]; (.growth_kb_per_hour |
-		type == "number") and .state == "leak" and .since_s == 19)'
+		type == "number") and .state == "leak" and .since_s == 19) and
+		.[0].exhaust_s == 7200 and .[1].exhaust_s == null'
 	system '([.mem_total_kb, .mem_available_kb, .used_pct,
 		.growth_kb_per_hour, .exhaust_s, .watermark_level] |
 		all(type == "number")) and .used_pct == 60'

@@ -183,6 +183,7 @@ struct nlmsghdr *msg_proc(void *buf, const struct msg_proc_args *a)
 	put_s64(nlh, MEMATTR_A_PROC_MAPPED_BYTES, -4096, pad);
 	mnl_attr_put_u8(nlh, MEMATTR_A_PROC_LEAK_STATE, a->leak_state);
 	put_s64(nlh, MEMATTR_A_PROC_GROWTH_KB_PER_HOUR, a->growth, pad);
+	put_s64(nlh, MEMATTR_A_PROC_EXHAUST_S, a->growth > 0 ? 7200 : -1, pad);
 	if (a->leak_state)
 		msg_put_u64_pad(nlh, MEMATTR_A_PROC_LEAK_SINCE_MS, 5000, pad);
 	if (n > MSG_POINTS_MAX)
@@ -263,6 +264,8 @@ struct nlmsghdr *msg_leak(void *buf, uint8_t entity, uint32_t pid,
 	put_s64(nlh, MEMATTR_A_LEAK_GROWTH_KB_PER_HOUR, 3600, pad);
 	mnl_attr_put_u8(nlh, MEMATTR_A_LEAK_STATE, state);
 	msg_put_u64_pad(nlh, MEMATTR_A_LEAK_SINCE_MS, since_ms, pad);
+	put_s64(nlh, MEMATTR_A_LEAK_EXHAUST_S,
+		entity == MEMATTR_ENTITY_PROCESS ? 7200 : -1, pad);
 	return nlh;
 }
 
@@ -384,6 +387,8 @@ struct nlmsghdr *msg_ev_leak(void *buf, uint32_t kind, uint32_t pid,
 	msg_put_u64_pad(nlh, MEMATTR_A_EV_GROWTH_KB_PER_HOUR,
 			(uint64_t)growth_kbh, MEMATTR_A_EV_PAD);
 	msg_put_u64_pad(nlh, MEMATTR_A_EV_SINCE_MS, 120000, MEMATTR_A_EV_PAD);
+	put_s64(nlh, MEMATTR_A_EV_EXHAUST_S, growth_kbh > 0 ? 7200 : -1,
+		MEMATTR_A_EV_PAD);
 	return nlh;
 }
 

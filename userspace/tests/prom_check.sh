@@ -72,6 +72,8 @@ has "$tmp/canned" \
 	'memattr_process_growth_bytes_per_hour{pid="4242"} 3774873600' \
 	'memattr_process_growth_bytes_per_hour{pid="1"} -12288' \
 	'memattr_process_leak_state{pid="4242"} 2' \
+	'# TYPE memattr_process_exhaust_seconds gauge' \
+	'memattr_process_exhaust_seconds{pid="4242"} 7200' \
 	'memattr_processes{state="leak"} 1' \
 	'memattr_processes{state="ok"} 1' \
 	'memattr_cgroup_usage_bytes{cgroup="/"} 8388608' \
@@ -87,9 +89,9 @@ has "$tmp/canned" \
 	'memattr_module_tracked_processes 12' \
 	'memattr_module_memory_bytes 8192'
 result $? "canned: the expected samples and types"
-! grep -qE '^memattr_cgroup_(limit_bytes|exhaust_seconds)\{cgroup="/"\}' \
+! grep -qE '^memattr_cgroup_(limit_bytes|exhaust_seconds)\{cgroup="/"\}|^memattr_process_exhaust_seconds\{pid="1"\}' \
 	"$tmp/canned"
-result $? "canned: no limit or exhaust series for a cgroup without a limit"
+result $? "canned: no limit or exhaust series for a cgroup without a limit, none for a shrinking process"
 # node_exporter has these: node_memory_*, node_vmstat_oom_kill
 ! grep -E '^memattr_(system_memory_|oom_kills)' "$tmp/canned"
 result $? "canned: no duplicate of node_exporter's memory and OOM metrics"
@@ -124,12 +126,12 @@ result $? "module not read: memattr_up 0 and the last success, nothing else"
 promtool_clean down "$tmp/down"
 
 # The bound: N = --processes (default 10), C cgroups, at most 8 watermark
-# levels: 13 series for each of at most 2N processes, 11 per cgroup, 26 more.
+# levels: 14 series for each of at most 2N processes, 11 per cgroup, 26 more.
 "$drv" fleet >"$tmp/fleet" 2>>"$tmp/err"
 series=$(grep -vc '^#' "$tmp/fleet")
 echo "# fleet: 500 processes (3 leaking), 8 cgroups: $series series"
-[ "$series" -le $((13 * 2 * 10 + 11 * 8 + 26)) ]
-result $? "500 processes, 3 leaking, 8 cgroups: at most 26N + 11C + 26 = 374 series ($series)"
+[ "$series" -le $((14 * 2 * 10 + 11 * 8 + 26)) ]
+result $? "500 processes, 3 leaking, 8 cgroups: at most 28N + 11C + 26 = 394 series ($series)"
 [ "$(grep -c '^memattr_process_info{' "$tmp/fleet")" = 13 ] &&
 	has "$tmp/fleet" \
 		'memattr_process_leak_state{pid="1007"} 1' \

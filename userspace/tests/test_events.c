@@ -87,6 +87,7 @@ static void test_leak(void)
 	CHECK_STR(ev.cgroup, "/mt leak");
 	CHECK_INT(ev.growth_kb_per_hour, 3686400);
 	CHECK_INT(ev.since_ms, 120000);
+	CHECK_INT(ev.exhaust_s, 7200);
 	CHECK(!(ev.present & MEMATTR_BIT(MEMATTR_A_EV_LEVEL)));
 	CHECK(!(ev.present & MEMATTR_BIT(MEMATTR_A_EV_TOP)));
 	check_render(&ev, 1764094801123LL,
@@ -94,10 +95,11 @@ static void test_leak(void)
 		     "\"time_ms\":123456,\"kind\":\"process\",\"pid\":4242,"
 		     "\"comm\":\"leaker\",\"cgroup\":\"/mt leak\","
 		     "\"cgroup_id\":77,\"growth_kb_per_hour\":3686400,"
-		     "\"since_ms\":120000}\n",
+		     "\"since_ms\":120000,\"exhaust_s\":7200}\n",
 		     "event=leak time=2025-11-25T18:20:01.123Z time_ms=123456 "
 		     "kind=process pid=4242 comm=leaker cgroup=/mt\\x20leak "
-		     "cgroup_id=77 growth_kb_per_hour=3686400 since_ms=120000\n");
+		     "cgroup_id=77 growth_kb_per_hour=3686400 since_ms=120000 "
+		     "exhaust_s=7200\n");
 
 	/* cleared, negative growth, no cgroup; no wall clock */
 	nlh = msg_ev_leak(buf_a, MEMATTR_EV_LEAK_CLEARED, 1, "a", 0, NULL,
@@ -106,9 +108,11 @@ static void test_leak(void)
 	check_render(&ev, -1,
 		     "{\"event\":\"leak_cleared\",\"time_ms\":123456,"
 		     "\"kind\":\"process\",\"pid\":1,\"comm\":\"a\","
-		     "\"growth_kb_per_hour\":-5,\"since_ms\":120000}\n",
+		     "\"growth_kb_per_hour\":-5,\"since_ms\":120000,"
+		     "\"exhaust_s\":null}\n",
 		     "event=leak_cleared time_ms=123456 kind=process pid=1 "
-		     "comm=a growth_kb_per_hour=-5 since_ms=120000\n");
+		     "comm=a growth_kb_per_hour=-5 since_ms=120000 "
+		     "exhaust_s=-\n");
 
 	nlh = msg_ev_cgroup_leak(buf_a, 9, "/a/b", 100);
 	CHECK_INT(memattr_event_parse(nlh, nlh->nlmsg_len, &ev), 0);
@@ -328,10 +332,10 @@ static void test_escaping(void)
 		     "\"kind\":\"process\",\"pid\":7,"
 		     "\"comm\":\"a\\nMEMATTR_PID=1\\u001b[2J\\ufffd\","
 		     "\"cgroup\":\"/x\\\"y\",\"growth_kb_per_hour\":1,"
-		     "\"since_ms\":120000}\n",
+		     "\"since_ms\":120000,\"exhaust_s\":7200}\n",
 		     "event=leak time_ms=123456 kind=process pid=7 "
 		     "comm=a\\x0aMEMATTR_PID=1\\x1b[2J\\xff cgroup=/x\"y "
-		     "growth_kb_per_hour=1 since_ms=120000\n");
+		     "growth_kb_per_hour=1 since_ms=120000 exhaust_s=7200\n");
 	env = memattr_event_env(&ev);
 	CHECK(env);
 	for (i = 0; env && env[i]; i++)
@@ -377,6 +381,17 @@ static void test_env(void)
 		  "MEMATTR_CGROUP_ID=77\n"
 		  "MEMATTR_GROWTH_KB_PER_HOUR=-3686400\n"
 		  "MEMATTR_SINCE_MS=120000\n");
+	free(s);
+	memattr_event_env_free(env);
+
+	/* a finite time to exhaustion, after SINCE_MS */
+	nlh = msg_ev_leak(buf_a, MEMATTR_EV_LEAK, 4242, "leaker", 77,
+			  "/mt leak", 3686400);
+	CHECK_INT(memattr_event_parse(nlh, nlh->nlmsg_len, &ev), 0);
+	env = memattr_event_env(&ev);
+	s = env_join(env);
+	CHECK(s && strstr(s, "MEMATTR_SINCE_MS=120000\n"
+			     "MEMATTR_EXHAUST_S=7200\n"));
 	free(s);
 	memattr_event_env_free(env);
 

@@ -89,6 +89,7 @@ static void test_proc_valid(void)
 	CHECK_INT(p.leak_state, MEMATTR_LEAK_LEAK);
 	CHECK_INT(p.growth_kb_per_hour, 3600);
 	CHECK_INT(p.leak_since_ms, 5000);
+	CHECK_INT(p.exhaust_s, 7200);
 	CHECK(p.present & MEMATTR_BIT(MEMATTR_A_PROC_HISTORY));
 	CHECK_INT(p.nr_history, 5);
 	if (p.nr_history == 5) {
@@ -327,10 +328,12 @@ static void test_leak(void)
 	CHECK_INT(l.growth_kb_per_hour, 3600);
 	CHECK_INT(l.state, MEMATTR_LEAK_LEAK);
 	CHECK_INT(l.since_ms, 1000);
+	CHECK_INT(l.exhaust_s, 7200);
 	nlh = msg_leak(buf_a, MEMATTR_ENTITY_CGROUP, 0, "/x",
 		       MEMATTR_LEAK_SUSPECT, 2000);
 	CHECK_INT(memattr_leak_parse(nlh, nlh->nlmsg_len, &l), 0);
 	CHECK_INT(l.entity, MEMATTR_ENTITY_CGROUP);
+	CHECK_INT(l.exhaust_s, -1);
 	CHECK_STR(l.cgroup, "/x");
 	CHECK(!(l.present & MEMATTR_BIT(MEMATTR_A_LEAK_PID)));
 	/* no entity */
@@ -596,7 +599,7 @@ static void test_proc_print(void)
 		  "\"page_frees\":7,\"mmap_calls\":8,\"munmap_calls\":9,"
 		  "\"brk_calls\":10,\"mapped_kb\":-4,"
 		  "\"growth_kb_per_hour\":3600,\"leak\":\"leak\","
-		  "\"mremap_calls\":11,\"start_ms\":1000,\"cgroup_id\":77,"
+		  "\"exhaust_s\":7200,\"mremap_calls\":11,\"start_ms\":1000,\"cgroup_id\":77,"
 		  "\"leak_since_ms\":5000,"
 		  "\"history\":[[10000,1000],[11000,1010]]}\n");
 	free(s);
@@ -693,8 +696,8 @@ static void test_leak_print(void)
 	CHECK_STR(s,
 		  "{\"kind\":\"process\",\"pid\":99,\"comm\":\"leaky\","
 		  "\"growth_kb_per_hour\":3600,\"state\":\"leak\","
-		  "\"since_s\":60,\"cgroup\":\"/a\",\"cgroup_id\":9,"
-		  "\"since_ms\":1000}\n");
+		  "\"since_s\":60,\"exhaust_s\":7200,\"cgroup\":\"/a\","
+		  "\"cgroup_id\":9,\"since_ms\":1000}\n");
 	free(s);
 	nlh = msg_leak(buf_a, MEMATTR_ENTITY_CGROUP, 0, "/x",
 		       MEMATTR_LEAK_SUSPECT, 90000);
@@ -703,7 +706,8 @@ static void test_leak_print(void)
 	CHECK_STR(s,
 		  "{\"kind\":\"cgroup\",\"path\":\"/x\","
 		  "\"growth_kb_per_hour\":3600,\"state\":\"suspect\","
-		  "\"since_s\":0,\"cgroup_id\":9,\"since_ms\":90000}\n");
+		  "\"since_s\":0,\"exhaust_s\":null,\"cgroup_id\":9,"
+		  "\"since_ms\":90000}\n");
 	free(s);
 }
 

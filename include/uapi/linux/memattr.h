@@ -78,7 +78,8 @@
  *	MEMATTR_A_PROC_*, including MEMATTR_A_PROC_HISTORY: a list of
  *	MEMATTR_A_POINT_* nests (t_ms, kb), oldest first, the floor of the
  *	process's unreclaimable footprint (anon + shmem + swap + page tables)
- *	over time, densest near now.
+ *	over time, densest near now, and MEMATTR_A_PROC_EXHAUST_S (see Time
+ *	to exhaustion).
  *	Errors: -EINVAL without a pid; -ENOENT when the process is not
  *	tracked (or not shown to this caller, see Privileges).
  *	dump: takes no attribute. One MEMATTR_CMD_GET_PROC message per tracked
@@ -101,7 +102,8 @@
  *	Takes no attribute. One MEMATTR_CMD_GET_LEAKS message per process and
  *	per memory cgroup whose leak state is MEMATTR_LEAK_SUSPECT or
  *	MEMATTR_LEAK_LEAK, with MEMATTR_A_LEAK_*: entity kind, pid and comm
- *	(processes) or cgroup id and path, growth, state and since when.
+ *	(processes) or cgroup id and path, growth, state, since when and time
+ *	to exhaustion (see Time to exhaustion).
  *	Processes first, by pid, walked as GET_PROC's dump walks them, then
  *	cgroups.
  *
@@ -132,7 +134,8 @@
  *	memattr_event_kind), MEMATTR_A_EV_TIME_MS and the event's fields:
  *	- MEMATTR_EV_LEAK, MEMATTR_EV_LEAK_CLEARED: ENTITY; PID and COMM for a
  *	  process; CGROUP_ID and CGROUP (path) when known; GROWTH_KB_PER_HOUR;
- *	  SINCE_MS (when the state began).
+ *	  SINCE_MS (when the state began); EXHAUST_S (see Time to exhaustion,
+ *	  as of the sample that changed the state; -1: never).
  *	- MEMATTR_EV_WATERMARK: LEVEL (1-based index of the level crossed),
  *	  LEVEL_PCT, DIRECTION (enum memattr_wm_direction), USED_PCT.
  *	- MEMATTR_EV_OOM_KILL: the victim's PID, COMM, CGROUP (path), RSS_KB,
@@ -146,6 +149,23 @@
  *
  * A command a kernel does not know answers -EOPNOTSUPP.
  *
+ * Time to exhaustion
+ * ------------------
+ * The *_EXHAUST_S attributes (s64) are the seconds until memory runs out if
+ * the entity keeps growing at its GROWTH_KB_PER_HOUR: headroom / growth,
+ * recomputed at every sample, -1 (never) when the growth is not positive,
+ * at most 100 years (3153600000). The headroom is, for
+ * - the system (MEMATTR_A_SYSTEM_EXHAUST_S): MemAvailable;
+ * - a memory cgroup (MEMATTR_A_CGROUP_EXHAUST_S, and MEMATTR_A_LEAK_EXHAUST_S
+ *   and the events of a cgroup): its memory.max less its usage; -1 without
+ *   a limit of its own;
+ * - a process (MEMATTR_A_PROC_EXHAUST_S, and MEMATTR_A_LEAK_EXHAUST_S and
+ *   the events of a process): the least of MemAvailable and, for its memory
+ *   cgroup and each ancestor that has a memory.max, that limit less that
+ *   cgroup's usage (0 when over it), whichever runs out first. The process's
+ *   own growth is what is divided: other growers sharing the headroom make
+ *   the real time shorter.
+ *
  * Kernel log lines
  * ----------------
  * Unless the log_events parameter (MEMATTR_A_CONFIG_LOG_EVENTS) is 0, every
@@ -156,8 +176,8 @@
  * or an '='. By kind, with the log level and the fields in order:
  * - event=leak (KERN_WARNING), event=leak_cleared (KERN_INFO): entity
  *   (process, cgroup, system); pid and comm (processes); cgroup_id and
- *   cgroup (path), each when known; growth_kb_per_hour; since_ms. The time
- *   to exhaustion is not carried by the event and not printed.
+ *   cgroup (path), each when known; growth_kb_per_hour; since_ms;
+ *   exhaust_s (MEMATTR_A_EV_EXHAUST_S, -1: never).
  * - event=watermark (KERN_WARNING up, KERN_NOTICE down): direction (up,
  *   down), level, level_pct, used_pct.
  * - event=oom_kill (KERN_ERR): pid, comm, cgroup (when known), rss_kb,
@@ -323,6 +343,9 @@ enum memattr_attr_proc {
 	MEMATTR_A_PROC_GROWTH_KB_PER_HOUR, /* s64: footprint floor's slope */
 	MEMATTR_A_PROC_LEAK_SINCE_MS,	/* u64: state entered; absent: never */
 	MEMATTR_A_PROC_HISTORY,		/* list of MEMATTR_A_POINT_* (doit) */
+	MEMATTR_A_PROC_EXHAUST_S,	/* s64: until its memory runs out;
+					 * -1: never
+					 */
 	__MEMATTR_A_PROC_MAX,
 };
 
@@ -380,6 +403,9 @@ enum memattr_attr_leak {
 	MEMATTR_A_LEAK_GROWTH_KB_PER_HOUR, /* s64 */
 	MEMATTR_A_LEAK_STATE,		/* u8: enum memattr_leak_state */
 	MEMATTR_A_LEAK_SINCE_MS,	/* u64: when the state began */
+	MEMATTR_A_LEAK_EXHAUST_S,	/* s64: until its memory runs out;
+					 * -1: never
+					 */
 	__MEMATTR_A_LEAK_MAX,
 };
 
@@ -447,6 +473,9 @@ enum memattr_attr_ev {
 	MEMATTR_A_EV_USED_PCT,		/* u32 */
 	MEMATTR_A_EV_RSS_KB,		/* u64: OOM victim's */
 	MEMATTR_A_EV_TOP,		/* list of MEMATTR_A_GROWER_* */
+	MEMATTR_A_EV_EXHAUST_S,		/* s64: until its memory runs out;
+					 * -1: never
+					 */
 	__MEMATTR_A_EV_MAX,
 };
 
