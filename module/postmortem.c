@@ -93,7 +93,6 @@ static int memattr_pm_panic(struct notifier_block *nb, unsigned long event,
 		.snap = &memattr_pm_snap,
 	};
 	unsigned int lines;
-	bool locked;
 
 	if (!memattr_params_panic_report())
 		return NOTIFY_DONE;
@@ -103,12 +102,16 @@ static int memattr_pm_panic(struct notifier_block *nb, unsigned long event,
 	in.now_ms = div_u64(ktime_get_mono_fast_ns(), NSEC_PER_MSEC);
 	if (memattr_oom_last_panic(&memattr_pm_oom))
 		in.oom = &memattr_pm_oom;
-	locked = raw_spin_trylock(&memattr_pm_lock);
-	in.torn = !locked;
-	memattr_report_format(memattr_pm_buf, sizeof(memattr_pm_buf), &in,
-			      &lines);
-	if (locked)
+	if (raw_spin_trylock(&memattr_pm_lock)) {
+		memattr_report_format(memattr_pm_buf, sizeof(memattr_pm_buf),
+				      &in, &lines);
 		raw_spin_unlock(&memattr_pm_lock);
+	} else {
+		/* A stopped CPU holds it: read the snapshot as it is. */
+		in.torn = true;
+		memattr_report_format(memattr_pm_buf, sizeof(memattr_pm_buf),
+				      &in, &lines);
+	}
 	memattr_pm_print(memattr_pm_buf);
 	return NOTIFY_DONE;
 }
