@@ -62,8 +62,8 @@ static struct memattr_u32_param memattr_u32_params[MEMATTR_PARAM_NR] = {
 	[MEMATTR_PARAM_PANIC_REPORT] = {
 		.name = "panic_report",
 		.val = MEMATTR_PANIC_REPORT_DEFAULT,
-		.min = 0,
-		.max = 1,
+		.min = MEMATTR_PANIC_REPORT_MIN,
+		.max = MEMATTR_PANIC_REPORT_MAX,
 	},
 };
 

@@ -21,6 +21,8 @@
 #define MEMATTR_LOG_EVENTS_MIN		0
 #define MEMATTR_LOG_EVENTS_MAX		1
 #define MEMATTR_LOG_EVENTS_DEFAULT	1
+#define MEMATTR_PANIC_REPORT_MIN	0
+#define MEMATTR_PANIC_REPORT_MAX	1
 #define MEMATTR_PANIC_REPORT_DEFAULT	1
 
 /* The u32 knobs, for memattr_params_set_u32() (netlink SET_CONFIG). */

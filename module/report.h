@@ -22,11 +22,12 @@
 /* Distinct cgroup paths a snapshot can name. */
 #define MEMATTR_REPORT_PATHS	(2 * MEMATTR_REPORT_PROCS + MEMATTR_REPORT_CGROUPS)
 /*
- * The whole report, its NUL included: 11 to 17 lines, 2 to 3 KiB typically;
- * the worst case (every string 252 bytes escaped, an OOM report with three
- * growers) stays below this.
+ * The whole report, its NUL included: up to 17 lines, 1 to 3 KiB typically
+ * (short names and cgroup paths); the worst case (every string escaped to
+ * its 252-byte cut, every number at its widest, an OOM report with three
+ * growers) is about 8.3 KiB and stays below this.
  */
-#define MEMATTR_REPORT_MAX	8192
+#define MEMATTR_REPORT_MAX	10240
 
 /* Why the report is written: the "reason" field. */
 enum memattr_report_reason {

@@ -100,6 +100,7 @@ echo "# boot at uptime $(uptime_s) s; pstore: $(ls $pstore | tr '\n' ' ')"
 
 # ---- the checks of the previous boot's case ---------------------------------
 # within15 VALUE: VALUE is within 15 % of the true rate.
+# shellcheck disable=SC2317 # called through check
 within15() {
 	[ -n "$1" ] && [ "$1" -ge $((rate_kbh * 85 / 100)) ] &&
 		[ "$1" -le $((rate_kbh * 115 / 100)) ]
@@ -135,6 +136,7 @@ check_case() {
 	top=$(jq -r '[.lines[] | select(.report == "proc" and .by == "growth"
 		and .rank == 1)][0] | "\(.pid) \(.leak) \(.growth_kb_per_hour)"' /tmp/rep.json)
 	echo "# case $c: the report's fastest grower: pid leak rate = $top"
+	# shellcheck disable=SC2086 # three words
 	set -- $top
 	check "case $c: the report's fastest grower is the leaker" [ "$1" = "$leaker" ]
 	check "case $c: ... flagged leak" [ "$2" = leak ]
@@ -221,6 +223,22 @@ if ! leak_line "$leaker" 120; then
 	exit 1
 fi
 ok "case $next: the leaker is flagged LEAK (uptime $(uptime_s) s)"
+if [ "$next" = 1 ]; then
+	# The parameter refuses what is not 0 or 1; the report on demand.
+	pr=/sys/module/memattr/parameters/panic_report
+	check "panic_report refuses 2 and stays 1" \
+		sh -c "! echo 2 >$pr 2>/dev/null && [ \"\$(cat $pr)\" = 1 ]"
+	d=/sys/kernel/debug/memattr/report
+	check "debugfs report: begin on_demand, the leaker growing fastest, end" \
+		sh -c "grep -q '^memattr: report=begin reason=on_demand ' $d &&
+			grep -q '^memattr: report=proc by=growth rank=1 pid=$leaker ' $d &&
+			grep -q '^memattr: report=end lines=' $d"
+	if command -v memattr >/dev/null && memattr report help >/dev/null 2>&1; then
+		check "memattr report -j: complete, the leaker growing fastest" \
+			sh -c "memattr report -j | jq -e '.complete and
+				([.lines[] | select(.report == \"proc\" and .by == \"growth\")][0].pid == $leaker)' >/dev/null"
+	fi
+fi
 # One more second of samples in the snapshot a panic reads.
 sleep 1
 echo "memattr-reboot: case=$next leaker=$leaker hog=$hog rate_kb_per_hour=$rate_kbh" >/dev/kmsg
