@@ -11,7 +11,7 @@ pkgs=(
 	linux-headers-amd64 linux-source busybox-static
 	qemu-system-x86 qemu-system-arm
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	libmnl-dev libmnl-dev:arm64
+	libmnl-dev libmnl-dev:arm64 zlib1g-dev zlib1g-dev:arm64
 	libjq1:arm64 libonig5:arm64
 	clang libclang-rt-14-dev
 	prometheus

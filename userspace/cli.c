@@ -30,6 +30,7 @@ static const struct memattr_command *const cmds[] = {
 	&cmd_version,
 	&cmd_watch,
 	&cmd_export,
+	&cmd_lastboot,
 };
 
 const char *memattr_version(void)

@@ -74,6 +74,7 @@ extern const struct memattr_command cmd_config;
 extern const struct memattr_command cmd_version;
 extern const struct memattr_command cmd_watch;
 extern const struct memattr_command cmd_export;
+extern const struct memattr_command cmd_lastboot;
 
 /* ---- cli.c ---- */
 

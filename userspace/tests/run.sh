@@ -42,6 +42,7 @@ suite events "$tb/test_events"
 suite prom bash "$here/prom_check.sh" "$tb/prom_driver"
 suite json bash "$here/json_check.sh" "$tb/json_driver" "$tb/test_query"
 suite cli bash "$here/cli_test.sh" "$bin"
+suite lastboot bash "$here/lastboot_test.sh" "$tb/memattr" "$here/lastboot"
 suite docs bash "$here/doc_check.sh" "$bin" "$tb/test_query" "$tb/prom_driver"
 echo "userspace: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -839,7 +839,7 @@ static void test_cli_help(void)
 	r = run_argv("help", NULL);
 	CHECK_INT(r.status, 0);
 	CHECK(starts_with(r.out, "Usage: memattr [OPTIONS] COMMAND [ARGS]\n"));
-	CHECK(strstr(r.out, "\n  stats    the module's own statistics\n"));
+	CHECK(strstr(r.out, "\n  stats      the module's own statistics\n"));
 	CHECK_STR(r.err, "");
 	run_free(&r);
 
