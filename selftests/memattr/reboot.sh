@@ -215,7 +215,12 @@ if [ "$next" = 1 ]; then
 	# The victim: 40 MiB, first in line (oom_score_adj 1000).
 	hog=$(spawn $cg pm_hog 40960 0 1000)
 fi
-leaker=$(spawn "$cgroup" pm_leaker 0 $rate_kib_s)
+# Case 1: the OOM killer spares the leaker (oom_score_adj -1000): a memcg
+# OOM between the hog's kill and panic_on_oom=2 (the hog's memory not yet
+# uncharged) would otherwise take it, and the panic would never come.
+adj=0
+[ "$next" = 1 ] && adj=-1000
+leaker=$(spawn "$cgroup" pm_leaker 0 $rate_kib_s $adj)
 echo "# case $next: leaker $leaker, hog $hog, at uptime $(uptime_s) s"
 if ! leak_line "$leaker" 120; then
 	notok "case $next: the leaker is flagged LEAK within 120 s"
