@@ -3,7 +3,7 @@
  * pm_leaker NAME HOLD_KIB KIB_PER_S: a helper of the reboot test (reboot.sh),
  * not a test. Names itself NAME (its comm), touches HOLD_KIB of anonymous
  * memory at once, then leaks KIB_PER_S more (touched, resident), a tenth
- * every 100 ms of CLOCK_MONOTONIC. A starved guest misses beats: they are
+ * (rounded up to whole pages) every 100 ms of CLOCK_MONOTONIC. A starved guest misses beats: they are
  * skipped, not caught up in a burst, so the rate stays smooth, below
  * KIB_PER_S then. What it really did is on stdout: its pid first, then
  * "T_MS KIB" after each beat (the clock of the kernel's time_ms fields, and
@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 {
 	struct timespec next;
 	long long total_kib = 0;
-	long hold, rate;
+	long hold, rate, page;
 	size_t chunk;
 
 	if (argc != 4) {
@@ -56,7 +56,9 @@ int main(int argc, char **argv)
 		return 1;
 	printf("%d\n", (int)getpid());
 	fflush(stdout);
-	chunk = (size_t)rate * 1024 / 10;
+	/* Whole pages: what a footprint counts. */
+	page = sysconf(_SC_PAGESIZE);
+	chunk = ((size_t)rate * 1024 / 10 + page - 1) / page * page;
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
 		struct timespec now;
