@@ -3,9 +3,9 @@
  * pm_leaker NAME HOLD_KIB KIB_PER_S: a helper of the reboot test (reboot.sh),
  * not a test. Names itself NAME (its comm), touches HOLD_KIB of anonymous
  * memory at once, then leaks KIB_PER_S more (touched, resident), a tenth
- * (rounded up to whole pages) every 100 ms of CLOCK_MONOTONIC. A starved guest misses beats: they are
- * skipped, not caught up in a burst, so the rate stays smooth, below
- * KIB_PER_S then. What it really did is on stdout: its pid first, then
+ * (rounded up to whole pages) every 100 ms of CLOCK_MONOTONIC. A starved
+ * guest misses beats: they are skipped, not caught up in a burst, so the
+ * rate stays smooth, below KIB_PER_S then. What it really did is on stdout: its pid first, then
  * "T_MS KIB" after each beat (the clock of the kernel's time_ms fields, and
  * the KiB leaked so far), from which the true rate over any window follows.
  * KIB_PER_S 0: only hold. Runs until killed (or an allocation fails).
