@@ -14,9 +14,14 @@
 #                        one); writes bench/results-<arch>.md
 #   make replay          the leak detector's day-scale replay on the host;
 #                        writes selftests/replay/results.md
-#   make dkms-check      dkms add/build/remove against Debian's amd64 headers
+#   make dkms-install    what DKMS needs, into $(DESTDIR)/usr/src/memattr-VERSION
+#   make dkms-check      dkms add/build/remove of a dkms-install, against
+#                        Debian's amd64 headers
 #   make style           checkpatch.pl --strict on every source file
-#   make install         modules_install + depmod for KDIR's kernel
+#   make install         the CLI, its man page, bash completion, systemd
+#                        units, /etc/default/memattr, modules-load.d and
+#                        modprobe.d files, under $(DESTDIR) and $(PREFIX)
+#   make modules_install memattr.ko into KDIR's kernel's /lib/modules, + depmod
 #
 # Downloads and built kernels are cached in $(MEMATTR_CACHE), never here.
 
@@ -28,6 +33,8 @@ export MEMATTR_CACHE
 ARCH ?= $(shell dpkg --print-architecture 2>/dev/null || uname -m)
 override ARCH := $(patsubst x86_64,amd64,$(patsubst x86,amd64,$(patsubst aarch64,arm64,$(ARCH))))
 
+# KDIR and CROSS_COMPILE: '?=' keeps KDIR's $(shell) from running for
+# targets that do not build the module.
 ifeq ($(ARCH),arm64)
 KDIR ?= $(shell bash -c '. selftests/qemu/lib.sh && memattr_arm64_kdir')
 CROSS_COMPILE ?= aarch64-linux-gnu-
@@ -72,12 +79,71 @@ dkms-check:
 style:
 	scripts/style.sh
 
-install: module
+modules_install: module
 	$(MAKE) -C "$(KDIR)" M=$(CURDIR)/$(BUILD)/module/src modules_install
 	depmod -a $$(sed -n 's/^override KERNELRELEASE = //p' "$(KDIR)/.kernelvariables" 2>/dev/null || uname -r)
+
+# ---- make install: the CLI and what runs it (wireguard-tools' layout) ----
+
+PREFIX ?= /usr
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+SYSTEMDUNITDIR ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo '$(PREFIX)/lib/systemd/system')
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
+# The Prometheus rules (contrib/prometheus), for the Prometheus server.
+RULESDIR ?= $(DATADIR)/memattr
+RULES := $(wildcard contrib/prometheus/memattr-rules.yml)
+
+UNITS := memattr-watch.service memattr-export.service memattr-export.timer
+# The units name /usr/bin/memattr and /etc/default/memattr.
+UNIT_SED := -e 's|/usr/bin/memattr|$(BINDIR)/memattr|g' \
+	    -e 's|/etc/default/memattr|$(SYSCONFDIR)/default/memattr|g'
+
+install: cli
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man8" \
+		"$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(SYSTEMDUNITDIR)" \
+		"$(DESTDIR)$(SYSCONFDIR)/default" \
+		"$(DESTDIR)$(SYSCONFDIR)/modprobe.d" \
+		"$(DESTDIR)$(MODULESLOADDIR)"
+	install -m 0755 $(BUILD)/userspace/memattr "$(DESTDIR)$(BINDIR)/memattr"
+	install -m 0644 userspace/memattr.8 "$(DESTDIR)$(MANDIR)/man8/memattr.8"
+	install -m 0644 contrib/bash-completion/memattr \
+		"$(DESTDIR)$(BASHCOMPDIR)/memattr"
+	for u in $(UNITS); do \
+		sed $(UNIT_SED) contrib/systemd/$$u >"$(DESTDIR)$(SYSTEMDUNITDIR)/$$u" && \
+		chmod 0644 "$(DESTDIR)$(SYSTEMDUNITDIR)/$$u" || exit 1; \
+	done
+	install -m 0644 contrib/default-memattr \
+		"$(DESTDIR)$(SYSCONFDIR)/default/memattr"
+	install -m 0644 contrib/modules/memattr-modprobe.conf \
+		"$(DESTDIR)$(SYSCONFDIR)/modprobe.d/memattr.conf"
+	install -m 0644 contrib/modules/memattr-modules-load.conf \
+		"$(DESTDIR)$(MODULESLOADDIR)/memattr.conf"
+ifneq ($(RULES),)
+	install -d "$(DESTDIR)$(RULESDIR)"
+	install -m 0644 $(RULES) "$(DESTDIR)$(RULESDIR)/memattr-rules.yml"
+endif
+
+# ---- make dkms-install: the module's sources, as DKMS wants them ----
+
+DKMS_VERSION := $(shell cat VERSION)
+DKMS_SRC ?= /usr/src/memattr-$(DKMS_VERSION)
+DKMS_FILES := dkms.conf Kbuild VERSION include/uapi/linux/memattr.h \
+	$(sort $(wildcard module/*.c module/*.h))
+
+dkms-install:
+	install -d "$(DESTDIR)$(DKMS_SRC)/module" \
+		"$(DESTDIR)$(DKMS_SRC)/include/uapi/linux"
+	for f in $(DKMS_FILES); do \
+		install -m 0644 $$f "$(DESTDIR)$(DKMS_SRC)/$$f" || exit 1; \
+	done
 
 clean:
 	rm -rf build
 	$(MAKE) -C userspace clean
 
-.PHONY: all module cli check demo bench vm replay dkms-check style install clean
+.PHONY: all module cli check demo bench vm replay dkms-install dkms-check \
+	style install modules_install clean

@@ -230,7 +230,11 @@ tap cli-unit make -C userspace O="$out/cli-test" test
 step cli-fuzz make -C userspace O="$out/cli-fuzz" fuzz FUZZ_SECONDS=20
 tap harness-unit python3 -m unittest -v selftests/qemu/test_parse_log.py
 tap replay make -s -C selftests/replay check O="$out/replay"
-step dkms scripts/dkms-check.sh
+tap install scripts/install-check.sh
+# The Debian packages; memattr-dkms installed on the host, which is what
+# make dkms-check does (a DKMS build of make dkms-install against the same
+# headers) and more.
+tap deb scripts/deb-check.sh
 
 # The live export a lane's guest printed (selftests/memattr/cli_watch.sh,
 # between MEMATTR-PROM-BEGIN and MEMATTR-PROM-END) through the host's

@@ -15,6 +15,7 @@ pkgs=(
 	libjq1:arm64 libonig5:arm64
 	clang libclang-rt-14-dev
 	prometheus
+	bash-completion debhelper dh-dkms
 )
 
 missing=()

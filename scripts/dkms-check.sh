@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# make dkms-check: dkms add, build and remove memattr against the Debian
-# amd64 headers linux-headers-amd64 names today, in private DKMS and source
-# trees (the system's /var/lib/dkms and /usr/src are not touched).
+# make dkms-check: dkms add, build and remove memattr, as 'make
+# dkms-install' installs it, against the Debian amd64 headers
+# linux-headers-amd64 names today, in private DKMS and source trees (the
+# system's /var/lib/dkms and /usr/src are not touched).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,10 +23,9 @@ kver=$(memattr_kver amd64)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/src/memattr-$ver" "$tmp/dkms"
-cp -a "$top/Kbuild" "$top/VERSION" "$top/dkms.conf" "$top/module" \
-	"$top/include" "$tmp/src/memattr-$ver/"
-d=(dkms --sourcetree "$tmp/src" --dkmstree "$tmp/dkms")
+mkdir -p "$tmp/dkms"
+make -s -C "$top" dkms-install DESTDIR="$tmp/root"
+d=(dkms --sourcetree "$tmp/root/usr/src" --dkmstree "$tmp/dkms")
 
 "${d[@]}" add -m memattr -v "$ver"
 if ! "${d[@]}" build -m memattr -v "$ver" -k "$kver"; then

@@ -66,6 +66,8 @@ static void print_usage(FILE *f)
 		"Options:\n"
 		"  -j, --json     print JSON\n"
 		"  -p, --pretty   print indented JSON (implies --json)\n"
+		"  -H, --human    sizes in text output as KiB, MiB, GiB, TiB\n"
+		"                 (rss 1.5MiB for rss_kb 1536); no effect on JSON\n"
 		"  -V, --version  print the version and exit\n"
 		"  -h, --help     print this help and exit\n"
 		"\n"
@@ -90,6 +92,7 @@ static void cmd_usage(FILE *f, const struct memattr_command *cmd)
 static const struct option long_opts[] = {
 	{ "json",	no_argument,	NULL,	'j' },
 	{ "pretty",	no_argument,	NULL,	'p' },
+	{ "human",	no_argument,	NULL,	'H' },
 	{ "version",	no_argument,	NULL,	'V' },
 	{ "help",	no_argument,	NULL,	'h' },
 	{ NULL,		0,		NULL,	0 },
@@ -106,7 +109,7 @@ static int parse_opts(struct cli *cli, int argc, char **argv, int *status)
 	optind = 0;	/* glibc: start afresh, so this can run repeatedly */
 	opterr = 0;
 	/* '+': stop at the command; what follows is the command's */
-	while ((c = getopt_long(argc, argv, "+jpVh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpHVh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			cli->opts.json = true;
@@ -114,6 +117,9 @@ static int parse_opts(struct cli *cli, int argc, char **argv, int *status)
 		case 'p':
 			cli->opts.json = true;
 			cli->opts.pretty = true;
+			break;
+		case 'H':
+			cli->opts.human = true;
 			break;
 		case 'V':
 			fprintf(cli->out, "memattr %s\n", memattr_version());
@@ -242,6 +248,8 @@ int cli_run(struct cli *cli)
 		flags |= PR_JSON;
 	if (cli->opts.pretty)
 		flags |= PR_PRETTY;
+	if (cli->opts.human)
+		flags |= PR_HUMAN;
 	ctx.pr = pr_new(cli->out, flags);
 	if (!ctx.pr) {
 		fprintf(cli->err, "memattr: out of memory\n");

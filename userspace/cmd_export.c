@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * memattr export --prometheus: every process, memory cgroup and system
- * figure the module has, in the Prometheus text exposition format 0.0.4,
- * for node_exporter's textfile collector (written atomically with -o).
+ * memattr export --prometheus: the module's figures in the Prometheus text
+ * exposition format 0.0.4, for node_exporter's textfile collector (written
+ * atomically with -o). Fleet-safe by default: per-cgroup and system series,
+ * per-process series only for a bounded set of processes (the largest and
+ * the leaking), labelled by pid alone, with memattr_process_info carrying
+ * comm and cgroup; nothing node_exporter already exports.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/memattr.h>
@@ -51,22 +56,17 @@ static void prom_head(FILE *f, const char *name, const char *type,
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* Per-process series carry the pid only: memattr_process_info has the rest. */
 static void proc_labels(FILE *f, const struct memattr_proc *p)
 {
-	char pid[16];
-
-	snprintf(pid, sizeof(pid), "%u", p->pid);
-	fputc('{', f);
-	prom_label(f, "pid", pid, true);
-	prom_label(f, "comm", p->comm, false);
-	prom_label(f, "cgroup", p->cgroup, false);
-	fputc('}', f);
+	fprintf(f, "{pid=\"%u\"}", p->pid);
 }
 
+/* The one label name for a memory cgroup, on every series that has one. */
 static void cgroup_labels(FILE *f, const struct memattr_cgroup *cg)
 {
 	fputc('{', f);
-	prom_label(f, "path", cg->path, true);
+	prom_label(f, "cgroup", cg->path, true);
 	fputc('}', f);
 }
 
@@ -122,6 +122,10 @@ static const struct proc_metric proc_metrics[] = {
 	PROC_M("memattr_process_leak_state", "gauge",
 	       "Leak detector's verdict on the process: 0 ok, 1 suspect, 2 leak.",
 	       MEMATTR_A_PROC_LEAK_STATE, leak_state, false, 0),
+	/*
+	 * Per-process time to exhaustion (memattr_process_exhaust_seconds,
+	 * absent when never) goes here, with the rest of the {pid} series.
+	 */
 };
 
 static uint64_t field_u64(const void *base, size_t off, unsigned int attr,
@@ -173,23 +177,141 @@ static void prom_value(FILE *f, uint64_t v, int64_t sv, bool is_signed,
 		fprintf(f, " %llu\n", mul_u(v, scale));
 }
 
-static void write_procs(FILE *f, const struct memattr_prom *in)
+/* What the leak detector watches: anon + shmem + swap + page tables, KiB. */
+static uint64_t proc_footprint_kb(const struct memattr_proc *p)
+{
+	uint64_t kb = 0, v;
+
+	v = p->present & MEMATTR_BIT(MEMATTR_A_PROC_ANON_KB) ? p->anon_kb : 0;
+	kb += v;
+	v = p->present & MEMATTR_BIT(MEMATTR_A_PROC_SHMEM_KB) ? p->shmem_kb : 0;
+	kb = __builtin_add_overflow(kb, v, &kb) ? UINT64_MAX : kb;
+	v = p->present & MEMATTR_BIT(MEMATTR_A_PROC_SWAP_KB) ? p->swap_kb : 0;
+	kb = __builtin_add_overflow(kb, v, &kb) ? UINT64_MAX : kb;
+	v = p->present & MEMATTR_BIT(MEMATTR_A_PROC_PGTABLES_KB) ?
+	    p->pgtables_kb : 0;
+	kb = __builtin_add_overflow(kb, v, &kb) ? UINT64_MAX : kb;
+	return kb;
+}
+
+static unsigned int proc_state(const struct memattr_proc *p)
+{
+	return p->present & MEMATTR_BIT(MEMATTR_A_PROC_LEAK_STATE) ?
+	       p->leak_state : MEMATTR_LEAK_OK;
+}
+
+static bool proc_leaking(const struct memattr_proc *p)
+{
+	return proc_state(p) == MEMATTR_LEAK_SUSPECT ||
+	       proc_state(p) == MEMATTR_LEAK_LEAK;
+}
+
+static const struct memattr_proc *sort_procs;
+
+/* Largest footprint first, then lowest pid. */
+static int by_footprint(const void *a, const void *b)
+{
+	const struct memattr_proc *p = &sort_procs[*(const size_t *)a];
+	const struct memattr_proc *q = &sort_procs[*(const size_t *)b];
+	uint64_t fp = proc_footprint_kb(p), fq = proc_footprint_kb(q);
+
+	if (fp != fq)
+		return fp < fq ? 1 : -1;
+	return (p->pid > q->pid) - (p->pid < q->pid);
+}
+
+/* leak before suspect, then fastest growth, then lowest pid */
+static int by_leak(const void *a, const void *b)
+{
+	const struct memattr_proc *p = &sort_procs[*(const size_t *)a];
+	const struct memattr_proc *q = &sort_procs[*(const size_t *)b];
+
+	if (proc_state(p) != proc_state(q))
+		return proc_state(p) < proc_state(q) ? 1 : -1;
+	if (p->growth_kb_per_hour != q->growth_kb_per_hour)
+		return p->growth_kb_per_hour < q->growth_kb_per_hour ? 1 : -1;
+	return (p->pid > q->pid) - (p->pid < q->pid);
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct memattr_proc *p = &sort_procs[*(const size_t *)a];
+	const struct memattr_proc *q = &sort_procs[*(const size_t *)b];
+
+	if (p->pid != q->pid)
+		return (p->pid > q->pid) - (p->pid < q->pid);
+	return (*(const size_t *)a > *(const size_t *)b) -
+	       (*(const size_t *)a < *(const size_t *)b);
+}
+
+int memattr_prom_select(const struct memattr_proc *procs, size_t nr,
+			unsigned int max, size_t *idx, size_t *nr_idx)
+{
+	size_t i, k, top, leaking;
+	bool *taken;
+
+	*nr_idx = 0;
+	if (max == MEMATTR_PROM_ALL || nr <= max) {
+		for (i = 0; i < nr; i++)
+			idx[i] = i;
+		*nr_idx = nr;
+		return 0;
+	}
+	taken = calloc(nr, sizeof(*taken));
+	if (!taken)
+		return -ENOMEM;
+	sort_procs = procs;
+	for (i = 0; i < nr; i++)
+		idx[i] = i;
+	/* the max largest */
+	qsort(idx, nr, sizeof(*idx), by_footprint);
+	for (top = 0; top < max; top++)
+		taken[idx[top]] = true;
+	/* up to max in suspect or leak that are not among them */
+	for (i = 0, k = 0; i < nr; i++)
+		if (proc_leaking(&procs[i]) && !taken[i])
+			idx[max + k++] = i;
+	/* idx[0..max) the largest, idx[max..max+k) the leaking others */
+	qsort(idx + max, k, sizeof(*idx), by_leak);
+	leaking = k < max ? k : max;
+	*nr_idx = max + leaking;
+	qsort(idx, *nr_idx, sizeof(*idx), by_pid);
+	free(taken);
+	return 0;
+}
+
+static void write_procs(FILE *f, const struct memattr_prom *in,
+			const size_t *idx, size_t nr)
 {
 	const struct proc_metric *m;
 	const struct memattr_proc *p;
 	size_t i, k, n;
 	uint64_t v;
 	int64_t sv = 0;
+	char pid[16];
 
+	if (nr) {
+		prom_head(f, "memattr_process_info", "gauge",
+			  "Always 1: the labels of a process whose series are exported (the largest by footprint and those the leak detector suspects), for joining on pid.");
+		for (i = 0; i < nr; i++) {
+			p = &in->procs[idx[i]];
+			snprintf(pid, sizeof(pid), "%u", p->pid);
+			fputs("memattr_process_info{", f);
+			prom_label(f, "pid", pid, true);
+			prom_label(f, "comm", p->comm, false);
+			prom_label(f, "cgroup", p->cgroup, false);
+			fputs("} 1\n", f);
+		}
+	}
 	for (k = 0; k < ARRAY_SIZE(proc_metrics); k++) {
 		m = &proc_metrics[k];
-		for (n = 0, i = 0; i < in->nr_procs; i++)
-			n += !!(in->procs[i].present & MEMATTR_BIT(m->attr));
+		for (n = 0, i = 0; i < nr; i++)
+			n += !!(in->procs[idx[i]].present & MEMATTR_BIT(m->attr));
 		if (!n)
 			continue;
 		prom_head(f, m->name, m->type, m->help);
-		for (i = 0; i < in->nr_procs; i++) {
-			p = &in->procs[i];
+		for (i = 0; i < nr; i++) {
+			p = &in->procs[idx[i]];
 			if (!(p->present & MEMATTR_BIT(m->attr)))
 				continue;
 			v = field_u64(p, m->off, m->attr, m->is_signed, &sv);
@@ -198,6 +320,25 @@ static void write_procs(FILE *f, const struct memattr_prom *in)
 			prom_value(f, v, sv, m->is_signed, m->scale);
 		}
 	}
+}
+
+/* How many tracked processes are in each leak state, exported or not. */
+static void write_proc_counts(FILE *f, const struct memattr_prom *in)
+{
+	static const char *const names[] = { "ok", "suspect", "leak" };
+	uint64_t count[ARRAY_SIZE(names)] = {};
+	size_t i;
+
+	if (!in->stats)
+		return;
+	for (i = 0; i < in->nr_procs; i++)
+		if (proc_state(&in->procs[i]) < ARRAY_SIZE(names))
+			count[proc_state(&in->procs[i])]++;
+	prom_head(f, "memattr_processes", "gauge",
+		  "Processes the module tracks, by the leak detector's verdict, whether their series are exported or not.");
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		fprintf(f, "memattr_processes{state=\"%s\"} %llu\n", names[i],
+			(unsigned long long)count[i]);
 }
 
 struct cgroup_metric {
@@ -215,31 +356,31 @@ struct cgroup_metric {
 
 static const struct cgroup_metric cgroup_metrics[] = {
 	CG_M("memattr_cgroup_usage_bytes", "gauge",
-	     "Memory charged to the memory cgroup (memory.current) at the last sample.",
+	     "Memory charged to the memory cgroup (memory.current) at the last sample. Hierarchical: includes the descendants' (cgroup=\"/\" is the whole system), so sum() across cgroups counts memory more than once.",
 	     MEMATTR_A_CGROUP_USAGE_KB, usage_kb, false, 1024),
 	CG_M("memattr_cgroup_anon_bytes", "gauge",
-	     "Anonymous memory of the memory cgroup.",
+	     "Anonymous memory of the memory cgroup. Hierarchical: includes the descendants' (cgroup=\"/\" is the whole system), so sum() across cgroups counts memory more than once.",
 	     MEMATTR_A_CGROUP_ANON_KB, anon_kb, false, 1024),
 	CG_M("memattr_cgroup_file_bytes", "gauge",
-	     "Page cache of the memory cgroup, shmem included.",
+	     "Page cache of the memory cgroup, shmem included. Hierarchical: includes the descendants' (cgroup=\"/\" is the whole system), so sum() across cgroups counts memory more than once.",
 	     MEMATTR_A_CGROUP_FILE_KB, file_kb, false, 1024),
 	CG_M("memattr_cgroup_shmem_bytes", "gauge",
-	     "Shared memory of the memory cgroup.",
+	     "Shared memory of the memory cgroup. Hierarchical: includes the descendants' (cgroup=\"/\" is the whole system), so sum() across cgroups counts memory more than once.",
 	     MEMATTR_A_CGROUP_SHMEM_KB, shmem_kb, false, 1024),
 	CG_M("memattr_cgroup_kernel_bytes", "gauge",
-	     "Usage of the memory cgroup that is neither anonymous nor file.",
+	     "Usage of the memory cgroup that is neither anonymous nor file. Hierarchical: includes the descendants' (cgroup=\"/\" is the whole system), so sum() across cgroups counts memory more than once.",
 	     MEMATTR_A_CGROUP_KERNEL_KB, kernel_kb, false, 1024),
 	CG_M("memattr_cgroup_limit_bytes", "gauge",
 	     "Limit of the memory cgroup (memory.max); absent when there is none.",
 	     MEMATTR_A_CGROUP_LIMIT_KB, limit_kb, false, 1024),
 	CG_M("memattr_cgroup_processes", "gauge",
-	     "Processes memattr tracks in the memory cgroup.",
+	     "Processes memattr tracks in the memory cgroup. Only the processes directly in the cgroup, not its descendants': sum() across cgroups adds up.",
 	     MEMATTR_A_CGROUP_NR_PROCS, nr_procs, false, 1),
 	CG_M("memattr_cgroup_page_allocs_total", "counter",
-	     "Pages allocated by the tracked processes of the memory cgroup.",
+	     "Pages allocated by the tracked processes of the memory cgroup. Only the processes directly in the cgroup, not its descendants': sum() across cgroups adds up.",
 	     MEMATTR_A_CGROUP_PROCS_PAGE_ALLOCS, procs_page_allocs, false, 1),
 	CG_M("memattr_cgroup_growth_bytes_per_hour", "gauge",
-	     "Slope of the floor of the memory cgroup's usage over the leak window.",
+	     "Slope of the floor of the memory cgroup's usage over the leak window; usage includes the descendants'.",
 	     MEMATTR_A_CGROUP_GROWTH_KB_PER_HOUR, growth_kb_per_hour, true,
 	     1024),
 	CG_M("memattr_cgroup_leak_state", "gauge",
@@ -297,29 +438,15 @@ static bool sys_has(const struct memattr_system *sys, unsigned int attr)
 	return sys && (sys->present & MEMATTR_BIT(attr));
 }
 
+/*
+ * No MemTotal, MemFree or MemAvailable: node_exporter's node_memory_*
+ * has them. used_ratio stays: it is the figure the watermarks compare.
+ */
 static void write_system(FILE *f, const struct memattr_system *sys)
 {
-	if (sys_has(sys, MEMATTR_A_SYSTEM_MEM_TOTAL_KB)) {
-		prom_head(f, "memattr_system_memory_total_bytes", "gauge",
-			  "Usable RAM (MemTotal) at the last sample.");
-		fprintf(f, "memattr_system_memory_total_bytes %llu\n",
-			mul_u(sys->mem_total_kb, 1024));
-	}
-	if (sys_has(sys, MEMATTR_A_SYSTEM_MEM_FREE_KB)) {
-		prom_head(f, "memattr_system_memory_free_bytes", "gauge",
-			  "Unused RAM (MemFree) at the last sample.");
-		fprintf(f, "memattr_system_memory_free_bytes %llu\n",
-			mul_u(sys->mem_free_kb, 1024));
-	}
-	if (sys_has(sys, MEMATTR_A_SYSTEM_MEM_AVAILABLE_KB)) {
-		prom_head(f, "memattr_system_memory_available_bytes", "gauge",
-			  "RAM available without swapping (MemAvailable) at the last sample.");
-		fprintf(f, "memattr_system_memory_available_bytes %llu\n",
-			mul_u(sys->mem_available_kb, 1024));
-	}
 	if (sys_has(sys, MEMATTR_A_SYSTEM_USED_PCT)) {
 		prom_head(f, "memattr_system_used_ratio", "gauge",
-			  "Memory in use, (MemTotal - MemAvailable) / MemTotal, to the percent.");
+			  "Memory in use, (MemTotal - MemAvailable) / MemTotal, to the percent, at the last sample: what the watermarks compare.");
 		fprintf(f, "memattr_system_used_ratio %u.%02u\n",
 			sys->used_pct / 100, sys->used_pct % 100);
 	}
@@ -337,10 +464,33 @@ static void write_system(FILE *f, const struct memattr_system *sys)
 	}
 	if (sys_has(sys, MEMATTR_A_SYSTEM_WATERMARK_LEVEL)) {
 		prom_head(f, "memattr_system_watermark_level", "gauge",
-			  "Watermark levels the memory in use is above, 0 for none.");
+			  "Watermark levels the memory in use is above, 0 for none (see memattr_watermark_threshold_ratio).");
 		fprintf(f, "memattr_system_watermark_level %u\n",
 			sys->watermark_level);
 	}
+}
+
+/* "85,92,97": memattr_watermark_threshold_ratio{level="1"} 0.85 ... */
+static void write_watermarks(FILE *f, const struct memattr_config *cfg)
+{
+	const char *s;
+	unsigned int level = 0, pct;
+	int used;
+
+	if (!cfg || !(cfg->present & MEMATTR_BIT(MEMATTR_A_CONFIG_WATERMARKS)) ||
+	    !memattr_watermarks_valid(cfg->watermarks))
+		return;
+	prom_head(f, "memattr_watermark_threshold_ratio", "gauge",
+		  "Memory in use, as a ratio of MemTotal, above which memattr_system_watermark_level reaches level (the module parameter watermarks); going back down takes 2 points of hysteresis.");
+	for (s = cfg->watermarks; *s; s += used + (s[used] == ',')) {
+		if (sscanf(s, "%u%n", &pct, &used) != 1)
+			break;
+		fprintf(f, "memattr_watermark_threshold_ratio{level=\"%u\"} %u.%02u\n",
+			++level, pct / 100, pct % 100);
+	}
+	prom_head(f, "memattr_watermark_levels", "gauge",
+		  "How many watermark levels are set: the highest value memattr_system_watermark_level can take.");
+	fprintf(f, "memattr_watermark_levels %u\n", level);
 }
 
 static bool stats_has(const struct memattr_stats *st, unsigned int attr)
@@ -395,30 +545,71 @@ static void write_module(FILE *f, const struct memattr_prom *in)
 		fprintf(f, "memattr_module_sample_interval_seconds %u.%03u\n",
 			st->sample_ms / 1000, st->sample_ms % 1000);
 	}
-	if (in->has_oom_kills) {
-		prom_head(f, "memattr_oom_kills_total", "counter",
-			  "Processes killed by the OOM killer since boot (/proc/vmstat oom_kill).");
-		fprintf(f, "memattr_oom_kills_total %llu\n",
-			(unsigned long long)in->oom_kills);
-	}
+}
+
+/* Written whatever happened, so a failed export is seen, never stale. */
+static void write_up(FILE *f, const struct memattr_prom *in)
+{
+	prom_head(f, "memattr_up", "gauge",
+		  "1 when this export read everything from the memattr module, 0 when it could not (module not loaded, no permission, an error).");
+	fprintf(f, "memattr_up %d\n", in->up ? 1 : 0);
+	if (in->last_success_s < 0)
+		return;
+	prom_head(f, "memattr_last_success_timestamp_seconds", "gauge",
+		  "When an export last read everything from the module, seconds since the Epoch; carried over from the previous file while memattr_up is 0.");
+	fprintf(f, "memattr_last_success_timestamp_seconds %lld\n",
+		(long long)in->last_success_s);
 }
 
 int memattr_prom_write(FILE *f, const struct memattr_prom *in)
 {
+	size_t *idx = NULL, nr = 0;
+	int ret = 0;
+
+	if (in->nr_procs) {
+		idx = calloc(in->nr_procs, sizeof(*idx));
+		if (!idx)
+			return -ENOMEM;
+		ret = memattr_prom_select(in->procs, in->nr_procs,
+					  in->max_procs, idx, &nr);
+	}
+	write_up(f, in);
 	write_system(f, in->sys);
-	write_procs(f, in);
+	write_watermarks(f, in->cfg);
+	write_proc_counts(f, in);
+	write_procs(f, in, idx, nr);
 	write_cgroups(f, in);
 	write_module(f, in);
+	free(idx);
+	if (ret)
+		return ret;
 	return ferror(f) ? -EIO : 0;
 }
 
 /* ---- arguments ---- */
+
+/* 0 to 1000000, digits only */
+static int parse_count(const char *s, unsigned int *v)
+{
+	unsigned long n;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || *end || n > 1000000)
+		return -EINVAL;
+	*v = (unsigned int)n;
+	return 0;
+}
 
 static int export_parse(int argc, char **argv, void *data, FILE *err)
 {
 	static const struct option opts[] = {
 		{ "prometheus",	no_argument,		NULL,	'P' },
 		{ "output",	required_argument,	NULL,	'o' },
+		{ "processes",	required_argument,	NULL,	'N' },
 		{ NULL,		0,			NULL,	0 },
 	};
 	struct memattr_export_args *a = data;
@@ -444,10 +635,23 @@ static int export_parse(int argc, char **argv, void *data, FILE *err)
 			}
 			a->output = optarg;
 			break;
+		case 'N':
+			a->procs_set = true;
+			if (!strcmp(optarg, "all")) {
+				a->max_procs = MEMATTR_PROM_ALL;
+			} else if (parse_count(optarg, &a->max_procs)) {
+				fprintf(err,
+					"memattr: export: --processes wants a count, 0 to 1000000, or 'all'; try 'memattr export help'\n");
+				ret = -EINVAL;
+			}
+			break;
 		default:
 			if (optopt == 'o')
 				fprintf(err,
 					"memattr: export: option '-o' needs a file name; try 'memattr export help'\n");
+			else if (optopt == 'N')
+				fprintf(err,
+					"memattr: export: option '--processes' needs a count or 'all'; try 'memattr export help'\n");
 			else if (!strncmp(av[optind - 1], "--", 2))
 				fprintf(err,
 					"memattr: export: invalid option '%s'; try 'memattr export help'\n",
@@ -476,20 +680,27 @@ static int export_parse(int argc, char **argv, void *data, FILE *err)
 
 /* ---- running ---- */
 
-/* /proc/vmstat's oom_kill: 0 and *n, or -ENOENT. */
-static int read_oom_kills(uint64_t *n)
+/*
+ * memattr_last_success_timestamp_seconds from the file an earlier export
+ * wrote: -1 when there is none.
+ */
+static int64_t read_last_success(const char *path)
 {
-	char line[128];
-	unsigned long long v;
-	FILE *f = fopen("/proc/vmstat", "re");
-	int ret = -ENOENT;
+	static const char key[] = "memattr_last_success_timestamp_seconds ";
+	char line[256];
+	long long v;
+	int64_t ret = -1;
+	FILE *f;
 
+	if (!path)
+		return -1;
+	f = fopen(path, "re");
 	if (!f)
-		return -errno;
+		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "oom_kill %llu", &v) == 1) {
-			*n = v;
-			ret = 0;
+		if (!strncmp(line, key, sizeof(key) - 1) &&
+		    sscanf(line + sizeof(key) - 1, "%lld", &v) == 1 && v >= 0) {
+			ret = v;
 			break;
 		}
 	fclose(f);
@@ -561,26 +772,36 @@ static int write_atomic(struct memattr_ctx *ctx, const char *path,
 static int export_run(struct memattr_ctx *ctx, const void *data)
 {
 	const struct memattr_export_args *args = data;
-	struct memattr_prom in = {};
+	struct memattr_prom in = { .last_success_s = -1 };
 	struct memattr_proc *procs = NULL;
 	struct memattr_cgroup *cgs = NULL;
 	struct memattr_system sys;
+	struct memattr_config cfg;
 	struct memattr_stats st;
+	size_t len = 0, i, nr_procs = 0, nr_cgs = 0;
 	char *buf = NULL;
-	size_t len = 0, i;
 	int ret = MEMATTR_EXIT_FAIL;
 	FILE *f;
 
-	if (memattr_system_get(ctx, &sys) ||
-	    memattr_stats_get(ctx, &st) ||
-	    memattr_procs_dump(ctx, &procs, &in.nr_procs) ||
-	    memattr_cgroups_dump(ctx, &cgs, &in.nr_cgroups))
-		goto out;
-	in.sys = &sys;
-	in.stats = &st;
-	in.procs = procs;
-	in.cgroups = cgs;
-	in.has_oom_kills = !read_oom_kills(&in.oom_kills);
+	in.max_procs = args->procs_set ? args->max_procs : MEMATTR_PROM_PROCS;
+	/* a failed read still writes memattr_up 0, never a partial export */
+	in.up = !memattr_system_get(ctx, &sys) &&
+		!memattr_stats_get(ctx, &st) &&
+		!memattr_config_get(ctx, &cfg) &&
+		!memattr_procs_dump(ctx, &procs, &nr_procs) &&
+		!memattr_cgroups_dump(ctx, &cgs, &nr_cgs);
+	if (in.up) {
+		in.sys = &sys;
+		in.stats = &st;
+		in.cfg = &cfg;
+		in.procs = procs;
+		in.nr_procs = nr_procs;
+		in.cgroups = cgs;
+		in.nr_cgroups = nr_cgs;
+		in.last_success_s = (int64_t)time(NULL);
+	} else {
+		in.last_success_s = read_last_success(args->output);
+	}
 
 	f = open_memstream(&buf, &len);
 	if (!f) {
@@ -595,18 +816,19 @@ static int export_run(struct memattr_ctx *ctx, const void *data)
 	}
 	ret = MEMATTR_EXIT_FAIL;
 	if (args->output) {
-		if (!write_atomic(ctx, args->output, buf, len))
+		if (!write_atomic(ctx, args->output, buf, len) && in.up)
 			ret = MEMATTR_EXIT_OK;
 	} else if (fwrite(buf, 1, len, ctx->out) == len &&
 		   !fflush(ctx->out)) {
-		ret = MEMATTR_EXIT_OK;
+		if (in.up)
+			ret = MEMATTR_EXIT_OK;
 	} else {
 		fprintf(ctx->err, "memattr: export: cannot write: %s\n",
 			strerror(errno));
 	}
 out:
 	free(buf);
-	for (i = 0; procs && i < in.nr_procs; i++)
+	for (i = 0; procs && i < nr_procs; i++)
 		memattr_proc_free(&procs[i]);
 	free(procs);
 	free(cgs);
@@ -615,13 +837,14 @@ out:
 
 const struct memattr_command cmd_export = {
 	.name		= "export",
-	.args		= "--prometheus [-o FILE]",
-	.summary	= "every figure in the Prometheus text format",
+	.args		= "--prometheus [-o FILE] [--processes N|all]",
+	.summary	= "the module's figures in the Prometheus text format",
 	.help		=
-"Print every process, memory cgroup and system figure the module has in the\n"
-"Prometheus text exposition format 0.0.4, for node_exporter's textfile\n"
-"collector (--collector.textfile.directory). Global -j has no effect.\n"
-"Unprivileged, only the caller's own processes are shown (as in ps).\n"
+"Print the module's figures in the Prometheus text exposition format 0.0.4,\n"
+"for node_exporter's textfile collector (--collector.textfile.directory).\n"
+"Fleet-safe: the series count does not grow with the number of processes.\n"
+"Global -j and -H have no effect. Unprivileged, only the caller's own\n"
+"processes are seen (as in ps).\n"
 "\n"
 "Options:\n"
 "  --prometheus        the format (required; the only one)\n"
@@ -629,31 +852,50 @@ const struct memattr_command cmd_export = {
 "                      in the same directory, fsync, rename over FILE; on\n"
 "                      error the temporary file is removed and FILE is left\n"
 "                      as it was (exit 1). Mode 0644.\n"
+"  --processes N|all   per-process series for the N largest processes by\n"
+"                      footprint (anon + shmem + swap + page tables) and up\n"
+"                      to N more that the leak detector calls suspect or\n"
+"                      leak, so at most 2N (default 10: at most 20; 0 to\n"
+"                      1000000); all: every tracked process\n"
+"\n"
+"When the module cannot be read (not loaded, no permission, an error),\n"
+"the output still holds memattr_up 0 and the last success's timestamp,\n"
+"carried over from FILE, and the exit status is 1.\n"
 "\n"
 "Metrics (sizes in bytes, times in seconds; a series is left out when the\n"
 "module did not send the figure):\n"
-"  labels {pid, comm, cgroup}, gauges unless named _total:\n"
+"  memattr_up (1: read, 0: failed), memattr_last_success_timestamp_seconds\n"
+"  labels {pid, comm, cgroup}: memattr_process_info 1, for each process\n"
+"    exported; join the series below on pid\n"
+"  labels {pid}, gauges unless named _total:\n"
 "    memattr_process_rss_bytes, _anon_bytes, _file_bytes, _shmem_bytes,\n"
 "    _swap_bytes, _peak_rss_bytes, _virtual_bytes, _page_tables_bytes,\n"
 "    memattr_process_page_allocs_total, _page_frees_total (counters, pages),\n"
 "    memattr_process_growth_bytes_per_hour (footprint floor's slope),\n"
 "    memattr_process_leak_state (0 ok, 1 suspect, 2 leak)\n"
-"  labels {path} (the memory cgroup, \"/\" for the root):\n"
+"  labels {state} (ok, suspect, leak): memattr_processes, every tracked\n"
+"    process counted, exported or not\n"
+"  labels {cgroup} (the memory cgroup's path, \"/\" for the root):\n"
 "    memattr_cgroup_usage_bytes, _anon_bytes, _file_bytes, _shmem_bytes,\n"
 "    _kernel_bytes, memattr_cgroup_limit_bytes (only with a limit),\n"
-"    memattr_cgroup_processes, memattr_cgroup_page_allocs_total (counter),\n"
 "    memattr_cgroup_growth_bytes_per_hour, memattr_cgroup_leak_state,\n"
-"    memattr_cgroup_exhaust_seconds (only when the limit would be reached)\n"
+"    memattr_cgroup_exhaust_seconds (only when the limit would be reached):\n"
+"    hierarchical, a cgroup includes its descendants (cgroup=\"/\" is the\n"
+"    whole system), so do not sum() them across cgroups;\n"
+"    memattr_cgroup_processes, memattr_cgroup_page_allocs_total (counter):\n"
+"    the processes directly in the cgroup only, so sum() adds up\n"
+"  labels {level} (1, 2, ...): memattr_watermark_threshold_ratio\n"
 "  no labels:\n"
-"    memattr_system_memory_total_bytes, _free_bytes, _available_bytes,\n"
+"    memattr_watermark_levels (how many are set),\n"
 "    memattr_system_used_ratio (0 to 1), memattr_system_growth_bytes_per_hour,\n"
 "    memattr_system_exhaust_seconds (only when finite),\n"
 "    memattr_system_watermark_level (levels crossed, 0 none),\n"
 "    memattr_module_info{version} 1, memattr_module_tracked_processes,\n"
 "    memattr_module_max_processes, memattr_module_tracked_cgroups,\n"
 "    memattr_module_processes_dropped_total (counter),\n"
-"    memattr_module_memory_bytes, memattr_module_sample_interval_seconds,\n"
-"    memattr_oom_kills_total (counter: /proc/vmstat oom_kill)\n"
+"    memattr_module_memory_bytes, memattr_module_sample_interval_seconds\n"
+"MemTotal, MemFree, MemAvailable and the OOM kill count are node_exporter's\n"
+"(node_memory_*, node_vmstat_oom_kill), not exported again.\n"
 "Label values are escaped as text output escapes strings (\\xNN), then per\n"
 "the format (\\\\, \\\", \\n).",
 	.parse		= export_parse,

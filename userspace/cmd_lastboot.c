@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "lastboot.h"
 #include "memattr.h"
@@ -33,8 +32,9 @@
 #endif
 /* bounds for a compressed record: ramoops records are a few KiB */
 #define LASTBOOT_ZIN_MAX	(16u << 20)
-#define LASTBOOT_ZOUT_MAX	(64u << 20)
+#define LASTBOOT_ZOUT_MAX	(64u << 20)	/* 4 KiB dumps inflate to ~16 KiB */
 #define LASTBOOT_CHUNK		65536
+#define LASTBOOT_STDIN_MAX	(1024u << 20)	/* "-": a journal, read whole */
 
 struct lastboot_args {
 	const char *pstore;	/* -d DIR */
@@ -105,66 +105,6 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* Inflate @n bytes: zlib-wrapped when the header says so, raw otherwise. */
-static int lastboot_inflate_bits(const unsigned char *in, size_t n, int bits,
-				 char **out, size_t *outlen)
-{
-	z_stream z = { 0 };
-	size_t cap = 4 * n + 4096;
-	char *buf = NULL, *p;
-	int ret;
-
-	if (inflateInit2(&z, bits) != Z_OK)
-		return -ENOMEM;
-	z.next_in = (unsigned char *)in;
-	z.avail_in = (uInt)n;
-	for (;;) {
-		if (cap > LASTBOOT_ZOUT_MAX) {
-			ret = -EFBIG;
-			break;
-		}
-		p = realloc(buf, cap);
-		if (!p) {
-			ret = -ENOMEM;
-			break;
-		}
-		buf = p;
-		z.next_out = (unsigned char *)buf + z.total_out;
-		z.avail_out = (uInt)(cap - z.total_out);
-		ret = inflate(&z, Z_NO_FLUSH);
-		if (ret == Z_STREAM_END) {
-			ret = 0;	/* what follows (ECC notice) is not ours */
-			break;
-		}
-		if (ret == Z_OK && !z.avail_out) {
-			cap *= 2;
-			continue;
-		}
-		/* cut short: keep what it held, if anything */
-		ret = ret == Z_BUF_ERROR && z.total_out ? 0 : -EBADMSG;
-		break;
-	}
-	*outlen = z.total_out;
-	inflateEnd(&z);
-	if (ret) {
-		free(buf);
-		return ret;
-	}
-	*out = buf;
-	return 0;
-}
-
-static int lastboot_inflate(const unsigned char *in, size_t n, char **out,
-			    size_t *outlen)
-{
-	bool zlib = n >= 2 && (in[0] & 0x0f) == 8 && (in[0] >> 4) <= 7 &&
-		    ((in[0] << 8) | in[1]) % 31 == 0;
-
-	if (!lastboot_inflate_bits(in, n, zlib ? 15 : -15, out, outlen))
-		return 0;
-	return lastboot_inflate_bits(in, n, zlib ? -15 : 15, out, outlen);
-}
-
 static int read_all(int fd, size_t max, char **out, size_t *outlen)
 {
 	size_t len = 0, cap = 0;
@@ -215,7 +155,7 @@ static int lastboot_unzip(struct memattr_ctx *ctx, struct lastboot_in *in)
 			in->path, strerror(-err));
 		return err;
 	}
-	err = lastboot_inflate((unsigned char *)raw, n, &in->data, &in->len);
+	err = lb_inflate(raw, n, LASTBOOT_ZOUT_MAX, &in->data, &in->len);
 	if (err == -ENOMEM) {
 		free(raw);
 		fprintf(ctx->err, "memattr: last-boot: out of memory\n");
@@ -247,7 +187,10 @@ static int lastboot_open(struct memattr_ctx *ctx, struct lastboot_in *in)
 	ssize_t r;
 	int err;
 
-	in->fd = open(in->path, O_RDONLY | O_CLOEXEC);
+	if (!strcmp(in->path, "-"))
+		in->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	else
+		in->fd = open(in->path, O_RDONLY | O_CLOEXEC);
 	if (in->fd < 0 || fstat(in->fd, &st)) {
 		err = errno;
 		fprintf(ctx->err, "memattr: last-boot: cannot read %s: %s\n",
@@ -260,7 +203,21 @@ static int lastboot_open(struct memattr_ctx *ctx, struct lastboot_in *in)
 			in->path);
 		return -EISDIR;
 	}
-	if (ends_with(in->path, ".enc.z")) {
+	if (!strcmp(in->path, "-") || S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode)) {
+		/* a pipe cannot be read twice: keep it whole */
+		err = read_all(in->fd, LASTBOOT_STDIN_MAX, &in->data, &in->len);
+		if (err) {
+			fprintf(ctx->err,
+				"memattr: last-boot: cannot read %s: %s\n",
+				strcmp(in->path, "-") ? in->path : "standard input",
+				strerror(-err));
+			return err;
+		}
+		n = in->len < sizeof(head) ? in->len : sizeof(head);
+		if (n)
+			memcpy(head, in->data, n);
+	} else if (ends_with(in->path, ".enc.z")) {
 		in->compressed = true;
 		err = lastboot_unzip(ctx, in);
 		if (err)
@@ -282,7 +239,7 @@ static int lastboot_open(struct memattr_ctx *ctx, struct lastboot_in *in)
 	hl = lb_dump_header(head, n, &in->count, &in->part);
 	if (hl) {
 		in->dump = true;
-		n = strcspn(head, "#");
+		n = (const char *)memchr(head, '#', hl) - head;
 		if (n >= sizeof(in->why))
 			n = sizeof(in->why) - 1;
 		memcpy(in->why, head, n);
@@ -411,10 +368,12 @@ static int lastboot_dir(struct memattr_ctx *ctx, const char *dir, bool dflt,
 			dir, strerror(err));
 		return -err;
 	}
-	if (dflt && !statfs(dir, &sfs) && sfs.f_type != PSTOREFS_MAGIC)
+	if (dflt && !statfs(dir, &sfs) && sfs.f_type != PSTOREFS_MAGIC) {
 		fprintf(ctx->err,
 			"memattr: last-boot: pstore is not mounted on %s (mount -t pstore none %s)\n",
 			dir, dir);
+		dflt = false;	/* empty, of course */
+	}
 	for (i = 0; i < nents; i++) {
 		if (err || ents[i]->d_name[0] == '.')
 			goto next;
@@ -470,7 +429,7 @@ static void rec_json(struct pr *pr, const struct lb_rec *r)
 	pr_obj_close(pr);
 }
 
-static void lastboot_json(struct pr *pr, const struct lb *lb)
+void lastboot_print_json(struct pr *pr, const struct lb *lb)
 {
 	size_t i, j;
 
@@ -576,7 +535,7 @@ static void text_oom(FILE *f, const struct lb_rec *r)
 	}
 }
 
-static void lastboot_text(FILE *f, const struct lb *lb)
+void lastboot_print_text(FILE *f, const struct lb *lb)
 {
 	size_t i, j, k, nooms = 0;
 
@@ -687,9 +646,9 @@ static int lastboot_run(struct memattr_ctx *ctx, const void *data)
 	if (lb.nomem)
 		goto nomem;
 	if (pr_is_json(ctx->pr))
-		lastboot_json(ctx->pr, &lb);
+		lastboot_print_json(ctx->pr, &lb);
 	else
-		lastboot_text(ctx->out, &lb);
+		lastboot_print_text(ctx->out, &lb);
 	ret = MEMATTR_EXIT_OK;
 	goto out;
 nomem:
@@ -712,32 +671,36 @@ const struct memattr_command cmd_lastboot = {
 	.args		= "[-d DIR] [FILE...]",
 	.summary	= "memattr's events and post-mortem of an earlier boot",
 	.help		=
-"Read memattr's kernel log records back after a reboot: its events (leak,\n"
-"leak_cleared, watermark, oom_kill) with their times, the post-mortem\n"
-"report printed at a panic, and the OOM kills. Needs no kernel module.\n"
+"Read memattr's kernel log records of an earlier boot back: its events\n"
+"(leak, leak_cleared, watermark, oom_kill) with their times, the post-mortem\n"
+"reports printed at a panic, and the OOM kills. Needs no kernel module.\n"
 "\n"
-"Sources: with no FILE, every file of /sys/fs/pstore (dmesg-ramoops-N,\n"
-"console-ramoops-N, and NAME.enc.z, a record the kernel could not\n"
-"decompress: deflate is inflated here, other compressors are reported and\n"
-"skipped). Files are readable by root only. Otherwise each FILE: a saved\n"
-"'journalctl -k' (any -o: short, export, json, cat), a serial-console\n"
-"capture, 'dmesg' output, a raw /dev/kmsg capture, a pstore file.\n"
-"  -d, --pstore DIR  read DIR as pstore's files (a copy, or the directory\n"
-"                    systemd-pstore moved them to), before any FILE\n"
+"Sources: with no FILE, every file of /sys/fs/pstore (root's): dmesg-*-N,\n"
+"console-*-N, and NAME.enc.z, a record the kernel could not decompress:\n"
+"deflate is inflated here, lzo, lz4, 842 and zstd are reported and skipped.\n"
+"Each FILE: a saved 'journalctl -k' (any -o: short, export, json, cat,\n"
+"verbose), 'dmesg' output, a raw /dev/kmsg capture, a serial-console\n"
+"capture, a pstore file; - is standard input.\n"
+"  -d, --pstore DIR  read DIR's files as pstore's, before any FILE: a copy,\n"
+"                    or where systemd-pstore moved them at boot\n"
+"                    (/var/lib/systemd/pstore, or a subdirectory of it)\n"
+"Give one boot's log at a time (journalctl -k -b -1): times are that boot's.\n"
 "\n"
 "With no records it says so and exits 0. A source that cannot be read (a\n"
 "missing file, no permission, a directory) is an error: exit 1. Lines that\n"
-"start a record but do not parse are skipped and counted.\n"
+"start a record but are not well formed are skipped and counted; the same\n"
+"record in two sources is shown once.\n"
 "\n"
 "Text: the sources; the events in time order, \"[seconds]\" since that\n"
-"boot then the fields as logged (escaped: \\xHH); each post-mortem report;\n"
-"the OOM kills with their top growers.\n"
+"boot, the event and its fields as logged (escaped: \\xHH); each post-mortem\n"
+"report; the OOM kills with their top growers.\n"
 "With -j, one object: sources (array of {path, header, compressed, error,\n"
-"lines, records, skipped}), events (array of objects, one per event, every\n"
+"lines, records, skipped}), events (array of objects, oldest first, every\n"
 "field logged), reports (array of {complete, lines: array of objects, one\n"
 "per report line}), skipped, duplicates. Fields keep their logged names,\n"
 "values decoded; a decimal integer is a JSON number unless the key is a\n"
-"name (comm, cgroup, name, path or ending in _comm, _cgroup, _name, _path).",
+"name (comm, cgroup, name, path, version, or ending in _comm, _cgroup,\n"
+"_name, _path).",
 	.parse		= lastboot_parse,
 	.args_size	= sizeof(struct lastboot_args),
 	.run		= lastboot_run,

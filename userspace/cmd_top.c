@@ -180,7 +180,7 @@ static void top_header(struct memattr_ctx *ctx, const struct top_args *a,
 		       const struct memattr_system *sys, size_t nr_procs,
 		       uint64_t frame)
 {
-	char clock[16], line[256], delay[32];
+	char clock[16], line[256], delay[32], avail[32], growth[32];
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -195,11 +195,21 @@ static void top_header(struct memattr_ctx *ctx, const struct top_args *a,
 		delay[strlen(delay) - 1] = '\0';
 	if (delay[strlen(delay) - 1] == '.')
 		delay[strlen(delay) - 1] = '\0';
+	if (ctx->opts->human) {
+		pr_human_kb(avail, sizeof(avail),
+			    (long long)sys->mem_available_kb);
+		pr_human_kb(growth, sizeof(growth),
+			    (long long)sys->growth_kb_per_hour);
+	} else {
+		snprintf(avail, sizeof(avail), "%llu KiB",
+			 (unsigned long long)sys->mem_available_kb);
+		snprintf(growth, sizeof(growth), "%lld KiB",
+			 (long long)sys->growth_kb_per_hour);
+	}
 	snprintf(line, sizeof(line),
-		 "memattr top - %s, frame %llu, every %ss: %zu processes, memory used %u%%, available %llu kB, growth %lld kB/h, watermark level %u",
+		 "memattr top - %s, frame %llu, every %ss: %zu processes, memory used %u%%, available %s, growth %s/h, watermark level %u",
 		 clock, (unsigned long long)frame, delay, nr_procs,
-		 sys->used_pct, (unsigned long long)sys->mem_available_kb,
-		 (long long)sys->growth_kb_per_hour, sys->watermark_level);
+		 sys->used_pct, avail, growth, sys->watermark_level);
 	pr_str(ctx->pr, NULL, line);
 }
 

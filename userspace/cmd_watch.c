@@ -14,7 +14,9 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -285,6 +287,77 @@ void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
 	pr_obj_close(pr);
 }
 
+/* ---- priorities: the journal and syslog ---- */
+
+int memattr_event_priority(uint32_t kind)
+{
+	switch (kind) {
+	case MEMATTR_EV_LEAK:
+		return LOG_WARNING;
+	case MEMATTR_EV_OOM_KILL:
+		return LOG_ERR;
+	case MEMATTR_EV_WATERMARK:
+		return LOG_NOTICE;
+	}
+	return LOG_INFO;	/* leak_cleared, and what this tool does not know */
+}
+
+bool memattr_journal_stream(int fd, const char *journal_stream)
+{
+	unsigned long long dev, ino;
+	struct stat st;
+	int end = 0;
+
+	if (!journal_stream ||
+	    sscanf(journal_stream, "%llu:%llu%n", &dev, &ino, &end) != 2 ||
+	    journal_stream[end] || fstat(fd, &st))
+		return false;
+	return (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
+}
+
+int memattr_watch_emit(const struct memattr_watch_out *o,
+		       const struct memattr_event *ev, int64_t wall_ms)
+{
+	int prio = memattr_event_priority(ev->kind), err;
+	char *buf = NULL, *line, *nl;
+	size_t len = 0;
+	struct pr *pr;
+	FILE *mem;
+
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return -ENOMEM;
+	pr = pr_new(mem, o->pr_flags & PR_JSON ? o->pr_flags :
+		     PR_LINE | (o->pr_flags & PR_HUMAN));
+	if (!pr) {
+		fclose(mem);
+		free(buf);
+		return -ENOMEM;
+	}
+	memattr_event_print(pr, ev, wall_ms);
+	err = pr_free(pr);
+	if (fclose(mem) && !err)
+		err = -ENOMEM;
+	for (line = buf; !err && line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = '\0';
+		if (o->syslog)
+			syslog(prio, "%s", line);
+		else if (o->journal)
+			err = fprintf(o->out, "<%d>%s\n", prio, line) < 0 ?
+			      -EIO : 0;
+		else
+			err = fputs(line, o->out) < 0 ||
+			      fputc('\n', o->out) < 0 ? -EIO : 0;
+	}
+	free(buf);
+	if (!o->syslog && fflush(o->out) && !err)
+		err = -EIO;
+	return err;
+}
+
 /* ---- environment for --exec ---- */
 
 struct env_list {
@@ -425,6 +498,7 @@ static int watch_parse(int argc, char **argv, void *data, FILE *err)
 		{ "exec",	required_argument,	NULL,	'e' },
 		{ "count",	required_argument,	NULL,	'n' },
 		{ "timeout",	required_argument,	NULL,	't' },
+		{ "syslog",	no_argument,		NULL,	'S' },
 		{ NULL,		0,			NULL,	0 },
 	};
 	struct memattr_watch_args *a = data;
@@ -454,6 +528,9 @@ static int watch_parse(int argc, char **argv, void *data, FILE *err)
 					UINT32_MAX);
 				ret = -EINVAL;
 			}
+			break;
+		case 'S':
+			a->syslog = true;
 			break;
 		case 't':
 			if (parse_ulong(optarg, 31536000, &a->timeout_s)) {
@@ -493,7 +570,7 @@ static int watch_parse(int argc, char **argv, void *data, FILE *err)
 struct watch {
 	struct memattr_ctx *ctx;
 	const struct memattr_watch_args *args;
-	struct pr *pr;
+	struct memattr_watch_out out;
 	int sock;
 	int sfd;		/* signalfd: SIGINT, SIGTERM, SIGCHLD */
 	int64_t deadline_ms;	/* CLOCK_MONOTONIC; -1: none */
@@ -653,10 +730,10 @@ static void handle_event(struct watch *w, const struct nlmsghdr *nlh)
 	if (ev.present & MEMATTR_BIT(MEMATTR_A_EV_TIME_MS))
 		wall = now_ms(CLOCK_REALTIME) -
 		       (now_ms(CLOCK_MONOTONIC) - (int64_t)ev.time_ms);
-	memattr_event_print(w->pr, &ev, wall);
-	if (fflush(w->ctx->out) || pr_error(w->pr)) {
+	err = memattr_watch_emit(&w->out, &ev, wall);
+	if (err) {
 		fprintf(w->ctx->err, "memattr: watch: cannot write: %s\n",
-			strerror(errno ? errno : EIO));
+			strerror(-err));
 		w->failed = true;
 		w->stop = true;
 		return;
@@ -835,11 +912,17 @@ static int watch_run(struct memattr_ctx *ctx, const void *data)
 		w.deadline_ms = now_ms(CLOCK_MONOTONIC) +
 				(int64_t)args->timeout_s * 1000;
 	/* text: one line per event */
-	w.pr = ctx->opts->json ? ctx->pr : pr_new(ctx->out, PR_LINE);
-	if (!w.pr) {
-		fprintf(ctx->err, "memattr: out of memory\n");
-		return MEMATTR_EXIT_FAIL;
-	}
+	w.out.out = ctx->out;
+	if (ctx->opts->json)
+		w.out.pr_flags = PR_JSON | (ctx->opts->pretty ? PR_PRETTY : 0);
+	else if (ctx->opts->human)
+		w.out.pr_flags = PR_HUMAN;
+	w.out.syslog = args->syslog;
+	w.out.journal = !args->syslog &&
+			memattr_journal_stream(fileno(ctx->out),
+					       getenv("JOURNAL_STREAM"));
+	if (args->syslog)
+		openlog("memattr", LOG_PID, LOG_DAEMON);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -847,7 +930,7 @@ static int watch_run(struct memattr_ctx *ctx, const void *data)
 	if (sigprocmask(SIG_BLOCK, &mask, &old)) {
 		fprintf(ctx->err, "memattr: watch: sigprocmask: %s\n",
 			strerror(errno));
-		goto out_pr;
+		goto out_log;
 	}
 	w.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (w.sfd < 0) {
@@ -860,18 +943,15 @@ static int watch_run(struct memattr_ctx *ctx, const void *data)
 	close(w.sfd);
 out_mask:
 	sigprocmask(SIG_SETMASK, &old, NULL);
-out_pr:
-	if (w.pr != ctx->pr && pr_free(w.pr) && ret == MEMATTR_EXIT_OK) {
-		fprintf(ctx->err, "memattr: watch: cannot print: %s\n",
-			strerror(EIO));
-		ret = MEMATTR_EXIT_FAIL;
-	}
+out_log:
+	if (args->syslog)
+		closelog();
 	return ret;
 }
 
 const struct memattr_command cmd_watch = {
 	.name		= "watch",
-	.args		= "[--exec CMD] [-n COUNT] [-t SECONDS]",
+	.args		= "[--exec CMD] [-n COUNT] [-t SECONDS] [--syslog]",
 	.summary	= "stream the module's events as they happen",
 	.help		=
 "Join the module's \"events\" multicast group and print each event as it\n"
@@ -887,6 +967,15 @@ const struct memattr_command cmd_watch = {
 "  -n, --count COUNT   exit 0 after COUNT events (1 to 4294967295)\n"
 "  -t, --timeout SECS  exit 0 after SECS seconds (1 to 31536000); a running\n"
 "                      CMD is sent SIGTERM and waited for\n"
+"  --syslog            send each event line to syslog(3) (ident memattr,\n"
+"                      facility daemon, its priority below) instead of\n"
+"                      stdout: for BusyBox syslogd and other targets\n"
+"                      without systemd\n"
+"Priorities: leak warning, oom_kill err, watermark notice, leak_cleared\n"
+"(and unknown events) info. When stdout is a systemd journal stream\n"
+"($JOURNAL_STREAM names its device and inode, as systemd sets it for a\n"
+"service's StandardOutput=journal), each line starts with the sd-daemon(3)\n"
+"prefix <4>, <3>, <5> or <6>, so journald records the priority.\n"
 "SIGINT and SIGTERM stop watching, exit status 0. When the module is\n"
 "unloaded or stdout cannot be written, exits 1 saying so (a closed pipe ends\n"
 "it with SIGPIPE, as usual).\n"

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "lastboot.h"
 #include "util.h"
@@ -163,12 +164,17 @@ static bool lb_ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* Keys whose values are names: strings even when they look like numbers. */
+/*
+ * Keys whose values are names: strings even when they look like numbers
+ * (a process may call itself "42"), so that a key keeps one JSON type.
+ */
 static bool lb_key_is_name(const char *key)
 {
 	static const char *const names[] = { "comm", "cgroup", "name", "path" };
 	size_t i;
 
+	if (!strcmp(key, "version"))
+		return true;
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		char suffix[16] = "_";
 
@@ -633,12 +639,19 @@ void lb_feed(struct lb *lb, const void *buf, size_t len)
 
 void lb_src_end(struct lb *lb)
 {
-	if (lb->overlong) {
-		lb->src[lb->nsrc - 1].lines++;
-		lb->src[lb->nsrc - 1].skipped++;
+	struct lb_src *s = &lb->src[lb->nsrc - 1];
+
+	/*
+	 * A last line without its newline was cut (a capture stopped, a
+	 * kernel died mid-line): a value in it may be short, so a record
+	 * there is not believed.
+	 */
+	if (lb->overlong || (lb->len && lb_looks_like_record(lb->buf, lb->len))) {
+		s->lines++;
+		s->skipped++;
 		lb->skipped++;
 	} else if (lb->len) {
-		lb_line(lb, lb->buf, lb->len);
+		s->lines++;
 	}
 	lb->len = 0;
 	lb->overlong = false;
@@ -647,6 +660,69 @@ void lb_src_end(struct lb *lb)
 void lb_stream_end(struct lb *lb)
 {
 	lb->open = -1;
+}
+
+/* Inflate @n bytes: zlib-wrapped when the header says so, raw otherwise. */
+static int lb_inflate_bits(const unsigned char *in, size_t n, int bits,
+			   size_t max, char **out, size_t *outlen)
+{
+	size_t cap = 4 * n + 4096;
+	char *buf = NULL, *p;
+	z_stream z = { 0 };
+	int ret;
+
+	if (cap > max)
+		cap = max;
+	if (inflateInit2(&z, bits) != Z_OK)
+		return -ENOMEM;
+	z.next_in = (unsigned char *)in;
+	z.avail_in = (uInt)n;
+	for (;;) {
+		if (cap > max) {
+			ret = -EFBIG;
+			break;
+		}
+		p = realloc(buf, cap);
+		if (!p) {
+			ret = -ENOMEM;
+			break;
+		}
+		buf = p;
+		z.next_out = (unsigned char *)buf + z.total_out;
+		z.avail_out = (uInt)(cap - z.total_out);
+		ret = inflate(&z, Z_NO_FLUSH);
+		if (ret == Z_STREAM_END) {
+			ret = 0;	/* what follows (ECC notice) is not ours */
+			break;
+		}
+		if (ret == Z_OK && !z.avail_out) {
+			cap *= 2;
+			continue;
+		}
+		/* cut short: keep what it held, if anything */
+		ret = ret == Z_BUF_ERROR && z.total_out ? 0 : -EBADMSG;
+		break;
+	}
+	*outlen = z.total_out;
+	inflateEnd(&z);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	*out = buf;
+	return 0;
+}
+
+int lb_inflate(const void *data, size_t n, size_t max, char **out,
+	       size_t *outlen)
+{
+	const unsigned char *in = data;
+	bool zlib = n >= 2 && (in[0] & 0x0f) == 8 && (in[0] >> 4) <= 7 &&
+		    ((in[0] << 8) | in[1]) % 31 == 0;
+
+	if (!lb_inflate_bits(in, n, zlib ? 15 : -15, max, out, outlen))
+		return 0;
+	return lb_inflate_bits(in, n, zlib ? -15 : 15, max, out, outlen);
 }
 
 size_t lb_dump_header(const char *p, size_t n, unsigned long *count,

@@ -19,6 +19,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+struct pr;
 
 /* A raw line longer than this is skipped (and counted). */
 #define LB_LINE_MAX	65536
@@ -84,7 +87,10 @@ void lb_init(struct lb *lb);
 long lb_src_add(struct lb *lb, const char *path);
 /* Bytes of the current source, any chunking. */
 void lb_feed(struct lb *lb, const void *buf, size_t len);
-/* The current source's end: its last line, even without a newline. */
+/*
+ * The current source's end. A last line without a newline is counted; a
+ * record there is skipped: it may have been cut.
+ */
 void lb_src_end(struct lb *lb);
 /*
  * A stream's end: a report still open there is incomplete. The parts of one
@@ -106,8 +112,22 @@ void lb_line(struct lb *lb, const char *p, size_t n);
 size_t lb_dump_header(const char *p, size_t n, unsigned long *count,
 		      unsigned long *part);
 
+/*
+ * A compressed pstore record (NAME.enc.z) inflated: raw deflate (what
+ * pstore writes) or zlib-wrapped, at most @max bytes out, into *out (free
+ * it). What follows the deflate stream (ramoops' ECC notice) is ignored; a
+ * stream cut short gives what it held. -EBADMSG when it is not deflate,
+ * -EFBIG past @max, -ENOMEM.
+ */
+int lb_inflate(const void *data, size_t n, size_t max, char **out,
+	       size_t *outlen);
+
 /* The value is a JSON number: a decimal integer that fits, not a name. */
 bool lb_field_is_number(const struct lb_field *f);
 const struct lb_field *lb_rec_get(const struct lb_rec *r, const char *key);
+
+/* cmd_lastboot.c: what memattr last-boot prints, from lb_finish()'s lb */
+void lastboot_print_json(struct pr *pr, const struct lb *lb);
+void lastboot_print_text(FILE *f, const struct lb *lb);
 
 #endif /* MEMATTR_LASTBOOT_H */

@@ -32,6 +32,7 @@
 struct memattr_opts {
 	bool json;
 	bool pretty;
+	bool human;	/* -H: sizes in KiB, MiB, GiB in text output */
 };
 
 /* What a running command works with. */
@@ -190,6 +191,7 @@ struct memattr_ev_grower {
 /* memattr watch's arguments. */
 struct memattr_watch_args {
 	const char *exec;		/* --exec CMD, or NULL */
+	bool syslog;			/* --syslog: events to syslog(3) */
 	unsigned long count;		/* -n; 0: no limit */
 	unsigned long timeout_s;	/* -t; 0: none */
 };
@@ -237,6 +239,38 @@ void memattr_event_print(struct pr *pr, const struct memattr_event *ev,
  */
 char **memattr_event_env(const struct memattr_event *ev);
 /*
+ * An event's syslog priority: LOG_WARNING for a leak, LOG_ERR for an OOM
+ * kill, LOG_NOTICE for a watermark, LOG_INFO for a cleared leak (and for
+ * an event this tool does not know).
+ */
+int memattr_event_priority(uint32_t kind);
+/*
+ * Whether fd is the journal stream systemd names in journal_stream (the
+ * value of $JOURNAL_STREAM, "DEV:INODE"; NULL: none), per systemd.exec(5):
+ * fd's st_dev and st_ino are those. Lines written there may then start
+ * with an sd-daemon(3) "<N>" priority prefix.
+ */
+bool memattr_journal_stream(int fd, const char *journal_stream);
+
+/* Where memattr watch writes its events. */
+struct memattr_watch_out {
+	FILE *out;			/* stdout unless syslog */
+	/* PR_JSON, PR_PRETTY; else PR_LINE, with PR_HUMAN */
+	unsigned int pr_flags;
+	bool journal;			/* out is a journal stream: "<N>" */
+	bool syslog;			/* syslog(3) instead of out */
+};
+
+/*
+ * Print an event (as memattr_event_print() renders it) to o: each line
+ * prefixed with "<N>" when o->journal, or each line sent with syslog(3)
+ * at its priority when o->syslog (openlog() is the caller's). out is
+ * flushed. Returns 0 or a negative errno (out could not be written).
+ */
+int memattr_watch_emit(const struct memattr_watch_out *o,
+		       const struct memattr_event *ev, int64_t wall_ms);
+
+/*
  * Whether the message at buf (len bytes) is nlctrl's CTRL_CMD_DELFAMILY of
  * the family with this id (or, without an id, named "memattr").
  */
@@ -249,28 +283,50 @@ struct memattr_proc;
 struct memattr_cgroup;
 struct memattr_system;
 
+struct memattr_config;
+
+/* --processes=all: every tracked process gets its series */
+#define MEMATTR_PROM_ALL	UINT32_MAX
+/* --processes' default: the 10 largest, and up to 10 leaking others */
+#define MEMATTR_PROM_PROCS	10
+
 /* memattr export's arguments. */
 struct memattr_export_args {
 	bool prometheus;		/* --prometheus: the only format */
 	const char *output;		/* -o FILE, or NULL: stdout */
+	bool procs_set;			/* --processes given */
+	unsigned int max_procs;		/* --processes N, or MEMATTR_PROM_ALL */
 };
 
 /* What an export shows; any pointer may be NULL (nothing of it). */
 struct memattr_prom {
+	bool up;			/* everything read from the module */
+	int64_t last_success_s;		/* wall clock; -1: unknown */
 	const struct memattr_stats *stats;
 	const struct memattr_system *sys;
+	const struct memattr_config *cfg;	/* for the watermarks */
 	const struct memattr_proc *procs;
 	size_t nr_procs;
+	unsigned int max_procs;		/* see memattr_prom_select() */
 	const struct memattr_cgroup *cgroups;
 	size_t nr_cgroups;
-	bool has_oom_kills;
-	uint64_t oom_kills;		/* /proc/vmstat oom_kill */
 };
 
 /*
+ * Which processes get per-process series: all of them when max is
+ * MEMATTR_PROM_ALL or there are no more than max; otherwise the max
+ * largest by footprint (anon + shmem + swap + page tables), then up to max
+ * more in suspect or leak state (leak first, then fastest growth), so at
+ * most 2 * max. idx (room for nr) gets their indexes into procs (by pid
+ * when some are left out); *nr_idx their number. Returns 0 or -ENOMEM.
+ */
+int memattr_prom_select(const struct memattr_proc *procs, size_t nr,
+			unsigned int max, size_t *idx, size_t *nr_idx);
+
+/*
  * Write in as the Prometheus text exposition format 0.0.4: HELP and TYPE
- * lines, then every sample of the family. Pure but for f. Returns 0 or
- * -EIO.
+ * lines, then every sample of the family; memattr_up always. Pure but for
+ * f. Returns 0, -ENOMEM or -EIO.
  */
 int memattr_prom_write(FILE *f, const struct memattr_prom *in);
 

@@ -52,6 +52,7 @@ struct sbuf {
 	size_t len;
 	size_t cap;
 	bool oom;
+	bool human;	/* PR_HUMAN: sizes in KiB, MiB, GiB, TiB */
 };
 
 static void sb_grow(struct sbuf *sb, size_t more)
@@ -121,6 +122,83 @@ static void sb_s64(struct sbuf *sb, long long val)
 	int n = snprintf(tmp, sizeof(tmp), "%lld", val);
 
 	sb_putn(sb, tmp, n);
+}
+
+void pr_human_kb(char *buf, size_t size, long long kb)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	unsigned long long v = kb < 0 ? -(unsigned long long)kb :
+				 (unsigned long long)kb;
+	unsigned long long unit = 1, tenths;
+	size_t i = 0;
+
+	if (v < 1024) {
+		snprintf(buf, size, "%lld%s", kb, units[0]);
+		return;
+	}
+	/* the largest unit that leaves at least 1, to a tenth, rounded */
+	while (i + 1 < ARRAY_SIZE(units) && v / unit >= 1024) {
+		unit *= 1024;
+		i++;
+	}
+	tenths = v / unit * 10 + (v % unit * 10 + unit / 2) / unit;
+	if (tenths >= 10240 && i + 1 < ARRAY_SIZE(units)) {
+		unit *= 1024;
+		i++;
+		tenths = v / unit * 10 + (v % unit * 10 + unit / 2) / unit;
+	}
+	snprintf(buf, size, "%s%llu.%llu%s", kb < 0 ? "-" : "", tenths / 10,
+		 tenths % 10, units[i]);
+}
+
+/* A size's key: "_kb" or "_kb_per_hour" at its end; what is left of it. */
+static size_t kb_key(const char *key, bool *per_hour)
+{
+	size_t len = key ? strlen(key) : 0;
+
+	*per_hour = false;
+	if (len > 12 && !strcmp(key + len - 12, "_kb_per_hour")) {
+		*per_hour = true;
+		return len - 12;
+	}
+	if (len > 3 && !strcmp(key + len - 3, "_kb"))
+		return len - 3;
+	return 0;
+}
+
+/* How long a key shows: with PR_HUMAN, a size's without its unit. */
+static size_t key_len(const struct sbuf *sb, const char *key)
+{
+	bool ph;
+	size_t n = sb->human ? kb_key(key, &ph) : 0;
+
+	return n ? n : strlen(key);
+}
+
+static void sb_key(struct sbuf *sb, const char *key)
+{
+	sb_putn(sb, key, key_len(sb, key));
+}
+
+/* A number under key: with PR_HUMAN, a size as 1.5MiB (per hour: /h). */
+static void sb_number(struct sbuf *sb, const char *key, bool is_signed,
+		      unsigned long long u, long long i)
+{
+	char tmp[32];
+	bool ph;
+
+	if (!sb->human || !kb_key(key, &ph) ||
+	    (!is_signed && u > (unsigned long long)INT64_MAX)) {
+		if (is_signed)
+			sb_s64(sb, i);
+		else
+			sb_u64(sb, u);
+		return;
+	}
+	pr_human_kb(tmp, sizeof(tmp), is_signed ? i : (long long)u);
+	sb_puts(sb, tmp);
+	if (ph)
+		sb_puts(sb, "/h");
 }
 
 /* prefix, then c as two lower-case hex digits: "\\x1b", "\\u001b" */
@@ -536,7 +614,7 @@ static void text_inline(struct sbuf *sb, const struct node *n,
 			if (c != n->child)
 				sb_puts(sb, sep);
 			if (n->type == N_OBJ) {
-				sb_puts(sb, c->key);
+				sb_key(sb, c->key);
 				sb_putc(sb, '=');
 			}
 			text_inline(sb, c, ",");
@@ -549,10 +627,10 @@ static void text_inline(struct sbuf *sb, const struct node *n,
 			sb_puts(sb, "\"\"");	/* not nothing: keep columns */
 		break;
 	case N_U64:
-		sb_u64(sb, n->v.u);
+		sb_number(sb, n->key, false, n->v.u, 0);
 		break;
 	case N_S64:
-		sb_s64(sb, n->v.i);
+		sb_number(sb, n->key, true, 0, n->v.i);
 		break;
 	case N_BOOL:
 		sb_puts(sb, n->v.b ? "true" : "false");
@@ -571,9 +649,10 @@ static bool text_is_block(const struct node *n)
 	return n->type == N_ARR && n->child && n->child->type == N_OBJ;
 }
 
-static size_t text_inline_width(const struct node *n, const char *sep)
+static size_t text_inline_width(const struct node *n, const char *sep,
+				bool human)
 {
-	struct sbuf tmp = {};
+	struct sbuf tmp = { .human = human };
 	size_t w;
 
 	text_inline(&tmp, n, sep);
@@ -592,11 +671,11 @@ static void text_obj(struct sbuf *sb, const struct node *obj,
 	size_t w = 0;
 
 	for (c = obj->child; c; c = c->next)
-		if (!text_is_block(c) && strlen(c->key) > w)
-			w = strlen(c->key);
+		if (!text_is_block(c) && key_len(sb, c->key) > w)
+			w = key_len(sb, c->key);
 	for (c = obj->child; c; c = c->next) {
 		sb_pad(sb, indent);
-		sb_puts(sb, c->key);
+		sb_key(sb, c->key);
 		if (text_is_block(c)) {
 			sb_puts(sb, ":\n");
 			if (c->type == N_OBJ)
@@ -605,7 +684,7 @@ static void text_obj(struct sbuf *sb, const struct node *obj,
 				text_table(sb, c, indent + 2);
 			continue;
 		}
-		sb_pad(sb, w - strlen(c->key) + 2);
+		sb_pad(sb, w - key_len(sb, c->key) + 2);
 		text_inline(sb, c, ", ");
 		sb_putc(sb, '\n');
 	}
@@ -631,7 +710,7 @@ static const struct node *obj_get(const struct node *obj, const char *key)
 
 /* The columns: every key of every row, in order of first appearance. */
 static int table_cols(const struct node *arr, struct col **colsp,
-		      size_t *ncols)
+		      size_t *ncols, const struct sbuf *sb)
 {
 	const struct node *row, *c;
 	struct col *cols = NULL, *tmp;
@@ -651,11 +730,11 @@ static int table_cols(const struct node *arr, struct col **colsp,
 				}
 				cols = tmp;
 				cols[n].key = c->key;
-				cols[n].width = strlen(c->key);
+				cols[n].width = key_len(sb, c->key);
 				cols[n].number = true;
 				n++;
 			}
-			w = text_inline_width(c, ",");
+			w = text_inline_width(c, ",", sb->human);
 			if (w > cols[i].width)
 				cols[i].width = w;
 			if (!is_number(c))
@@ -670,11 +749,12 @@ static int table_cols(const struct node *arr, struct col **colsp,
 static void table_cell(struct sbuf *sb, const struct col *col, bool last,
 		       const struct node *val, const char *hdr)
 {
-	struct sbuf tmp = {};
-	size_t w, i;
+	struct sbuf tmp = { .human = sb->human };
+	size_t w, i, len;
 
 	if (hdr) {
-		for (i = 0; hdr[i]; i++)
+		len = key_len(sb, hdr);
+		for (i = 0; i < len; i++)
 			sb_putc(&tmp, hdr[i] >= 'a' && hdr[i] <= 'z' ?
 				      hdr[i] - 'a' + 'A' : hdr[i]);
 	} else if (val) {
@@ -718,7 +798,7 @@ static void text_table(struct sbuf *sb, const struct node *arr,
 	struct col *cols;
 	size_t ncols;
 
-	if (table_cols(arr, &cols, &ncols)) {
+	if (table_cols(arr, &cols, &ncols, sb)) {
 		sb->oom = true;
 		return;
 	}
@@ -763,7 +843,7 @@ static void line_node(struct sbuf *sb, const struct node *n, bool top)
 			if (c != n->child)
 				sb_putc(sb, top ? ' ' : ',');
 			if (n->type == N_OBJ) {
-				sb_puts(sb, c->key);
+				sb_key(sb, c->key);
 				sb_putc(sb, '=');
 			}
 			line_node(sb, c, false);
@@ -787,7 +867,8 @@ static void line_node(struct sbuf *sb, const struct node *n, bool top)
 
 static void pr_emit(struct pr *pr)
 {
-	struct sbuf sb = {};
+	struct sbuf sb = { .human = !(pr->flags & PR_JSON) &&
+				    (pr->flags & PR_HUMAN) };
 
 	if (pr->flags & PR_JSON) {
 		json_node(&sb, pr->root, pr->flags & PR_PRETTY, 0);

@@ -51,6 +51,13 @@ enum pr_flags {
 	 * (memattr watch). No effect on JSON.
 	 */
 	PR_LINE		= 1 << 2,
+	/*
+	 * Text (and PR_LINE): numbers under a key ending in _kb or
+	 * _kb_per_hour as human-readable sizes (pr_human_kb(), "/h" for a
+	 * rate), the key shown without that ending (rss_kb as rss). No
+	 * effect on JSON.
+	 */
+	PR_HUMAN	= 1 << 3,
 };
 
 struct pr *pr_new(FILE *out, unsigned int flags);
@@ -72,6 +79,12 @@ void pr_u64(struct pr *pr, const char *key, uint64_t val);
 void pr_s64(struct pr *pr, const char *key, int64_t val);
 void pr_bool(struct pr *pr, const char *key, bool val);
 void pr_null(struct pr *pr, const char *key);
+
+/*
+ * kb KiB as "512KiB", "1.5MiB", "23.0GiB" (binary units, one decimal
+ * above KiB, rounded); negative with a leading "-". 16 bytes suffice.
+ */
+void pr_human_kb(char *buf, size_t size, long long kb);
 
 /*
  * len bytes escaped as text output escapes them (control characters, DEL

@@ -19,7 +19,7 @@ cg=/sys/fs/cgroup/mt_cli_watch
 tmp=/tmp/cli_watch
 rate_kbh=3686400	# 1 MiB/s in KiB per hour
 
-tap_plan 25
+tap_plan 27
 
 rm -rf "$tmp"
 mkdir -p "$tmp"
@@ -147,26 +147,28 @@ tap_is "export --prometheus exits 0" "$rc" 0
 sample() {
 	grep -F "$1 " "$tmp/prom" | sed -n 's/^.* \([-0-9.e+]*\)$/\1/p' | head -n 1
 }
-lbl="{pid=\"$leaker\",comm=\"mt_leaker\",cgroup=\"/mt_cli_watch\"}"
+tap_is "the leaker's memattr_process_info carries its comm and cgroup" \
+	"$(sample "memattr_process_info{pid=\"$leaker\",comm=\"mt_leaker\",cgroup=\"/mt_cli_watch\"}")" 1
+lbl="{pid=\"$leaker\"}"
 rss=$(sample "memattr_process_rss_bytes$lbl")
 tap_near "the leaker's memattr_process_rss_bytes is its VmRSS" \
 	"$((${rss:-0} / 1024))" "$vmrss" 5 1024
 tap_is "the leaker's memattr_process_leak_state is 2 (leak)" \
 	"$(sample "memattr_process_leak_state$lbl")" 2
-use=$(sample 'memattr_cgroup_usage_bytes{path="/mt_cli_watch"}')
+use=$(sample 'memattr_cgroup_usage_bytes{cgroup="/mt_cli_watch"}')
 tap_near "its cgroup's memattr_cgroup_usage_bytes is memory.current" \
 	"$((${use:-0} / 1024))" "$((cgcur / 1024))" 5 1024
-tap_is "memattr_system_memory_total_bytes is MemTotal" \
-	"$(($(sample memattr_system_memory_total_bytes) / 1024))" \
-	"$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)"
+tap_is "memattr_up is 1" "$(sample memattr_up)" 1
+tap_is "memattr_watermark_levels is the number of watermarks" \
+	"$(sample memattr_watermark_levels)" \
+	"$(tr ',' '\n' </sys/module/memattr/parameters/watermarks | grep -c .)"
 # -o: written whole, by rename, nothing left behind; failing, nothing either
 mkdir "$tmp/out"
 memattr export --prometheus -o "$tmp/out/memattr.prom"
 rc=$?
 tap_ok "export -o FILE: exit 0, FILE written, no temporary file left" \
 	test "$rc" = 0 -a "$(ls "$tmp/out")" = memattr.prom -a \
-	"$(grep -c '^# TYPE memattr_system_memory_total_bytes gauge$' \
-	   "$tmp/out/memattr.prom")" = 1
+	"$(grep -c '^memattr_up 1$' "$tmp/out/memattr.prom")" = 1
 mkdir "$tmp/out/dir.prom"
 memattr export --prometheus -o "$tmp/out/dir.prom" 2>"$tmp/o.err"
 rc=$?

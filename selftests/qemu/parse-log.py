@@ -71,6 +71,10 @@ EXPECTED_CRASH = re.compile(
     r"Kernel panic - not syncing: (sysrq triggered crash|Out of memory)"
     r"|---\[ end Kernel panic - not syncing: (sysrq triggered crash|Out of memory)"
 )
+# memattr's own records (module/klog.c, the post-mortem): their values are
+# escaped names a test may choose freely ("WARNING:" is a legal comm), so
+# they are never trouble reports, whatever they hold.
+MEMATTR_RECORD = re.compile(r"^(?:<\d+>)?memattr: (?:event|report)=")
 
 
 def clean(line):
@@ -226,7 +230,7 @@ def parse(text, lane, timed_out=None, preempt=None, reboot=False):
     trouble, seen = [], set()
     allowed = expected_crash_lines(lines) if reboot else set()
     for i, line in enumerate(lines):
-        if i in allowed:
+        if i in allowed or MEMATTR_RECORD.match(line.strip()):
             continue
         if KERNEL_TROUBLE.search(line) and line.strip() not in seen:
             seen.add(line.strip())

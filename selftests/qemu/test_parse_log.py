@@ -201,6 +201,15 @@ class ParseTest(unittest.TestCase):
         rep = self.parse(guest_log(PASSING_TAP, dmesg=dmesg))
         self.assertTrue(self.line(rep, "no kernel warnings").startswith("ok"))
 
+    def test_memattr_records_are_not_trouble(self):
+        dmesg = ("[ 9.1] memattr: event=leak time_ms=9100 entity=process pid=7"
+                 " comm=WARNING:\\x20x growth_kb_per_hour=9000 since_ms=1\r\n"
+                 "[ 9.2] memattr: report=proc rank=1 comm=BUG:\r\n")
+        rep = self.parse(guest_log(PASSING_TAP, dmesg=dmesg))
+        self.assertTrue(self.line(rep, "no kernel warnings").startswith("ok"))
+        rep = self.parse(guest_log(PASSING_TAP, dmesg=dmesg + "[ 9.3] WARNING: at x.c:1 f\r\n"))
+        self.assertTrue(self.line(rep, "no kernel warnings").startswith("not ok"))
+
     def test_warning_on_console_dedup_and_cap(self):
         warn = "".join(f"[ 1.{i}] WARNING: CPU: 0 PID: 1 at x.c:{i} f\r\n" for i in range(20))
         console = "[ 1.0] BUG: sleeping function called from invalid context\r\n"

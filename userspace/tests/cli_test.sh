@@ -50,7 +50,7 @@ expect() {
 }
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..19"
 
 if [ -d /sys/module/memattr ]; then
 	for a in stats "-j stats" "-p stats"; do
@@ -60,6 +60,44 @@ else
 	expect 1 "$notloaded" "memattr stats: module not loaded, exit 1" stats
 	[ -z "$out" ]; result $? "memattr stats: nothing on stdout"
 	expect 1 "$notloaded" "memattr -j stats: same message, exit 1" -j stats
+fi
+# export: a usage error changes nothing; a missing module still writes
+# memattr_up 0, carrying the last success over, and exits 1
+printf 'memattr_up 1\nmemattr_last_success_timestamp_seconds 1764525600\n' \
+	>"$tmp/m.prom"
+cp "$tmp/m.prom" "$tmp/m.orig"
+for a in --processes=-1 --processes=lots --processes=1000001 --processes=; do
+	run export --prometheus -o "$tmp/m.prom" "$a"
+	[ "$rc" = 2 ] && [ "$err" = "memattr: export: --processes wants a count, 0 to 1000000, or 'all'; try 'memattr export help'" ] &&
+		cmp -s "$tmp/m.prom" "$tmp/m.orig" || break
+done
+result $? "memattr export --processes=bad: exit 2, FILE untouched"
+if [ -d /sys/module/memattr ]; then
+	skip "memattr export -o FILE: module not loaded" "the module is loaded here"
+	skip "memattr export: module not loaded, stdout" "the module is loaded here"
+else
+	run export --prometheus --processes=all -o "$tmp/m.prom"
+	[ "$rc" = 1 ] && [ "$err" = "$notloaded" ] &&
+		[ "$(grep -v '^#' "$tmp/m.prom")" = "memattr_up 0
+memattr_last_success_timestamp_seconds 1764525600" ] &&
+		[ -z "$(find "$tmp" -name 'm.prom.tmp.*')" ]
+	result $? "memattr export -o FILE, module not loaded: memattr_up 0, last success kept, exit 1"
+	run export --prometheus
+	[ "$rc" = 1 ] && [ "$out" = "# HELP memattr_up 1 when this export read everything from the memattr module, 0 when it could not (module not loaded, no permission, an error).
+# TYPE memattr_up gauge
+memattr_up 0" ]
+	result $? "memattr export, module not loaded: memattr_up 0 on stdout, exit 1"
+fi
+expect 2 "memattr: export: say which format: --prometheus; try 'memattr export help'" \
+	"memattr export without --prometheus: exit 2" export
+expect 2 "memattr: export: option '--processes' needs a count or 'all'; try 'memattr export help'" \
+	"memattr export --processes without a value: exit 2" export --prometheus --processes
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$tmp/m.prom" >"$tmp/pt" 2>&1
+	[ "$?" = 0 ] && [ ! -s "$tmp/pt" ]
+	result $? "promtool check metrics: the export of a failed read"
+else
+	result 1 "promtool check metrics: the export of a failed read (no promtool: scripts/deps.sh installs it)"
 fi
 expect 2 "memattr: unknown command 'bogus'; try 'memattr help'" \
 	"memattr bogus: exit 2" bogus

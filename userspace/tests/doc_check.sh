@@ -48,8 +48,8 @@ check() {
 }
 
 echo "TAP version 13"
-echo "1..23"
-cmds=$("$bin" help | sed -n '/^Commands:/,/^$/s/^  \([a-z]\+\) .*/\1/p' | grep -vx help)
+echo "1..25"
+cmds=$("$bin" help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]\+\) .*/\1/p' | grep -vx help)
 [ -n "$cmds" ]
 result $? "'memattr help' lists commands"
 # shellcheck disable=SC2086 # one word each
@@ -59,6 +59,10 @@ for what in ps show cgroups leaks system oom config stats; do
 	check "every field of 'memattr -j $what'" $("$tq" json "$what" |
 		jq -r '[.. | objects | keys[]] | unique | .[]')
 done
+# last-boot's own keys (an event's or report line's are the log's)
+# shellcheck disable=SC2046 # one word each
+check "every field of 'memattr -j last-boot'" $("$bin" -j last-boot -d "$here/lastboot/pstore" |
+	jq -r '[., .sources[], .reports[]] | map(keys[]) | unique | .[]')
 metrics=$("$prom" canned | sed -n 's/^# TYPE \(memattr_[a-z_]*\) .*/\1/p' | sort -u)
 suffixes=$(printf '%s\n' "$metrics" |
 	sed -E 's/^memattr_(process|cgroup|system|module)_//' | sort -u)

@@ -11,6 +11,9 @@
  *    and its --exec environment, which must stay as clean;
  *  - accepted process, cgroup, system and stats replies exported in the
  *    Prometheus format: clean lines, label values properly quoted;
+ *  - the same input as kernel log lines to memattr last-boot's parser, in
+ *    two chunks, twice (duplicates), and inflated when it is deflate data;
+ *    its records printed as text and JSON, which must stay as clean;
  *  - the same input as a program for the printer (open/close/values),
  *    whose text and JSON output must stay free of raw control characters
  *    and invalid UTF-8.
@@ -21,6 +24,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "lastboot.h"
 #include "memattr.h"
 #include "model.h"
 
@@ -203,7 +207,8 @@ static void fuzz_prom(const void *buf, size_t size)
 	struct memattr_proc p;
 	struct memattr_cgroup cg;
 	struct memattr_system sys;
-	struct memattr_prom in = {};
+	struct memattr_prom in = { .max_procs = MEMATTR_PROM_ALL };
+	struct memattr_config cfg;
 	char *out = NULL;
 	size_t len = 0, i;
 	bool quoted = false;
@@ -221,6 +226,9 @@ static void fuzz_prom(const void *buf, size_t size)
 		in.sys = &sys;
 	if (!memattr_stats_parse(buf, size, &st))
 		in.stats = &st;
+	if (!memattr_config_parse(buf, size, &cfg))
+		in.cfg = &cfg;
+	in.up = in.stats;
 	f = open_memstream(&out, &len);
 	assert(f);
 	assert(!memattr_prom_write(f, &in));
@@ -366,6 +374,69 @@ static void emit_prog(struct pr *pr, const void *arg)
 	}
 }
 
+static void emit_lastboot(struct pr *pr, const void *arg)
+{
+	lastboot_print_json(pr, arg);
+}
+
+/* Every value as logged: printable ASCII without '=' or '"'. */
+static void check_rec(const struct lb_rec *r, const char *first)
+{
+	size_t i, j;
+
+	assert(r->nf >= 1 && !strcmp(r->f[0].key, first));
+	for (i = 0; i < r->nf; i++)
+		for (j = 0; j < r->f[i].raw_len; j++)
+			assert(r->f[i].raw[j] > 0x20 && r->f[i].raw[j] < 0x7f &&
+			       r->f[i].raw[j] != '=' && r->f[i].raw[j] != '"');
+}
+
+static void fuzz_lastboot(const uint8_t *data, size_t size)
+{
+	size_t cut = size ? data[0] % (size + 1) : 0, i, j, len = 0, zlen;
+	char *out = NULL, *z = NULL;
+	struct lb lb;
+	FILE *f;
+
+	lb_init(&lb);
+	assert(lb_src_add(&lb, "a") == 0);
+	lb_feed(&lb, data, cut);
+	lb_feed(&lb, data + cut, size - cut);
+	lb_src_end(&lb);
+	/* the same stream: a report may go on in the next source */
+	assert(lb_src_add(&lb, "b") == 1);
+	lb_feed(&lb, data, size);
+	lb_src_end(&lb);
+	lb_stream_end(&lb);
+	if (!lb_inflate(data, size, BUF_MAX, &z, &zlen)) {
+		assert(zlen <= BUF_MAX);
+		assert(lb_src_add(&lb, "c.enc.z") == 2);
+		lb_feed(&lb, z, zlen);
+		lb_src_end(&lb);
+		lb_stream_end(&lb);
+		free(z);
+	}
+	lb_finish(&lb);
+	assert(!lb.nomem);
+	for (i = 0; i < lb.nev; i++) {
+		check_rec(&lb.ev[i], "event");
+		assert(!i || !lb.ev[i].has_time || lb.ev[i - 1].has_time);
+	}
+	for (i = 0; i < lb.nrep; i++) {
+		assert(lb.rep[i].n);
+		for (j = 0; j < lb.rep[i].n; j++)
+			check_rec(&lb.rep[i].line[j], "report");
+	}
+	render_checked(PR_JSON, emit_lastboot, &lb, true);
+	f = open_memstream(&out, &len);
+	assert(f);
+	lastboot_print_text(f, &lb);
+	fclose(f);
+	check_clean((const unsigned char *)out, len);
+	free(out);
+	lb_free(&lb);
+}
+
 int FUZZ_ENTRY(const uint8_t *data, size_t size)
 {
 	static uint64_t buf[BUF_MAX / 8];	/* netlink buffers are aligned */
@@ -375,6 +446,7 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 		return -1;
 	memcpy(buf, data, size);
 	fuzz_parsers(buf, size);
+	fuzz_lastboot(data, size);
 	render_checked(0, emit_prog, &prog, true);
 	render_checked(PR_JSON | PR_PRETTY, emit_prog, &prog, true);
 	return 0;

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/memattr.h>
 #include <linux/netlink.h>
@@ -55,6 +56,16 @@ int main(int argc, char **argv)
 		ARGV("config"), ARGV("config\0sample_ms=100\0watermarks=85,92"),
 		ARGV("config\0max_procs=16\0leak_window_s=20"),
 	};
+	static const char *const log_seeds[] = {
+		"Panic#1 Part1\n<4>[   12.345678] memattr: event=leak time_ms=12345"
+		" entity=process pid=42 comm=a\\x20b growth_kb_per_hour=9 since_ms=1\n",
+		"memattr: report=begin reason=panic time_ms=5\n"
+		"memattr: report=proc pid=1 comm=x\nmemattr: report=end lines=3\n",
+		"4,1,2,-;memattr: event=oom_kill time_ms=1 pid=2 comm=x\\x5cx41"
+		" top=1 top1_pid=3 top1_comm=y\n",
+		"{\"MESSAGE\":\"memattr: event=watermark time_ms=7 level=1\\u0020x\"}\n"
+		"{\"MESSAGE\":[109,101,109,97,116,116,114,58,32]}\n",
+	};
 	struct msg_proc_args pa = {
 		.pid = 42, .comm = "leaky", .cgroup = "/a", .rss_kb = 1000,
 		.anon_kb = 900, .page_allocs = 5, .growth = 3600,
@@ -68,6 +79,11 @@ int main(int argc, char **argv)
 	if (argc != 3) {
 		fprintf(stderr, "usage: gen_seeds PARSE_DIR ARGS_DIR\n");
 		return 2;
+	}
+	/* memattr last-boot's input: kernel log lines */
+	for (i = 0; i < ARRAY_SIZE(log_seeds); i++) {
+		snprintf(name, sizeof(name), "log-%zu", i);
+		err |= put(argv[1], name, log_seeds[i], strlen(log_seeds[i]));
 	}
 	err |= put_msg(argv[1], "stats", msg_stats(buf, "0.1.0", 1000, 4096));
 	err |= put_msg(argv[1], "stats-pad", msg_stats(buf, "1.0", 5, 1));

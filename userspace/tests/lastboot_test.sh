@@ -105,7 +105,7 @@ rm "$tmp/in/serial.log"
 files=(journal.export journal.json kmsg.txt serial-junk.log)
 
 echo "TAP version 13"
-echo "1..20"
+echo "1..23"
 
 # pstore: the parts of one dump joined, compressed records, duplicates
 run last-boot -d pstore
@@ -132,6 +132,27 @@ run -p last-boot "${files[@]}"
 python3 -c 'import json, sys; assert json.load(open(sys.argv[1])) == json.load(open(sys.argv[2]))' \
 	"$tmp/out" "$data/expected/files.json"
 result $? "last-boot -p FILE...: the same JSON, indented"
+
+# standard input: a pipe, read whole
+run -j last-boot journal.json
+sed 's/"path":"journal.json"/"path":"-"/' "$tmp/out" >"$tmp/want"
+(cd "$tmp/in" && "$bin" -j last-boot - <journal.json >"$tmp/out" 2>"$tmp/err")
+same "$tmp/out" "$tmp/want" "last-boot -: standard input, the same records"
+(cd "$tmp/in" && "$bin" -j last-boot <(cat journal.json) >"$tmp/out" 2>"$tmp/err")
+sed 's|"path":"/dev/fd/[0-9]*"|"path":"-"|' "$tmp/out" >"$tmp/got"
+same "$tmp/got" "$tmp/want" "last-boot <(...): a pipe by name, the same records"
+
+# a last line without its newline may be cut short: not believed
+printf 'memattr: event=leak time_ms=5 pid=1\nmemattr: event=leak time_ms=6 pid=12' \
+	>"$tmp/in/cut.log"
+run -j last-boot cut.log
+python3 - "$tmp/out" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [e["pid"] for e in d["events"]] == [1], d["events"]
+assert d["skipped"] == 1 and d["sources"][0]["lines"] == 2, d
+EOF
+result $? "a record on a last line without its newline is skipped"
 
 # the forged record inside a comm stays a comm
 python3 - "$data/expected/files.json" <<'EOF'

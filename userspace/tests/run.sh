@@ -44,5 +44,7 @@ suite json bash "$here/json_check.sh" "$tb/json_driver" "$tb/test_query"
 suite cli bash "$here/cli_test.sh" "$bin"
 suite lastboot bash "$here/lastboot_test.sh" "$tb/memattr" "$here/lastboot"
 suite docs bash "$here/doc_check.sh" "$bin" "$tb/test_query" "$tb/prom_driver"
+suite completion bash "$here/completion_check.sh" "$bin" \
+	"$here/../../contrib/bash-completion/memattr"
 echo "userspace: $pass passed, $fail failed"
 [ "$fail" = 0 ]

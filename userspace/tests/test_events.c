@@ -10,6 +10,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <syslog.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/genetlink.h>
@@ -452,7 +459,12 @@ static void test_args(void)
 	cli_release(&cli);
 	CHECK_INT(parse_argv(&cli, "watch", NULL), CLI_RUN);
 	a = cli.args;
-	CHECK(a && !a->count && !a->timeout_s && !a->exec);
+	CHECK(a && !a->count && !a->timeout_s && !a->exec && !a->syslog);
+	cli_release(&cli);
+	CHECK_INT(parse_argv(&cli, "watch", "--syslog", "-n", "2", NULL),
+		  CLI_RUN);
+	a = cli.args;
+	CHECK(a && a->syslog && a->count == 2);
 	cli_release(&cli);
 }
 
@@ -463,6 +475,7 @@ static void test_args_bad(void)
 		{ "-n", "" }, { "-n", "1x" }, { "-t", "0" }, { "-t", "31536001" },
 		{ "-t", " 1" }, { "--exec", "" }, { "-x" }, { "--bogus" },
 		{ "extra" }, { "-n" }, { "--exec" }, { "-t", "5", "x" },
+		{ "--syslog=1" }, { "--syslog", "x" },
 	};
 	struct cli cli;
 	size_t i;
@@ -485,6 +498,10 @@ static void test_export_args(void)
 		{ NULL }, { "-o", "x" }, { "--prometheus", "-o", "" },
 		{ "--prometheus", "-o" }, { "--prometheus", "extra" },
 		{ "--prometheus=1" }, { "-x" }, { "--json" },
+		{ "--prometheus", "--processes=x" },
+		{ "--prometheus", "--processes=-1" },
+		{ "--prometheus", "--processes=1000001" },
+		{ "--prometheus", "--processes" },
 	};
 	const struct memattr_export_args *a;
 	struct cli cli;
@@ -501,6 +518,17 @@ static void test_export_args(void)
 			     NULL), CLI_RUN);
 	a = cli.args;
 	CHECK_STR(a ? a->output : NULL, "f");
+	CHECK(a && !a->procs_set);
+	cli_release(&cli);
+	CHECK_INT(parse_argv(&cli, "export", "--prometheus", "--processes=all",
+			     NULL), CLI_RUN);
+	a = cli.args;
+	CHECK(a && a->procs_set && a->max_procs == MEMATTR_PROM_ALL);
+	cli_release(&cli);
+	CHECK_INT(parse_argv(&cli, "export", "--prometheus", "--processes",
+			     "0", NULL), CLI_RUN);
+	a = cli.args;
+	CHECK(a && a->procs_set && a->max_procs == 0);
 	cli_release(&cli);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		int r = parse_argv(&cli, "export", bad[i][0], bad[i][1],
@@ -545,15 +573,21 @@ static void test_family_gone(void)
 	CHECK(!memattr_watch_family_gone(nlh, 3, 0x1c));
 }
 
-/* Without the module: exit 1, the standard message, nothing written. */
+/*
+ * Without the module: exit 1 and the standard message; watch prints
+ * nothing, export -o still writes FILE with memattr_up 0 (and no
+ * temporary file).
+ */
 static void test_no_module(void)
 {
 	static const char notloaded[] =
 		"memattr: kernel module not loaded (generic netlink family "
 		"\"memattr\" not found); load it with: modprobe memattr\n";
 	char path[] = "/tmp/memattr-test-XXXXXX";
-	char file[64];
+	char file[64], line[256];
 	struct run r;
+	int up0 = 0;
+	FILE *f;
 
 	if (!access("/sys/module/memattr", F_OK)) {
 		tap_skip("the memattr module is loaded here");
@@ -572,12 +606,200 @@ static void test_no_module(void)
 	CHECK_INT(r.status, 1);
 	CHECK_STR(r.out, "");
 	CHECK_STR(r.err, notloaded);
-	CHECK(rmdir(path) == 0);	/* empty: nothing was written */
 	free(r.out);
 	free(r.err);
+	f = fopen(file, "re");
+	CHECK(f);
+	while (f && fgets(line, sizeof(line), f))
+		up0 += !strcmp(line, "memattr_up 0\n");
+	if (f)
+		fclose(f);
+	CHECK_INT(up0, 1);
+	CHECK(unlink(file) == 0);
+	CHECK(rmdir(path) == 0);	/* nothing else was left */
+}
+
+/*
+ * Emit one event of each kind (leak, leak_cleared, watermark, oom_kill)
+ * through o, as memattr watch does. Returns how many failed.
+ */
+static int emit_each(const struct memattr_watch_out *o)
+{
+	struct memattr_event ev;
+	struct nlmsghdr *nlh;
+	int bad = 0;
+
+	nlh = msg_ev_leak(buf_a, MEMATTR_EV_LEAK, 4242, "leaker", 77,
+			  "/mt leak", 3686400);
+	bad += memattr_event_parse(nlh, nlh->nlmsg_len, &ev) ||
+	       memattr_watch_emit(o, &ev, -1);
+	nlh = msg_ev_leak(buf_a, MEMATTR_EV_LEAK_CLEARED, 4242, "leaker", 77,
+			  "/mt leak", 0);
+	bad += memattr_event_parse(nlh, nlh->nlmsg_len, &ev) ||
+	       memattr_watch_emit(o, &ev, -1);
+	nlh = msg_ev_watermark(buf_a, 2, 92, MEMATTR_WM_UP, 93);
+	bad += memattr_event_parse(nlh, nlh->nlmsg_len, &ev) ||
+	       memattr_watch_emit(o, &ev, -1);
+	nlh = msg_ev_oom(buf_a, 66, "hog", "/mt oom", 2);
+	bad += memattr_event_parse(nlh, nlh->nlmsg_len, &ev) ||
+	       memattr_watch_emit(o, &ev, -1);
+	return bad;
+}
+
+/* The lines of f from the start, "|"-joined, up to the first space each. */
+static void first_words(FILE *f, char *out, size_t size)
+{
+	char line[4096];
+	size_t n = 0;
+
+	rewind(f);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f) && n < size) {
+		line[strcspn(line, "\n ")] = '\0';
+		n += (size_t)snprintf(out + n, size - n, "%s%s", n ? "|" : "",
+				      line);
+	}
+}
+
+/*
+ * A journal stream is told by $JOURNAL_STREAM's "DEV:INODE" matching the
+ * fd; there, each line gets its sd-daemon priority prefix; elsewhere none.
+ */
+static void test_journal(void)
+{
+	struct memattr_watch_out o = {};
+	char env[64], words[512];
+	struct stat st;
+	FILE *f = tmpfile(), *g = tmpfile();
+
+	if (!f || !g || fstat(fileno(f), &st))
+		abort();
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	CHECK(memattr_journal_stream(fileno(f), env));
+	CHECK(!memattr_journal_stream(fileno(g), env));
+	CHECK(!memattr_journal_stream(fileno(f), NULL));
+	CHECK(!memattr_journal_stream(fileno(f), ""));
+	CHECK(!memattr_journal_stream(fileno(f), "8:1"));
+	strcat(env, "x");
+	CHECK(!memattr_journal_stream(fileno(f), env));
+	CHECK_INT(memattr_event_priority(MEMATTR_EV_LEAK), LOG_WARNING);
+	CHECK_INT(memattr_event_priority(MEMATTR_EV_OOM_KILL), LOG_ERR);
+	CHECK_INT(memattr_event_priority(MEMATTR_EV_WATERMARK), LOG_NOTICE);
+	CHECK_INT(memattr_event_priority(MEMATTR_EV_LEAK_CLEARED), LOG_INFO);
+	CHECK_INT(memattr_event_priority(999), LOG_INFO);
+
+	o.out = f;
+	o.journal = true;
+	CHECK_INT(emit_each(&o), 0);
+	first_words(f, words, sizeof(words));
+	CHECK_STR(words, "<4>event=leak|<6>event=leak_cleared|"
+		  "<5>event=watermark|<3>event=oom_kill");
+	/* -p: every line of the indented object carries the prefix */
+	o.out = g;
+	o.pr_flags = PR_JSON | PR_PRETTY;
+	CHECK_INT(emit_each(&o), 0);
+	first_words(g, words, sizeof(words));
+	CHECK(!strncmp(words, "<4>{|<4>|<4>|", 12));
+	CHECK(strstr(words, "|<3>}"));
+	/* not a journal stream: the lines as they were */
+	fclose(g);
+	g = tmpfile();
+	o.out = g;
+	o.pr_flags = PR_JSON;
+	o.journal = false;
+	CHECK_INT(emit_each(&o), 0);
+	first_words(g, words, sizeof(words));
+	CHECK_STR(words,
+		  "{\"event\":\"leak\",\"time_ms\":123456,\"kind\":\"process\","
+		  "\"pid\":4242,\"comm\":\"leaker\",\"cgroup\":\"/mt|"
+		  "{\"event\":\"leak_cleared\",\"time_ms\":123456,"
+		  "\"kind\":\"process\",\"pid\":4242,\"comm\":\"leaker\","
+		  "\"cgroup\":\"/mt|"
+		  "{\"event\":\"watermark\",\"time_ms\":123456,\"level\":2,"
+		  "\"level_pct\":92,\"direction\":\"up\",\"used_pct\":93}|"
+		  "{\"event\":\"oom_kill\",\"time_ms\":123456,"
+		  "\"victim\":{\"pid\":66,\"comm\":\"hog\",\"cgroup\":\"/mt");
+	fclose(f);
+	fclose(g);
+}
+
+/*
+ * --syslog: in a mount namespace of its own, a child puts a datagram
+ * socket at /dev/log (on a tmpfs over /dev) and checks what syslog(3)
+ * sends there: ident, pid, priority and facility daemon per event.
+ */
+static int syslog_child(void)
+{
+	static const char *const want[] = {
+		"event=leak ", "event=leak_cleared ", "event=watermark ",
+		"event=oom_kill ",
+	};
+	static const int prio[] = { LOG_WARNING, LOG_INFO, LOG_NOTICE,
+				    LOG_ERR };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX,
+				  .sun_path = "/dev/log" };
+	struct memattr_watch_out o = { .syslog = true };
+	struct timeval tv = { .tv_sec = 5 };
+	char msg[4096], head[64];
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", "/dev", "tmpfs", 0, "mode=0755"))
+		return 10;
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		return 11;
+	openlog("memattr", LOG_PID, LOG_DAEMON);
+	if (emit_each(&o))
+		return 12;
+	closelog();
+	snprintf(head, sizeof(head), "memattr[%d]: ", (int)getpid());
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		char pfx[16];
+
+		n = recv(fd, msg, sizeof(msg) - 1, 0);
+		if (n <= 0)
+			return 20 + i;
+		msg[n] = '\0';
+		snprintf(pfx, sizeof(pfx), "<%d>", LOG_DAEMON | prio[i]);
+		if (strncmp(msg, pfx, strlen(pfx)) || !strstr(msg, head) ||
+		    strncmp(strstr(msg, head) + strlen(head), want[i],
+			    strlen(want[i]))) {
+			fprintf(stderr, "# syslog got: %s\n", msg);
+			return 30 + i;
+		}
+	}
+	return 0;
+}
+
+static void test_syslog(void)
+{
+	int status;
+	pid_t pid;
+
+	if (geteuid()) {
+		tap_skip("a mount namespace with a fake /dev/log needs root");
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		abort();
+	if (!pid)
+		_exit(syslog_child());
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status));
+	CHECK_INT(WEXITSTATUS(status), 0);
 }
 
 static const struct tap_test tests[] = {
+	{ "watch: journal stream detection and <N> prefixes", test_journal },
+	{ "watch --syslog: priorities through syslog(3)", test_syslog },
 	{ "event: leak and leak_cleared", test_leak },
 	{ "event: watermark", test_watermark },
 	{ "event: oom_kill with top growers", test_oom },

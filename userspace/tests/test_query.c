@@ -1004,6 +1004,7 @@ static void test_cmd_parse_ok(void)
 		{ "config" }, { "config", "sample_ms=100" },
 		{ "config", "watermarks=85,92,97", "max_procs=16",
 		  "leak_window_s=20", "leak_min_kb_per_hour=1" },
+		{ "-H", "ps" }, { "--human", "cgroups" }, { "-jH", "system" },
 	};
 	FILE *null = fopen("/dev/null", "w");
 	char *argv[8];
@@ -1160,7 +1161,63 @@ static int json_sample(const char *what)
 	return pr_free(pr) ? 1 : 0;
 }
 
+/* -H: sizes as KiB, MiB, GiB, TiB in text, keys without _kb; JSON as is */
+static void test_human(void)
+{
+	static const struct {
+		long long kb;
+		const char *want;
+	} sizes[] = {
+		{ 0, "0KiB" }, { 1023, "1023KiB" }, { 1024, "1.0MiB" },
+		{ 1536, "1.5MiB" }, { 33000, "32.2MiB" },
+		{ 1048575, "1.0GiB" }, { 3686400, "3.5GiB" },
+		{ 1073741824, "1.0TiB" }, { -12, "-12KiB" },
+		{ -2097152, "-2.0GiB" },
+	};
+	struct nlmsghdr *nlh = msg_proc(buf_a, &proc_args);
+	struct memattr_system sys;
+	struct memattr_proc p;
+	char tmp[32], *s;
+	size_t i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		pr_human_kb(tmp, sizeof(tmp), sizes[i].kb);
+		CHECK_STR(tmp, sizes[i].want);
+	}
+	CHECK_INT(memattr_proc_parse(nlh, nlh->nlmsg_len, &p), 0);
+	s = render(PR_HUMAN, build_proc_brief_arr, &p, &err);
+	CHECK_INT(err, 0);
+	CHECK_STR(s,
+		  " PID  COMM       RSS     ANON    FILE  SHMEM  SWAP  PAGE_ALLOCS    GROWTH  LEAK  CGROUP\n"
+		  "4242  leaky  32.2MiB  32.0MiB  300KiB  40KiB  5KiB         8200  3.5MiB/h  leak  /test.slice/a\n");
+	free(s);
+	s = render(PR_HUMAN | PR_LINE, build_proc_brief_arr, &p, &err);
+	CHECK(s && strstr(s, "rss=32.2MiB,anon=32.0MiB"));
+	free(s);
+	/* no effect on JSON */
+	s = render(PR_HUMAN | PR_JSON, build_proc_brief_arr, &p, &err);
+	CHECK(s && strstr(s, "\"rss_kb\":33000"));
+	free(s);
+	memattr_proc_free(&p);
+	nlh = msg_system(buf_a, 2000000, 1500000, -1);
+	CHECK_INT(memattr_system_parse(nlh, nlh->nlmsg_len, &sys), 0);
+	s = render(PR_HUMAN, build_system, &sys, &err);
+	CHECK_INT(err, 0);
+	CHECK_STR(s,
+		  "mem_total        1.9GiB\n"
+		  "mem_free         732.4MiB\n"
+		  "mem_available    1.4GiB\n"
+		  "used_pct         25\n"
+		  "growth           -20KiB/h\n"
+		  "exhaust_s        -\n"
+		  "watermark_level  1\n"
+		  "sampled_ms       123456\n");
+	free(s);
+}
+
 static const struct tap_test tests[] = {
+	{ "print: -H, human-readable sizes in text", test_human },
 	{ "proc: valid reply, with and without history", test_proc_valid },
 	{ "proc: with and without PAD", test_proc_pad },
 	{ "proc: truncated replies", test_proc_truncated },

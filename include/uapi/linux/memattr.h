@@ -172,8 +172,9 @@
  * longest line is 925 bytes after the prefix, so none is today), ends with
  * "truncated=1". Numbers are decimal, signed where the netlink attribute
  * of the same name is. Fields are only ever added, at a kind's end: a
- * reader skips keys it does not know. /dev/kmsg and the journal show a
- * '\\' of the line as "\x5c": undo their escaping first.
+ * reader skips keys it does not know. /dev/kmsg shows a '\\' of the line
+ * as "\x5c": undo its escaping first; journald, util-linux dmesg, pstore
+ * and consoles give the line as printed. memattr last-boot reads it back.
  * Each kind of event prints at most 10 lines per 5 s; the lines kept out
  * are counted (MEMATTR_A_STATS_KLOG_SUPPRESSED), the others too
  * (MEMATTR_A_STATS_KLOG_LINES).
