@@ -48,6 +48,8 @@
 #include "oom.h"
 #include "mem.h"
 #include "params.h"
+#include "postmortem.h"
+#include "report.h"
 
 #define MEMATTR_PROCS_HASH_BITS	11
 #define MEMATTR_PROCS_LOCK_BITS	6
@@ -1065,6 +1067,9 @@ static void memattr_proc_leak_event(struct memattr_proc *p)
 static void memattr_oom_top_publish(const struct memattr_oom_grower *top,
 				    u32 nr);
 
+/* The post-mortem's snapshot being drafted: the sampler's alone. */
+static struct memattr_report_snap memattr_report_draft;
+
 /*
  * Sample every tracked process, bucket by bucket, with breaks between, and
  * collect the fastest growers into @top (*@nr_top of them). @avail_kb: the
@@ -1085,6 +1090,7 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 		rcu_read_lock();
 		hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
 			struct memattr_cgroup_row *cg;
+			struct memattr_report_proc rp;
 			struct memattr_oom_grower g;
 			struct memattr_activity act;
 			char comm[TASK_COMM_LEN];
@@ -1130,8 +1136,17 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			memcpy(g.comm, p->comm, sizeof(g.comm));
 			g.growth_kb_per_hour = p->leak.growth_kb_per_hour;
 			g.rss_kb = fp.rss_kb;
+			rp.leak = p->leak.state;
+			rp.since_ms = div_u64(p->leak.since_ns, NSEC_PER_MSEC);
 			raw_spin_unlock(&p->lock);
 			memattr_oom_top_insert(top, nr_top, &g);
+			rp.pid = g.pid;
+			memcpy(rp.comm, g.comm, sizeof(rp.comm));
+			rp.cgroup_id = cgid;
+			rp.footprint_kb = memattr_fp_unreclaimable_kb(&fp);
+			rp.rss_kb = fp.rss_kb;
+			rp.growth_kb_per_hour = g.growth_kb_per_hour;
+			memattr_report_draft_proc(&memattr_report_draft, &rp);
 
 			if (cg) {
 				cg->nr_procs++;
@@ -1169,11 +1184,15 @@ static void memattr_sampler_fn(struct work_struct *work)
 	/* New parameters: judge every process afresh, not only the changed. */
 	force = reset_hist || memcmp(&cfg, &memattr_cfg_seen, sizeof(cfg));
 	memattr_cfg_seen = cfg;
+	memattr_report_draft_begin(&memattr_report_draft,
+				   div_u64(t0, NSEC_PER_MSEC));
 	memattr_sample_procs(cgs, nr_cgs, sys.mem_available_kb, &cfg,
 			     reset_hist, force, t0, top, &nr_top);
 	memattr_oom_top_publish(top, nr_top);
 	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0);
 	memattr_detect_system(&sys, &cfg, reset_hist, t0);
+	memattr_report_draft_end(&memattr_report_draft, &sys, cgs, nr_cgs);
+	memattr_pm_publish(&memattr_report_draft);
 
 	mutex_lock(&memattr_sample_mutex);
 	old = memattr_cgroups;

@@ -258,4 +258,12 @@ static inline void memattr_ftrace_recursion_unlock(int bit)
 #endif
 #define MEMATTR_UTS_VERSION	UTS_VERSION
 
+/*
+ * 5.14 (f39650de687e "kernel.h: split out panic and oops helpers") moved
+ * panic_notifier_list from <linux/kernel.h> to <linux/panic_notifier.h>.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 14, 0)
+#include <linux/panic_notifier.h>
+#endif
+
 #endif /* _MEMATTR_COMPAT_H */

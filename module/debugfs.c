@@ -27,6 +27,7 @@
 #include "mem.h"
 #include "oom.h"
 #include "params.h"
+#include "postmortem.h"
 
 static struct dentry *memattr_debugfs_dir;
 
@@ -501,6 +502,13 @@ static int memattr_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(memattr_stats);
 
+/* The post-mortem report, as a panic would print it now. */
+static int memattr_report_show(struct seq_file *m, void *v)
+{
+	return memattr_pm_show(m);
+}
+DEFINE_SHOW_ATTRIBUTE(memattr_report);
+
 /**
  * memattr_debugfs_init() - create /sys/kernel/debug/memattr/ and its files
  *
@@ -521,6 +529,7 @@ int memattr_debugfs_init(void)
 	debugfs_create_file("events", 0400, dir, NULL, &memattr_events_fops);
 	debugfs_create_file("system", 0400, dir, NULL, &memattr_system_fops);
 	debugfs_create_file("stats", 0400, dir, NULL, &memattr_stats_fops);
+	debugfs_create_file("report", 0400, dir, NULL, &memattr_report_fops);
 	memattr_debugfs_dir = dir;
 	return 0;
 }

@@ -22,18 +22,6 @@
 
 #include "klog.h"
 
-/* What a field cut short (or left out for room) adds at the line's end. */
-#define MEMATTR_KLOG_TRUNCATED	" truncated=1"
-
-/* The line being built: @len bytes of @buf in use, always NUL-terminated. */
-struct memattr_klog_line {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool full;	/* a field did not fit: no more are added */
-	bool cut;	/* a string was cut short */
-};
-
 static bool memattr_klog_escaped(unsigned char c)
 {
 	return c < 0x21 || c > 0x7e || c == '\\' || c == '"' || c == '=';
@@ -84,8 +72,14 @@ size_t memattr_klog_escape(char *dst, size_t size, const char *src,
 	return n;
 }
 
-/* Add " key=value" whole, or nothing and mark the line full. */
-static __printf(2, 3)
+/**
+ * memattr_klog_add() - add fields to a line, whole or not at all
+ * @l: the line
+ * @fmt: printf format of the fields, " key=value" (a space first)
+ *
+ * A field that does not fit, with room left for MEMATTR_KLOG_TRUNCATED,
+ * marks the line full: nothing more is added to it.
+ */
 void memattr_klog_add(struct memattr_klog_line *l, const char *fmt, ...)
 {
 	size_t room = sizeof(MEMATTR_KLOG_TRUNCATED);
@@ -107,9 +101,15 @@ void memattr_klog_add(struct memattr_klog_line *l, const char *fmt, ...)
 	l->len += n;
 }
 
-/* Add " key=value" for a string, escaped. */
-static void memattr_klog_add_str(struct memattr_klog_line *l, const char *key,
-				 const char *s, size_t len)
+/**
+ * memattr_klog_add_str() - add " key=value" for a string, escaped
+ * @l: the line
+ * @key: the field's name
+ * @s: the string; it ends at its first NUL or after @len bytes
+ * @len: the most bytes of @s to read
+ */
+void memattr_klog_add_str(struct memattr_klog_line *l, const char *key,
+			  const char *s, size_t len)
 {
 	char esc[MEMATTR_KLOG_STR_MAX];
 	bool cut;
@@ -136,8 +136,34 @@ static void memattr_klog_leak(struct memattr_klog_line *l,
 			 ev->growth_kb_per_hour, ev->since_ms, ev->exhaust_s);
 }
 
-static void memattr_klog_oom(struct memattr_klog_line *l,
-			     const struct memattr_oom_report *oom)
+/**
+ * memattr_klog_end() - finish a line
+ * @l: the line
+ *
+ * A line with a string cut short, or a field left out for want of room,
+ * ends with MEMATTR_KLOG_TRUNCATED.
+ *
+ * Return: the line's length, without the NUL.
+ */
+size_t memattr_klog_end(struct memattr_klog_line *l)
+{
+	if (l->full || l->cut) {
+		/* memattr_klog_add() always left room for it. */
+		strcpy(l->buf + l->len, MEMATTR_KLOG_TRUNCATED);
+		l->len += sizeof(MEMATTR_KLOG_TRUNCATED) - 1;
+	}
+	return l->len;
+}
+
+/**
+ * memattr_klog_add_oom() - add an OOM report's fields to a line
+ * @l: the line
+ * @oom: the report
+ *
+ * The fields of an event=oom_kill line after its time_ms, in that order.
+ */
+void memattr_klog_add_oom(struct memattr_klog_line *l,
+			  const struct memattr_oom_report *oom)
 {
 	u32 i;
 
@@ -200,15 +226,10 @@ size_t memattr_klog_format(char *buf, size_t size,
 				 ev->level_pct, ev->used_pct);
 		break;
 	case MEMATTR_EV_OOM_KILL:
-		memattr_klog_oom(&l, &ev->oom);
+		memattr_klog_add_oom(&l, &ev->oom);
 		break;
 	}
-	if (l.full || l.cut) {
-		/* memattr_klog_add() always left room for it. */
-		strcpy(l.buf + l.len, MEMATTR_KLOG_TRUNCATED);
-		l.len += sizeof(MEMATTR_KLOG_TRUNCATED) - 1;
-	}
-	return l.len;
+	return memattr_klog_end(&l);
 }
 
 /**

@@ -14,6 +14,7 @@
 #include "hooks.h"
 #include "netlink.h"
 #include "oom.h"
+#include "postmortem.h"
 
 static int __init memattr_init(void)
 {
@@ -41,6 +42,11 @@ static int __init memattr_init(void)
 	if (ret) {
 		pr_warn("oom init failed (%d)\n", ret);
 		goto err_oom;
+	}
+	ret = memattr_pm_init();
+	if (ret) {
+		pr_warn("postmortem init failed (%d)\n", ret);
+		goto err_pm;
 	}
 	ret = memattr_debugfs_init();
 	if (ret) {
@@ -72,6 +78,8 @@ err_hooks:
 err_netlink:
 	memattr_debugfs_exit();
 err_debugfs:
+	memattr_pm_exit();
+err_pm:
 	memattr_oom_exit();
 err_oom:
 	memattr_events_exit();
@@ -91,6 +99,7 @@ static void __exit memattr_exit(void)
 	memattr_acct_stop();
 	memattr_netlink_exit();
 	memattr_debugfs_exit();
+	memattr_pm_exit();
 	memattr_oom_exit();
 	memattr_events_exit();
 	memattr_acct_exit();

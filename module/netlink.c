@@ -339,6 +339,10 @@ static struct netlink_range_validation memattr_nl_config_range[MEMATTR_PARAM_NR]
 	[MEMATTR_PARAM_LOG_EVENTS] = {
 		.min = MEMATTR_LOG_EVENTS_MIN, .max = MEMATTR_LOG_EVENTS_MAX,
 	},
+	/* A module parameter only: no attribute of SET_CONFIG yet. */
+	[MEMATTR_PARAM_PANIC_REPORT] = {
+		.min = MEMATTR_PANIC_REPORT_MIN, .max = MEMATTR_PANIC_REPORT_MAX,
+	},
 };
 
 static const struct nla_policy memattr_nl_set_config_policy[MEMATTR_A_CONFIG_MAX + 1] = {

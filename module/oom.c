@@ -68,6 +68,56 @@ int memattr_oom_snapshot(struct memattr_oom_report **reports, u32 *nr)
 	return 0;
 }
 
+/* Copy the newest report into @r; false when there is none. */
+static bool memattr_oom_copy_last(struct memattr_oom_report *r)
+{
+	unsigned int used = READ_ONCE(memattr_oom_used);
+	unsigned int head = READ_ONCE(memattr_oom_head) % MEMATTR_OOM_REPORTS;
+
+	if (!used)
+		return false;
+	*r = memattr_oom_ring[(head + MEMATTR_OOM_REPORTS - 1) %
+			      MEMATTR_OOM_REPORTS];
+	return true;
+}
+
+/**
+ * memattr_oom_last() - a copy of the newest report
+ * @r: where it goes
+ *
+ * Context: any; never sleeps.
+ * Return: true when there was a report.
+ */
+bool memattr_oom_last(struct memattr_oom_report *r)
+{
+	unsigned long flags;
+	bool any;
+
+	spin_lock_irqsave(&memattr_oom_lock, flags);
+	any = memattr_oom_copy_last(r);
+	spin_unlock_irqrestore(&memattr_oom_lock, flags);
+	return any;
+}
+
+/**
+ * memattr_oom_last_panic() - a copy of the newest report, without the lock
+ * @r: where it goes
+ *
+ * For the panic path. The dying kernel's other CPUs are stopped wherever
+ * they were, perhaps inside memattr_oom_record() with the lock held, so it
+ * is not taken (and spin_trylock() is no answer on PREEMPT_RT, where it
+ * takes the rtmutex's wait_lock). The newest slot is copied as it is found:
+ * a report being written at that moment comes out torn, which a
+ * post-mortem accepts.
+ *
+ * Context: any, the lock perhaps held by a stopped CPU.
+ * Return: true when there was a report.
+ */
+bool memattr_oom_last_panic(struct memattr_oom_report *r)
+{
+	return memattr_oom_copy_last(r);
+}
+
 /**
  * memattr_oom_init() - start with no report
  *

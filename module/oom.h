@@ -66,5 +66,7 @@ int memattr_oom_init(void);
 void memattr_oom_exit(void);
 void memattr_oom_record(const struct memattr_oom_report *r);
 int memattr_oom_snapshot(struct memattr_oom_report **reports, u32 *nr);
+bool memattr_oom_last(struct memattr_oom_report *r);
+bool memattr_oom_last_panic(struct memattr_oom_report *r);
 
 #endif /* _MEMATTR_OOM_H */

@@ -59,6 +59,12 @@ static struct memattr_u32_param memattr_u32_params[MEMATTR_PARAM_NR] = {
 		.min = MEMATTR_LOG_EVENTS_MIN,
 		.max = MEMATTR_LOG_EVENTS_MAX,
 	},
+	[MEMATTR_PARAM_PANIC_REPORT] = {
+		.name = "panic_report",
+		.val = MEMATTR_PANIC_REPORT_DEFAULT,
+		.min = MEMATTR_PANIC_REPORT_MIN,
+		.max = MEMATTR_PANIC_REPORT_MAX,
+	},
 };
 
 /* Store a validated value. Context: the parameter lock is held. */
@@ -141,6 +147,16 @@ MODULE_PARM_DESC(leak_min_kb_per_hour, "Slowest growth called a leak, KiB/h (1-4
 module_param_cb(log_events, &memattr_u32_param_ops,
 		&memattr_u32_params[MEMATTR_PARAM_LOG_EVENTS], 0644);
 MODULE_PARM_DESC(log_events, "Print events to the kernel log (0 or 1, default 1)");
+
+/*
+ * panic_report: 1 prints the post-mortem report (system, top processes and
+ * cgroups, the last OOM report) to the kernel log when the kernel panics,
+ * before pstore saves the log; 0 leaves it out. Default 1, range 0..1.
+ * Writable at run time. debugfs `report` shows it on demand either way.
+ */
+module_param_cb(panic_report, &memattr_u32_param_ops,
+		&memattr_u32_params[MEMATTR_PARAM_PANIC_REPORT], 0644);
+MODULE_PARM_DESC(panic_report, "Print a post-mortem report on panic (0 or 1, default 1)");
 
 /*
  * watermarks: levels of memory use, percent of MemTotal, that raise an event
@@ -252,6 +268,16 @@ u32 memattr_params_leak_window_s(void)
 u32 memattr_params_leak_min_kb_per_hour(void)
 {
 	return memattr_params_get_u32(MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR);
+}
+
+/**
+ * memattr_params_panic_report() - is the report printed on panic?
+ *
+ * Return: true when it is.
+ */
+bool memattr_params_panic_report(void)
+{
+	return memattr_params_get_u32(MEMATTR_PARAM_PANIC_REPORT);
 }
 
 /**

@@ -21,6 +21,9 @@
 #define MEMATTR_LOG_EVENTS_MIN		0
 #define MEMATTR_LOG_EVENTS_MAX		1
 #define MEMATTR_LOG_EVENTS_DEFAULT	1
+#define MEMATTR_PANIC_REPORT_MIN	0
+#define MEMATTR_PANIC_REPORT_MAX	1
+#define MEMATTR_PANIC_REPORT_DEFAULT	1
 
 /* The u32 knobs, for memattr_params_set_u32() (netlink SET_CONFIG). */
 enum memattr_param_id {
@@ -29,6 +32,7 @@ enum memattr_param_id {
 	MEMATTR_PARAM_LEAK_WINDOW_S,
 	MEMATTR_PARAM_LEAK_MIN_KB_PER_HOUR,
 	MEMATTR_PARAM_LOG_EVENTS,
+	MEMATTR_PARAM_PANIC_REPORT,	/* not in netlink's config */
 	MEMATTR_PARAM_NR,
 };
 
@@ -37,6 +41,7 @@ u32 memattr_params_max_procs(void);
 u32 memattr_params_leak_window_s(void);
 u32 memattr_params_leak_min_kb_per_hour(void);
 bool memattr_params_log_events(void);
+bool memattr_params_panic_report(void);
 unsigned int memattr_params_watermarks(u8 *levels);
 
 const char *memattr_params_name(enum memattr_param_id id);

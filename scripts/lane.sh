@@ -5,7 +5,7 @@
 #
 # usage: lane.sh --lane LANE [--interactive | --prepare]
 #                [--timeout SEC] [--mem MB] [--append CMDLINE] [--run SCRIPT]
-#                [--icount] [--out DIR]
+#                [--icount] [--out DIR] [--reboot]
 #
 # --prepare:    only fill the shared cache with what LANE needs (kernel
 #               image, headers tree, the debug kernel build, kselftest
@@ -18,6 +18,12 @@
 # --icount:     guest time counts instructions (QEMU -icount shift=0), for
 #               the benchmark (scripts/bench.sh).
 # --out DIR:    build and log there instead of build/lanes/<lane>.
+# --reboot:     the reboot test (stock-amd64, stock-arm64 only): ramoops,
+#               from the stock kernel's own modules, on a reserved 1 MiB of
+#               the guest's RAM; QEMU runs without -no-reboot, so a guest
+#               reset keeps its RAM, and the guest runs
+#               selftests/memattr/reboot.sh at every boot (build and log in
+#               build/lanes/<lane>-reboot).
 #
 # LANE:
 # stock-amd64, stock-arm64: Debian's own kernel (6.1), the version
@@ -45,7 +51,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 lane='' interactive=0 timeout='' mem=1024 append='' run='' icount=0 out='' preempt=''
 lane_append=''
-prepare=0
+prepare=0 reboot=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--lane) lane=$2; shift 2 ;;
@@ -57,11 +63,15 @@ while [ $# -gt 0 ]; do
 	--icount) icount=1; shift ;;
 	--out) out=$2; shift 2 ;;
 	--prepare) prepare=1; shift ;;
+	--reboot) reboot=1; shift ;;
 	*) echo "lane: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
 
-[ -n "$out" ] || out=$top/build/lanes/$lane
+if [ -z "$out" ]; then
+	out=$top/build/lanes/$lane
+	[ "$reboot" = 0 ] || out=$out-reboot
+fi
 
 mkdir -p "$MEMATTR_CACHE"
 lock=$MEMATTR_CACHE/.lane-cache.lock
@@ -129,6 +139,34 @@ arm64) cross=aarch64-linux-gnu- ;;
 esac
 ksft=$("$top/scripts/ksft-headers.sh")
 jq=$(memattr_jq "$arch")
+# The reboot test's ramoops, and where it lives: a 1 MiB region of the
+# guest's RAM the kernel leaves alone (amd64: memmap=SIZE$ADDR marks it
+# reserved; arm64 virt, RAM from 1 GiB: mem= stops the kernel below it).
+# Above the kernel and below the initramfs QEMU loads at the top of RAM.
+pstore=()
+if [ "$reboot" = 1 ]; then
+	case "$lane" in
+	stock-amd64)
+		ramoops_addr=0x20000000
+		lane_append="memmap=1M\$$ramoops_addr"
+		;;
+	stock-arm64)
+		ramoops_addr=$(printf '0x%x' $((0x40000000 + (mem - 16) * 1048576)))
+		lane_append="mem=$((mem - 16))M"
+		;;
+	*)
+		echo "lane: --reboot runs on stock-amd64 and stock-arm64 only" >&2
+		exit 2
+		;;
+	esac
+	# pstore.kmsg_bytes: how much of the log's tail a dump keeps (10 KiB
+	# by default, less than an OOM report's task list and meminfo).
+	lane_append+=" memattr.ramoops=$ramoops_addr pstore.kmsg_bytes=65536"
+	mods=$(memattr_kernel_modules "$arch" fs/pstore/ramoops.ko \
+		lib/reed_solomon/reed_solomon.ko)
+	pstore=(--file "$mods/reed_solomon.ko:/lib/modules/pstore/reed_solomon.ko"
+		--file "$mods/ramoops.ko:/lib/modules/pstore/ramoops.ko")
+fi
 # For mkinitramfs.sh, which looks it up again (then from the warm cache).
 memattr_busybox "$arch" >/dev/null
 [ "$arch" = amd64 ] || memattr_busybox amd64 >/dev/null
@@ -158,7 +196,7 @@ if [ -f "$out/module/memattr_kunit.ko" ]; then
 fi
 "$top/selftests/qemu/mkinitramfs.sh" --arch "$arch" --out "$out/initramfs.cpio.gz" \
 	--file "$out/module/memattr.ko:/lib/modules/memattr/memattr.ko" \
-	"${kunit[@]}" \
+	"${kunit[@]}" "${pstore[@]}" \
 	--bin "$out/userspace/memattr:/usr/bin/memattr" \
 	--bin "$jq:/usr/bin/jq" \
 	--file "$out/selftests:/selftests" \
@@ -170,6 +208,7 @@ args=(--lane "$lane" --arch "$arch" --kernel "$kernel"
       --initrd "$out/initramfs.cpio.gz" --mem "$mem" --timeout "$timeout")
 [ -n "$append" ] && args+=(--append "$append")
 [ "$icount" = 1 ] && args+=(--icount)
+[ "$reboot" = 1 ] && args+=(--reboot)
 [ -n "$preempt" ] && args+=(--preempt "$preempt")
 if [ "$interactive" = 1 ]; then
 	exec "$top/selftests/qemu/run-lane.sh" "${args[@]}" --interactive

@@ -31,6 +31,7 @@ static const struct memattr_command *const cmds[] = {
 	&cmd_watch,
 	&cmd_export,
 	&cmd_lastboot,
+	&cmd_report,
 };
 
 const char *memattr_version(void)

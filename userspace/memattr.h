@@ -76,6 +76,7 @@ extern const struct memattr_command cmd_version;
 extern const struct memattr_command cmd_watch;
 extern const struct memattr_command cmd_export;
 extern const struct memattr_command cmd_lastboot;
+extern const struct memattr_command cmd_report;
 
 /* ---- cli.c ---- */
 

@@ -11,6 +11,7 @@
 #include "../klog.c"
 #include "../leak.c"
 #include "../parse.c"
+#include "../report.c"
 #include "../watermark.c"
 #include "../oom.h"
 
@@ -1271,9 +1272,290 @@ static struct kunit_suite memattr_klog_suite = {
 	.test_cases = memattr_klog_cases,
 };
 
+/* --- report: the post-mortem report ------------------------------------- */
+
+static const struct memattr_report_proc report_procs[] = {
+	{ .pid = 10, .comm = "small", .cgroup_id = 7, .footprint_kb = 100,
+	  .rss_kb = 200, .growth_kb_per_hour = 0 },
+	{ .pid = 11, .comm = "leaker", .cgroup_id = 8, .footprint_kb = 5000,
+	  .rss_kb = 5100, .growth_kb_per_hour = 7372800,
+	  .leak = MEMATTR_LEAK_LEAK, .since_ms = 21000 },
+	{ .pid = 12, .comm = "big", .cgroup_id = 7, .footprint_kb = 90000,
+	  .rss_kb = 91000, .growth_kb_per_hour = -50 },
+	{ .pid = 13, .comm = "slow", .cgroup_id = 0, .footprint_kb = 300,
+	  .rss_kb = 300, .growth_kb_per_hour = 4000,
+	  .leak = MEMATTR_LEAK_SUSPECT, .since_ms = 1000 },
+};
+
+static struct memattr_cgroup_row report_cgs[3];
+
+/* A snapshot drafted from report_procs and report_cgs, as a tick does. */
+static void report_draft(struct memattr_report_snap *snap)
+{
+	struct memattr_system_row sys = {
+		.mem_total_kb = 1000000, .mem_available_kb = 400000,
+		.used_pct = 60, .growth_kb_per_hour = 7000000,
+		.exhaust_s = 205, .watermark_level = 0,
+	};
+	unsigned int i;
+
+	memset(report_cgs, 0, sizeof(report_cgs));
+	report_cgs[0] = (struct memattr_cgroup_row){ .id = 1, .path = "/",
+		.usage_kb = 600000, .limit_kb = U64_MAX, .exhaust_s = -1 };
+	report_cgs[1] = (struct memattr_cgroup_row){ .id = 7, .path = "/sys",
+		.usage_kb = 90100, .limit_kb = U64_MAX, .exhaust_s = -1,
+		.nr_procs = 2 };
+	report_cgs[2] = (struct memattr_cgroup_row){ .id = 8,
+		.path = "/my app", .usage_kb = 5000, .limit_kb = 10000,
+		.nr_procs = 1, .exhaust_s = 2,
+		.leak = { .state = MEMATTR_LEAK_LEAK,
+			  .growth_kb_per_hour = 7372800,
+			  .since_ns = 22000ULL * NSEC_PER_MSEC } };
+	memattr_report_draft_begin(snap, 30000);
+	for (i = 0; i < ARRAY_SIZE(report_procs); i++)
+		memattr_report_draft_proc(snap, &report_procs[i]);
+	memattr_report_draft_end(snap, &sys, report_cgs,
+				 ARRAY_SIZE(report_cgs));
+}
+
+/* The rankings: largest footprint and fastest growth first, growth > 0 only,
+ * the root cgroup left out, every named cgroup's path kept.
+ */
+static void memattr_report_draft_test(struct kunit *test)
+{
+	struct memattr_report_snap *snap;
+
+	snap = kunit_kzalloc(test, sizeof(*snap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	report_draft(snap);
+	KUNIT_EXPECT_EQ(test, snap->nr_fp, 4U);
+	KUNIT_EXPECT_EQ(test, snap->fp[0].pid, 12);
+	KUNIT_EXPECT_EQ(test, snap->fp[1].pid, 11);
+	KUNIT_EXPECT_EQ(test, snap->fp[2].pid, 13);
+	KUNIT_EXPECT_EQ(test, snap->fp[3].pid, 10);
+	KUNIT_EXPECT_EQ(test, snap->nr_growth, 2U);
+	KUNIT_EXPECT_EQ(test, snap->growth[0].pid, 11);
+	KUNIT_EXPECT_EQ(test, snap->growth[1].pid, 13);
+	KUNIT_EXPECT_EQ(test, snap->nr_cg, 2U);
+	KUNIT_EXPECT_EQ(test, snap->cg[0].id, 7ULL);
+	KUNIT_EXPECT_EQ(test, snap->cg[1].id, 8ULL);
+	KUNIT_EXPECT_EQ(test, snap->cg[1].since_ms, 22000ULL);
+	KUNIT_EXPECT_EQ(test, snap->nr_paths, 2U);
+}
+
+/* More processes than places: the largest stay, in order. */
+static void memattr_report_draft_overflow_test(struct kunit *test)
+{
+	struct memattr_report_proc p = { .comm = "p" };
+	struct memattr_report_snap *snap;
+	unsigned int i;
+
+	snap = kunit_kzalloc(test, sizeof(*snap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	memattr_report_draft_begin(snap, 1);
+	for (i = 1; i <= 3 * MEMATTR_REPORT_PROCS; i++) {
+		p.pid = i;
+		p.footprint_kb = i;
+		p.growth_kb_per_hour = i;
+		memattr_report_draft_proc(snap, &p);
+	}
+	KUNIT_EXPECT_EQ(test, snap->nr_fp, (u32)MEMATTR_REPORT_PROCS);
+	for (i = 0; i < MEMATTR_REPORT_PROCS; i++) {
+		KUNIT_EXPECT_EQ(test, snap->fp[i].pid,
+				(pid_t)(3 * MEMATTR_REPORT_PROCS - i));
+		KUNIT_EXPECT_EQ(test, snap->growth[i].pid,
+				(pid_t)(3 * MEMATTR_REPORT_PROCS - i));
+	}
+}
+
+static const char * const report_want[] = {
+	"report=begin reason=panic time_ms=31000 version=1.2.3 snapshot_ms=30000",
+	"report=system mem_total_kb=1000000 mem_available_kb=400000 used_pct=60 watermark_level=0 growth_kb_per_hour=7000000 exhaust_s=205",
+	"report=proc by=footprint rank=1 pid=12 comm=big cgroup_id=7 cgroup=/sys footprint_kb=90000 rss_kb=91000 growth_kb_per_hour=-50 leak=ok since_ms=0",
+	"report=proc by=footprint rank=2 pid=11 comm=leaker cgroup_id=8 cgroup=/my\\x20app footprint_kb=5000 rss_kb=5100 growth_kb_per_hour=7372800 leak=leak since_ms=21000",
+	"report=proc by=footprint rank=3 pid=13 comm=slow footprint_kb=300 rss_kb=300 growth_kb_per_hour=4000 leak=suspect since_ms=1000",
+	"report=proc by=footprint rank=4 pid=10 comm=small cgroup_id=7 cgroup=/sys footprint_kb=100 rss_kb=200 growth_kb_per_hour=0 leak=ok since_ms=0",
+	"report=proc by=growth rank=1 pid=11 comm=leaker cgroup_id=8 cgroup=/my\\x20app footprint_kb=5000 rss_kb=5100 growth_kb_per_hour=7372800 leak=leak since_ms=21000",
+	"report=proc by=growth rank=2 pid=13 comm=slow footprint_kb=300 rss_kb=300 growth_kb_per_hour=4000 leak=suspect since_ms=1000",
+	"report=cgroup rank=1 cgroup_id=7 cgroup=/sys nr_procs=2 usage_kb=90100 growth_kb_per_hour=0 leak=ok since_ms=0 exhaust_s=none",
+	"report=cgroup rank=2 cgroup_id=8 cgroup=/my\\x20app nr_procs=1 usage_kb=5000 limit_kb=10000 growth_kb_per_hour=7372800 leak=leak since_ms=22000 exhaust_s=2",
+	"report=oom time_ms=25000 pid=14 comm=hog cgroup=/my\\x20app rss_kb=40960 top=1 top1_pid=11 top1_comm=leaker top1_growth_kb_per_hour=7372800 top1_rss_kb=5100",
+	"report=end lines=12",
+};
+
+/* The whole report, line by line, as the UAPI header documents it. */
+static void memattr_report_format_test(struct kunit *test)
+{
+	struct memattr_oom_report *oom;
+	struct memattr_report_snap *snap;
+	struct memattr_report_in in = {
+		.reason = MEMATTR_REPORT_PANIC, .now_ms = 31000,
+		.version = "1.2.3",
+	};
+	unsigned int lines, i;
+	char *buf, *p, *nl;
+	size_t n;
+
+	snap = kunit_kzalloc(test, sizeof(*snap), GFP_KERNEL);
+	oom = kunit_kzalloc(test, sizeof(*oom), GFP_KERNEL);
+	buf = kunit_kzalloc(test, MEMATTR_REPORT_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, snap && oom && buf);
+	report_draft(snap);
+	*oom = (struct memattr_oom_report){ .time_ms = 25000, .pid = 14,
+		.comm = "hog", .cgroup = "/my app", .rss_kb = 40960, .nr_top = 1,
+		.top = { { .pid = 11, .comm = "leaker",
+			   .growth_kb_per_hour = 7372800, .rss_kb = 5100 } } };
+	in.snap = snap;
+	in.oom = oom;
+	n = memattr_report_format(buf, MEMATTR_REPORT_MAX, &in, &lines);
+	KUNIT_EXPECT_EQ(test, n, strlen(buf));
+	KUNIT_EXPECT_EQ(test, lines, (unsigned int)ARRAY_SIZE(report_want));
+	for (i = 0, p = buf; i < ARRAY_SIZE(report_want) && *p; i++) {
+		nl = strchr(p, '\n');
+		KUNIT_ASSERT_NOT_NULL(test, nl);
+		*nl = '\0';
+		KUNIT_EXPECT_STREQ(test, p, report_want[i]);
+		p = nl + 1;
+	}
+	KUNIT_EXPECT_EQ(test, i, (unsigned int)ARRAY_SIZE(report_want));
+	KUNIT_EXPECT_EQ(test, *p, '\0');
+}
+
+/* Before the first tick: begin, the OOM report if any, end. A torn read
+ * says so.
+ */
+static void memattr_report_no_tick_test(struct kunit *test)
+{
+	struct memattr_report_snap *snap;
+	struct memattr_report_in in = {
+		.reason = MEMATTR_REPORT_ON_DEMAND, .now_ms = 5, .torn = true,
+	};
+	unsigned int lines;
+	char buf[256];
+
+	snap = kunit_kzalloc(test, sizeof(*snap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	in.snap = snap;
+	memattr_report_format(buf, sizeof(buf), &in, &lines);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "report=begin reason=on_demand time_ms=5 version=unknown snapshot_ms=0 torn=1\n"
+			   "report=end lines=2\n");
+	KUNIT_EXPECT_EQ(test, lines, 2U);
+}
+
+/* The worst case, every string all escapes and 13 cgroup paths of 255
+ * bytes, fits MEMATTR_REPORT_MAX whole; crafted names cannot add lines.
+ */
+static void memattr_report_worst_case_test(struct kunit *test)
+{
+	struct memattr_report_proc p = { .rss_kb = U64_MAX,
+		.leak = MEMATTR_LEAK_SUSPECT, .since_ms = U64_MAX };
+	struct memattr_system_row sys = { .mem_total_kb = U64_MAX,
+		.mem_available_kb = U64_MAX, .used_pct = U32_MAX,
+		.growth_kb_per_hour = S64_MIN, .exhaust_s = S64_MAX,
+		.watermark_level = 255 };
+	struct memattr_cgroup_row *cgs;
+	struct memattr_report_snap *snap;
+	struct memattr_oom_report *oom;
+	struct memattr_report_in in = { .reason = MEMATTR_REPORT_PANIC,
+		.now_ms = U64_MAX, .version = "9.9.9-rc9", .torn = true };
+	unsigned int lines, i, nl = 0;
+	char *buf;
+	size_t n;
+
+	snap = kunit_kzalloc(test, sizeof(*snap), GFP_KERNEL);
+	oom = kunit_kzalloc(test, sizeof(*oom), GFP_KERNEL);
+	buf = kunit_kzalloc(test, MEMATTR_REPORT_MAX, GFP_KERNEL);
+	cgs = kunit_kcalloc(test, MEMATTR_REPORT_PATHS, sizeof(*cgs), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, snap && oom && buf && cgs);
+	memset(p.comm, '\n', sizeof(p.comm) - 1);
+	memattr_report_draft_begin(snap, U64_MAX);
+	for (i = 0; i < MEMATTR_REPORT_PATHS; i++) {
+		cgs[i].id = U64_MAX - i;
+		memset(cgs[i].path, '=', sizeof(cgs[i].path) - 1);
+		/* cgroups 5, 6 and 7 rank: 13 distinct paths in all */
+		cgs[i].usage_kb = i >= 5 && i <= 7 ? U64_MAX - i : i;
+		cgs[i].limit_kb = U64_MAX - 1;
+		cgs[i].exhaust_s = S64_MAX;
+		cgs[i].leak.growth_kb_per_hour = S64_MIN;
+		cgs[i].leak.since_ns = U64_MAX;
+		/* footprint: 10-14 rank; growth: 0-4 */
+		p.pid = -1 - (int)i;
+		p.cgroup_id = cgs[i].id;
+		p.footprint_kb = U64_MAX / 2 - MEMATTR_REPORT_PATHS + i;
+		p.growth_kb_per_hour = S64_MAX - i;
+		memattr_report_draft_proc(snap, &p);
+	}
+	memattr_report_draft_end(snap, &sys, cgs, MEMATTR_REPORT_PATHS);
+	oom->pid = -1;
+	oom->rss_kb = U64_MAX;
+	oom->time_ms = U64_MAX;
+	memset(oom->comm, '"', sizeof(oom->comm) - 1);
+	memset(oom->cgroup, '\\', sizeof(oom->cgroup) - 1);
+	oom->nr_top = MEMATTR_OOM_TOP;
+	for (i = 0; i < MEMATTR_OOM_TOP; i++) {
+		oom->top[i].pid = -1;
+		oom->top[i].rss_kb = U64_MAX;
+		oom->top[i].growth_kb_per_hour = S64_MIN;
+		memset(oom->top[i].comm, ' ', sizeof(oom->top[i].comm) - 1);
+	}
+	in.snap = snap;
+	in.oom = oom;
+	n = memattr_report_format(buf, MEMATTR_REPORT_MAX, &in, &lines);
+	for (i = 0; i < n; i++)
+		nl += buf[i] == '\n';
+	KUNIT_EXPECT_EQ(test, nl, lines);
+	/* begin, system, 5 + 5 processes, 3 cgroups, oom, end */
+	KUNIT_EXPECT_EQ(test, lines, 17U);
+	KUNIT_EXPECT_EQ(test, snap->nr_paths, (u32)MEMATTR_REPORT_PATHS);
+	KUNIT_EXPECT_LT(test, n, (size_t)MEMATTR_REPORT_MAX);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "report=end lines=17\n"));
+	kunit_info(test, "worst case: %zu bytes\n", n);
+}
+
+/* Out of room, the lines stop, but the end line still comes and counts
+ * what came; too small a buffer for begin and end gives nothing.
+ */
+static void memattr_report_small_buffer_test(struct kunit *test)
+{
+	struct memattr_report_snap *snap;
+	struct memattr_report_in in = { .reason = MEMATTR_REPORT_PANIC };
+	unsigned int lines;
+	char buf[400], tiny[40];
+	size_t n;
+
+	snap = kunit_kzalloc(test, sizeof(*snap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, snap);
+	report_draft(snap);
+	in.snap = snap;
+	n = memattr_report_format(buf, sizeof(buf), &in, &lines);
+	KUNIT_EXPECT_GT(test, n, (size_t)0);
+	KUNIT_EXPECT_LT(test, lines, 12U);
+	KUNIT_EXPECT_GE(test, lines, 2U);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "report=end lines="));
+	KUNIT_EXPECT_EQ(test, memattr_report_format(tiny, sizeof(tiny), &in,
+						    &lines), (size_t)0);
+	KUNIT_EXPECT_EQ(test, lines, 0U);
+}
+
+static struct kunit_case memattr_report_cases[] = {
+	KUNIT_CASE(memattr_report_draft_test),
+	KUNIT_CASE(memattr_report_draft_overflow_test),
+	KUNIT_CASE(memattr_report_format_test),
+	KUNIT_CASE(memattr_report_no_tick_test),
+	KUNIT_CASE(memattr_report_worst_case_test),
+	KUNIT_CASE(memattr_report_small_buffer_test),
+	{}
+};
+
+static struct kunit_suite memattr_report_suite = {
+	.name = "memattr_report",
+	.test_cases = memattr_report_cases,
+};
+
 kunit_test_suites(&memattr_parse_suite, &memattr_hist_suite,
 		  &memattr_leak_suite, &memattr_wm_suite, &memattr_oom_suite,
-		  &memattr_klog_suite);
+		  &memattr_klog_suite, &memattr_report_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for memattr");

@@ -9,6 +9,8 @@
 #        memattr_kernel_image ARCH [rt] -> path of the stock Debian vmlinuz for ARCH
 #        memattr_busybox ARCH         -> path of a static busybox for ARCH
 #        memattr_arm64_kdir [rt]      -> cross-build-ready arm64 headers tree
+#        memattr_kernel_modules ARCH MOD... -> a directory holding MOD.ko of
+#                                        the stock kernel (e.g. ramoops)
 #
 # The optional 'rt' picks Debian's PREEMPT_RT flavour (linux-image-rt-ARCH,
 # e.g. 6.1.0-56-rt-arm64) instead of the standard one.
@@ -218,6 +220,52 @@ memattr_kernel_image() {
 	mv -f "$tmp/boot/vmlinuz-$kver" "$out"
 	rm -rf "$tmp"
 	printf '%s\n' "$out"
+}
+
+# memattr_kernel_modules ARCH PATH...: modules of the stock Debian kernel for
+# ARCH, by their path below the kernel's module tree (fs/pstore/ramoops.ko),
+# extracted once to $MEMATTR_CACHE/kernels/<kver>/modules/ as NAME.ko
+# (uncompressed); prints that directory.
+memattr_kernel_modules() {
+	local arch=${1:-} kver dir deb tmp pkg rel m f pats
+	_memattr_check_arch "$arch" || return 1
+	shift
+	kver=$(memattr_kver "$arch") || return 1
+	dir=$MEMATTR_CACHE/kernels/$kver/modules
+	for rel in "$@"; do
+		[[ -s $dir/$(basename "$rel") ]] || break
+		rel=
+	done
+	if [[ -z ${rel:-} ]]; then
+		printf '%s\n' "$dir"
+		return 0
+	fi
+	pkg=linux-image-$kver
+	[[ $arch == arm64 ]] && pkg+=:arm64
+	deb=$(memattr_fetch_deb "$pkg") || return 1
+	tmp=$(_memattr_mktemp_in "$MEMATTR_CACHE/kernels") || return 1
+	pats=()
+	for rel in "$@"; do
+		pats+=("*/modules/$kver/kernel/${rel%.ko}.ko*")
+	done
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards "${pats[@]}" 2>/dev/null || true
+	mkdir -p "$dir"
+	for rel in "$@"; do
+		m=$(basename "$rel" .ko)
+		f=$(find "$tmp" -path "*/modules/$kver/kernel/${rel%.ko}.ko*" | head -n 1)
+		if [[ -z $f ]]; then
+			rm -rf "$tmp"
+			memattr_die "no $rel in $deb" || return 1
+		fi
+		case $f in
+		*.xz) xz -dc "$f" >"$dir/$m.ko.tmp" ;;
+		*.zst) zstd -qdc "$f" >"$dir/$m.ko.tmp" ;;
+		*) cp "$f" "$dir/$m.ko.tmp" ;;
+		esac
+		mv -f "$dir/$m.ko.tmp" "$dir/$m.ko"
+	done
+	rm -rf "$tmp"
+	printf '%s\n' "$dir"
 }
 
 # _memattr_is_static FILE: true if FILE is an ELF without a PT_INTERP.

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Turn the serial log of a memattr test guest into TAP-ish result lines.
 
-Usage: parse-log.py [--lane NAME] [--timed-out SEC] [--preempt MODEL] LOG
+Usage: parse-log.py [--lane NAME] [--timed-out SEC] [--preempt MODEL]
+                    [--reboot] LOG
 
 Prints one line per result, prefixed by the lane:
     ok - LANE: DESC
@@ -24,6 +25,14 @@ MEMATTR-TAP-END (see init) plus these synthetic ones:
     no kernel warnings            no WARN/BUG/Oops/lockdep/RCU/KASAN/sleep-in-
                                   atomic report in the whole log
     kmemleak clean                only when a MEMATTR-KMEMLEAK region exists
+
+With --reboot (the reboot test: several boots in one log), every
+MEMATTR-TAP-BEGIN starts a region, up to the next MEMATTR-TAP-END or
+MEMATTR-TAP-BEGIN (a boot that ended in a crash has no end marker), and the
+results of all of them count. The crash a case asks for is announced by a
+line MEMATTR-EXPECT-CRASH; until the next boot's first "memattr-init:" line,
+the panic's own line (EXPECTED_CRASH) is not a kernel warning. Anything
+else there still is.
 """
 
 import argparse
@@ -57,6 +66,11 @@ KERNEL_TROUBLE = re.compile(
     r"|[Uu]nable to handle|kernel BUG at"
 )
 MAX_DIAG = 8
+# The panics the reboot test causes: sysrq-c, and panic_on_oom.
+EXPECTED_CRASH = re.compile(
+    r"Kernel panic - not syncing: (sysrq triggered crash|Out of memory)"
+    r"|---\[ end Kernel panic - not syncing: (sysrq triggered crash|Out of memory)"
+)
 # memattr's own records (module/klog.c, the post-mortem): their values are
 # escaped names a test may choose freely ("WARNING:" is a legal comm), so
 # they are never trouble reports, whatever they hold.
@@ -107,12 +121,47 @@ class Report:
                 f"{self.skipped} skipped")
 
 
-def parse(text, lane, timed_out=None, preempt=None):
+def regions(lines, begin, end):
+    """The lines after each BEGIN marker up to the next END or BEGIN marker
+    (or the end of the log), all together; None if BEGIN never appears."""
+    out, inside, seen = [], False, False
+    for line in lines:
+        s = line.strip()
+        if s == begin:
+            inside = seen = True
+            continue
+        if s.startswith(end):
+            inside = False
+            continue
+        if inside:
+            out.append(line)
+    return out if seen else None
+
+
+def expected_crash_lines(lines):
+    """Indexes of the lines EXPECTED_CRASH matches after a
+    MEMATTR-EXPECT-CRASH marker, before the next boot's init."""
+    out, armed = set(), False
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if s == "MEMATTR-EXPECT-CRASH":
+            armed = True
+        elif s.startswith("memattr-init:"):
+            armed = False
+        elif armed and EXPECTED_CRASH.search(s):
+            out.add(i)
+    return out
+
+
+def parse(text, lane, timed_out=None, preempt=None, reboot=False):
     """Parse a whole guest log; return a Report."""
     lines = [clean(line) for line in text.splitlines()]
     rep = Report(lane)
 
-    tap = region(lines, "MEMATTR-TAP-BEGIN", "MEMATTR-TAP-END")
+    if reboot:
+        tap = regions(lines, "MEMATTR-TAP-BEGIN", "MEMATTR-TAP-END")
+    else:
+        tap = region(lines, "MEMATTR-TAP-BEGIN", "MEMATTR-TAP-END")
     results = 0
     plan = None
     for line in tap or []:
@@ -179,8 +228,9 @@ def parse(text, lane, timed_out=None, preempt=None):
                    [f"uname -v: {versions[0]}"])
 
     trouble, seen = [], set()
-    for line in lines:
-        if MEMATTR_RECORD.match(line.strip()):
+    allowed = expected_crash_lines(lines) if reboot else set()
+    for i, line in enumerate(lines):
+        if i in allowed or MEMATTR_RECORD.match(line.strip()):
             continue
         if KERNEL_TROUBLE.search(line) and line.strip() not in seen:
             seen.add(line.strip())
@@ -218,6 +268,9 @@ def main(argv=None):
     ap.add_argument("--preempt", metavar="MODEL",
                     help="fail unless the guest kernel's uname -v names MODEL "
                     "(PREEMPT, PREEMPT_RT, PREEMPT_DYNAMIC)")
+    ap.add_argument("--reboot", action="store_true",
+                    help="the reboot test's log: several boots, crashes "
+                    "announced by MEMATTR-EXPECT-CRASH")
     ap.add_argument("log", help="serial log of the guest")
     args = ap.parse_args(argv)
 
@@ -228,7 +281,7 @@ def main(argv=None):
         print(f"parse-log: {e}", file=sys.stderr)
         text = ""
     lane = args.lane or lane_from(text, args.log)
-    rep = parse(text, lane, args.timed_out, args.preempt)
+    rep = parse(text, lane, args.timed_out, args.preempt, args.reboot)
     for line in rep.lines:
         print(line)
     print(rep.summary())

@@ -6,7 +6,7 @@
 # Usage: run-lane.sh --lane NAME --arch amd64|arm64 --kernel IMAGE --initrd CPIO
 #                    [--mem MB] [--timeout SEC] [--log FILE]
 #                    [--append 'EXTRA CMDLINE'] [--icount] [--interactive]
-#                    [--preempt MODEL]
+#                    [--preempt MODEL] [--reboot]
 #
 #   --mem MB         guest memory (default 1024)
 #   --timeout SEC    kill QEMU after SEC seconds, +10 s grace (default 600)
@@ -17,6 +17,9 @@
 #                    one vCPU (an x86 guest hangs bringing up the second)
 #   --preempt MODEL  fail unless the guest's uname -v names MODEL (PREEMPT,
 #                    PREEMPT_RT): the lane really runs that preemption model
+#   --reboot         the reboot test (memattr.mode=reboot): no -no-reboot,
+#                    so a guest reset keeps QEMU and the guest's RAM;
+#                    parse-log.py --reboot judges the log
 #   --interactive    shell on this terminal (memattr.mode=shell), no timeout,
 #                    no log; leave with 'reboot -f' or Ctrl-A x
 #
@@ -34,6 +37,7 @@ usage() {
 }
 
 lane='' arch='' kernel='' initrd='' mem=1024 timeout=600 log='' append='' interactive=0 icount=0
+reboot=0
 preempt=''
 while (($#)); do
 	case $1 in
@@ -47,6 +51,7 @@ while (($#)); do
 	--append) append=${2?--append needs a value}; shift 2 ;;
 	--interactive) interactive=1; shift ;;
 	--icount) icount=1; shift ;;
+	--reboot) reboot=1; shift ;;
 	--preempt) preempt=${2:?--preempt needs a value}; shift 2 ;;
 	-h | --help) usage ;;
 	*) printf 'run-lane: unknown argument: %s\n' "$1" >&2; usage ;;
@@ -72,6 +77,7 @@ esac
 
 mode='test'
 ((interactive)) && mode=shell
+((reboot)) && mode=reboot
 # panic_print=0x20 replays the whole kernel log on a panic (e.g. from
 # panic_on_warn), so a WARN hidden by loglevel=4 still reaches the log.
 # softlockup_panic=1: a CPU stuck in the kernel ends the run at once, with
@@ -85,8 +91,9 @@ cmdline="console=$console loglevel=4 panic=-1 panic_print=0x20 softlockup_panic=
 # first CPU sits in __alloc_pages()): it traps on the int3 that is no longer
 # there, backs up and traps again, for ever. Seen on every unload under load.
 # shellcheck disable=SC2054 # -accel takes one comma-separated value
-qemu+=(-accel tcg,thread=single -m "$mem" -no-reboot -display none -nodefaults
+qemu+=(-accel tcg,thread=single -m "$mem" -display none -nodefaults
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline")
+((reboot)) || qemu+=(-no-reboot)
 ((icount)) && qemu+=(-icount shift=0 -smp 1)
 
 if ((interactive)); then
@@ -113,6 +120,7 @@ wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 
 parse=("$here/parse-log.py" --lane "$lane")
 [[ -n $preempt ]] && parse+=(--preempt "$preempt")
+((reboot)) && parse+=(--reboot)
 if ((rc == 124 || rc == 137)); then
 	printf 'run-lane: %s: QEMU killed after %s s (timeout)\n' "$lane" "$timeout" >&2
 	parse+=(--timed-out "$timeout")

@@ -267,6 +267,50 @@ class ParseTest(unittest.TestCase):
         self.assertEqual(rep.failed, 4)
 
 
+class RebootTest(unittest.TestCase):
+    """parse-log --reboot: one log, several boots, crashes on purpose."""
+
+    BOOT1 = ("memattr-init: lane t, reboot test boot at uptime 2.00 s\r\n"
+             "MEMATTR-TAP-BEGIN\r\n"
+             "ok 1 - case 1: starts\r\n"
+             "MEMATTR-EXPECT-CRASH\r\n"
+             "[   30.1] Kernel panic - not syncing: sysrq triggered crash\r\n"
+             "[   30.2] ---[ end Kernel panic - not syncing: sysrq triggered crash ]---\r\n")
+    BOOT2 = ("memattr-init: lane t, reboot test boot at uptime 2.00 s\r\n"
+             "MEMATTR-TAP-BEGIN\r\n"
+             "ok 2 - case 1: leak event\r\n"
+             "MEMATTR-TAP-END rc=0\r\n"
+             "MEMATTR-DONE\r\n")
+
+    def test_every_boot_counts(self):
+        rep = parse_log.parse(self.BOOT1 + self.BOOT2, "lane", reboot=True)
+        self.assertIn("ok - lane: case 1: starts", rep.lines)
+        self.assertIn("ok - lane: case 1: leak event", rep.lines)
+        self.assertEqual(rep.failed, 0, rep.lines)
+
+    def test_a_failure_in_an_early_boot_fails(self):
+        log = self.BOOT1.replace("ok 1 - case 1: starts", "not ok 1 - case 1: starts")
+        rep = parse_log.parse(log + self.BOOT2, "lane", reboot=True)
+        self.assertEqual(rep.failed, 1, rep.lines)
+
+    def test_unannounced_panic_is_trouble(self):
+        log = self.BOOT1.replace("MEMATTR-EXPECT-CRASH\r\n", "")
+        rep = parse_log.parse(log + self.BOOT2, "lane", reboot=True)
+        self.assertTrue(any(line.startswith("not ok - lane: no kernel warnings")
+                            for line in rep.lines), rep.lines)
+
+    def test_other_trouble_after_the_marker_counts(self):
+        log = self.BOOT1 + "[   30.3] BUG: unable to handle page fault\r\n"
+        rep = parse_log.parse(log + self.BOOT2, "lane", reboot=True)
+        self.assertTrue(any(line.startswith("not ok - lane: no kernel warnings")
+                            for line in rep.lines), rep.lines)
+
+    def test_crash_marker_ends_with_the_next_boot(self):
+        log = self.BOOT1 + self.BOOT2 + "[   40.0] Kernel panic - not syncing: Out of memory\r\n"
+        rep = parse_log.parse(log, "lane", reboot=True)
+        self.assertEqual(rep.failed, 1, rep.lines)
+
+
 class MainTest(unittest.TestCase):
     def run_main(self, text, *args):
         with tempfile.TemporaryDirectory() as d:

@@ -198,6 +198,40 @@
  * Each kind of event prints at most 10 lines per 5 s; the lines kept out
  * are counted (MEMATTR_A_STATS_KLOG_SUPPRESSED), the others too
  * (MEMATTR_A_STATS_KLOG_LINES).
+ *
+ * Post-mortem report
+ * ------------------
+ * When the kernel panics (panic_on_oom, a hung-task or soft-lockup panic,
+ * sysrq-c, an oops with panic_on_oops), and unless the panic_report
+ * parameter is 0, memattr prints a report to the kernel log (KERN_ERR),
+ * after the panic message and before the kmsg dumpers (pstore) save the
+ * log's tail: 1 to 3 KiB with usual names, about 8.3 KiB at most. The
+ * same lines, each with the "memattr: " prefix, are in debugfs `report` on
+ * demand (reason=on_demand). The lines are the form of the kernel log lines
+ * above (escaping, "truncated=1", fields only ever added at a line's end),
+ * "report" first instead of "event", in this order:
+ * - report=begin: reason (panic, on_demand), time_ms (when written),
+ *   version (the module's), snapshot_ms (the sampler tick the numbers come
+ *   from, at most one sample period old; 0: none yet, and no system, proc
+ *   or cgroup lines follow), torn=1 when the panic path read the snapshot
+ *   without its lock (a stopped CPU held it: numbers may be mixed).
+ * - report=system: mem_total_kb, mem_available_kb, used_pct,
+ *   watermark_level (levels crossed upwards, 0: none), growth_kb_per_hour,
+ *   exhaust_s (seconds until nothing is available, or "none").
+ * - report=proc, up to 5 with by=footprint (largest unreclaimable
+ *   footprint first: anon + shmem + swap + page tables) then up to 5 with
+ *   by=growth (fastest growing first, growing only): rank (from 1), pid,
+ *   comm, cgroup_id and cgroup (its memory cgroup, when known),
+ *   footprint_kb, rss_kb, growth_kb_per_hour, leak (ok, suspect, leak),
+ *   since_ms (CLOCK_MONOTONIC when that leak state began).
+ * - report=cgroup, up to 3, largest usage first, the root left out: rank,
+ *   cgroup_id, cgroup, nr_procs, usage_kb, limit_kb (when set),
+ *   growth_kb_per_hour, leak, since_ms, exhaust_s (until the limit, or
+ *   "none").
+ * - report=oom, the last OOM report kept, if any: time_ms (of the kill),
+ *   then the fields of an event=oom_kill line after its time_ms.
+ * - report=end: lines (of the report, begin and end included). A report
+ *   without its end line was cut (the dump's size, a second crash).
  */
 #ifndef _UAPI_LINUX_MEMATTR_H
 #define _UAPI_LINUX_MEMATTR_H
