@@ -370,7 +370,9 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 	memattr_leak_judge(h, cfg, long_s, &lng);
 
 	if (((memattr_leak_shows(&full, min) &&
-	      memattr_leak_linear(&full) &&
+	      (memattr_leak_linear(&full) ||
+	       (memattr_leak_steady(&full) && memattr_leak_shows(&half, min) &&
+		memattr_leak_linear(&half))) &&
 	      2 * full.slope_recent_kb_per_hour >= min &&
 	      memattr_leak_new_high(h, cfg, cfg->window_s, &full)) ||
 	     (old == MEMATTR_LEAK_LEAK && !info->stepwise &&
@@ -391,6 +393,9 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 	}
 
 	growth = full.covered ? full.slope_kb_per_hour : half.slope_kb_per_hour;
+	/* Accelerating: the growing segment is the newer half. */
+	if (full.covered && half.covered && !memattr_leak_linear(&full))
+		growth = half.slope_kb_per_hour;
 	if (stepwise)
 		growth = lng.slope_kb_per_hour;
 	info->growth_kb_per_hour = growth;
