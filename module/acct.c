@@ -179,7 +179,7 @@ static u32 memattr_proc_leak_kb(struct memattr_proc *p,
 
 	lockdep_assert_held(&p->lock);
 	p->allocs_seen = allocs;
-	return memattr_leak_metric_kb(&p->shmem_own_kb,
+	return memattr_leak_metric_kb(&p->shmem,
 				      fp->anon_kb + fp->swap_kb + fp->pgtables_kb,
 				      fp->shmem_kb,
 				      (u64)p->fp.anon_kb + p->fp.swap_kb +

@@ -103,7 +103,7 @@ struct memattr_proc {
 	u32 vm_base_kb;			/* VmSize at fork/exec/adoption */
 	bool vm_base_set;		/* @vm_base_kb is known */
 	bool fp_at_exit;		/* @fp was read as its threads exit */
-	u32 shmem_own_kb;		/* mapped shmem it allocated itself */
+	struct memattr_leak_shmem shmem;	/* mapped shmem it allocated */
 	u32 allocs_seen;		/* @page_allocs at the last sample */
 	struct memattr_hist hist;	/* unreclaimable footprint, KiB */
 	struct memattr_leak_info leak;	/* the detector's last verdict */

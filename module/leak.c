@@ -447,7 +447,7 @@ bool memattr_leak_step_lazy(struct memattr_leak_info *info,
 
 /**
  * memattr_leak_metric_kb() - the footprint a process's leak would grow
- * @own_shmem_kb: the mapped shmem counted as the process's own; updated
+ * @sh: the process's shmem accounting; updated
  * @other_kb: anon + swap + page tables now, KiB
  * @shmem_kb: RssShmem now, KiB
  * @prev_other_kb: @other_kb at the last tick
@@ -457,24 +457,30 @@ bool memattr_leak_step_lazy(struct memattr_leak_info *info,
  * Mapping shmem that already exists (another process's tmpfs or /dev/shm
  * segment, walked by a shared-memory reader) raises RssShmem without
  * allocating anything: that is not the process's memory growing. Writing
- * new shmem pages allocates them in the process's context. So mapped shmem
- * counts as the process's own only as far as this tick's allocations, less
- * what its anon, swap and page tables grew by, can account for it; and
- * never above what is mapped now.
+ * new shmem pages allocates them in the process's context. So the
+ * allocations go into a bank (at most MEMATTR_LEAK_ALLOC_BANK_KB: the RSS
+ * counters lag them), what anon, swap and page tables grew by is paid from
+ * it, and mapped shmem counts as the process's own only as far as the bank
+ * then pays for its growth; never above what is mapped now.
  *
  * Return: @other_kb plus the own shmem, at most U32_MAX.
  */
-u32 memattr_leak_metric_kb(u32 *own_shmem_kb, u64 other_kb, u64 shmem_kb,
-			   u64 prev_other_kb, u64 prev_shmem_kb, u64 alloc_kb)
+u32 memattr_leak_metric_kb(struct memattr_leak_shmem *sh, u64 other_kb,
+			   u64 shmem_kb, u64 prev_other_kb, u64 prev_shmem_kb,
+			   u64 alloc_kb)
 {
-	u64 grew = other_kb > prev_other_kb ? other_kb - prev_other_kb : 0;
-	u64 own = *own_shmem_kb;
+	u64 bank = sh->bank_kb + alloc_kb, own = sh->own_kb, paid;
 
-	if (shmem_kb > prev_shmem_kb && alloc_kb > grew)
-		own += min(shmem_kb - prev_shmem_kb, alloc_kb - grew);
-	own = min(own, shmem_kb);
-	*own_shmem_kb = min_t(u64, own, U32_MAX);
-	return min_t(u64, other_kb + own, U32_MAX);
+	if (other_kb > prev_other_kb)
+		bank -= min(bank, other_kb - prev_other_kb);
+	if (shmem_kb > prev_shmem_kb) {
+		paid = min(shmem_kb - prev_shmem_kb, bank);
+		own += paid;
+		bank -= paid;
+	}
+	sh->own_kb = min(own, shmem_kb);
+	sh->bank_kb = min_t(u64, bank, MEMATTR_LEAK_ALLOC_BANK_KB);
+	return min_t(u64, other_kb + sh->own_kb, U32_MAX);
 }
 
 /**

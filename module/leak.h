@@ -79,8 +79,21 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 bool memattr_leak_step_lazy(struct memattr_leak_info *info,
 			    const struct memattr_leak_cfg *cfg,
 			    const struct memattr_hist *h, u64 now_ns, bool force);
-u32 memattr_leak_metric_kb(u32 *own_shmem_kb, u64 other_kb, u64 shmem_kb,
-			   u64 prev_other_kb, u64 prev_shmem_kb, u64 alloc_kb);
+/*
+ * Most page allocations kept to account for shmem mapped later: RSS
+ * counters lag the allocations (6.1 caches 64 events a thread).
+ */
+#define MEMATTR_LEAK_ALLOC_BANK_KB	4096
+
+/* Of a process's mapped shmem, what it allocated itself. */
+struct memattr_leak_shmem {
+	u32 own_kb;	/* mapped shmem counted as the process's own */
+	u32 bank_kb;	/* allocations not yet matched by RSS growth */
+};
+
+u32 memattr_leak_metric_kb(struct memattr_leak_shmem *sh, u64 other_kb,
+			   u64 shmem_kb, u64 prev_other_kb, u64 prev_shmem_kb,
+			   u64 alloc_kb);
 s64 memattr_leak_exhaust_s(u64 headroom_kb, s64 slope_kb_per_hour);
 
 #endif /* _MEMATTR_LEAK_H */

@@ -233,7 +233,9 @@ static void fp_shm(const struct replay_scn *s, struct replay_gen *g,
 
 /*
  * p: own anon, rate/h: a writer that maps a /dev/shm file and writes new
- * pages into it at a leak's rate: each one allocated in its own context.
+ * pages into it at a leak's rate: each one allocated in its own context,
+ * counted at once, while its RssShmem moves 64 pages at a time (6.1 caches
+ * a thread's RSS events and flushes them every 64).
  */
 static void fp_shm_writer(const struct replay_scn *s, struct replay_gen *g,
 			  double t, struct replay_sample *out)
@@ -241,12 +243,13 @@ static void fp_shm_writer(const struct replay_scn *s, struct replay_gen *g,
 	double anon = s->p[0] * REPLAY_MB + noise(g, QUIET_PAGES);
 	double shm = floor(s->p[1] * t / REPLAY_HOUR * REPLAY_MB / PAGE_KB) *
 		     PAGE_KB;
+	double rss = floor(shm / (64 * PAGE_KB)) * 64 * PAGE_KB;
 
 	if (anon > g->v)
 		g->from += anon - g->v;
 	g->v = anon;
 	out->proc_kb = kb(anon);
-	out->shmem_kb = kb(shm);
+	out->shmem_kb = kb(rss);
 	out->alloc_kb = (u64)(g->from + shm +
 			      floor(shm / 512 / PAGE_KB) * PAGE_KB);
 	out->cg_kb = kb(anon + shm);

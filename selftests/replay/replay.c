@@ -131,7 +131,8 @@ static void replay_run(const struct replay_scn *s, enum replay_path path,
 	u8 old = MEMATTR_LEAK_OK;
 	u64 k, n = 0, start, now;
 	struct replay_sample prev = { 0 };
-	u32 own_shmem = 0, kb;
+	struct memattr_leak_shmem sh = { 0 };
+	u32 kb;
 
 	if (!h)
 		exit(2);
@@ -158,7 +159,7 @@ static void replay_run(const struct replay_scn *s, enum replay_path path,
 		r->missed += reps - 1;
 		s->fp(s, &gen, t, &smp);
 		kb = cg_metric ? smp.cg_kb :
-			memattr_leak_metric_kb(&own_shmem, smp.proc_kb,
+			memattr_leak_metric_kb(&sh, smp.proc_kb,
 					       smp.shmem_kb, prev.proc_kb,
 					       prev.shmem_kb,
 					       smp.alloc_kb - prev.alloc_kb);
