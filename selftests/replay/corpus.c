@@ -284,7 +284,7 @@ const struct replay_scn replay_corpus[] = {
 	{ "shm-reader", "maps a 512 MiB shm segment that exists, touches it over 3 h from 1 h",
 	  24, 110, fp_shm, { 60, 512, 3, 1 }, HEALTHY, true, true },
 	{ "shm-writer", "writes new pages into a /dev/shm file it maps, 37 MiB/h from 0 h",
-	  24, 128, fp_shm_writer, { 60, 37 }, LEAK(37, 0, NEVER), true },
+	  24, 128, fp_shm_writer, { 60, 37 }, LEAK(37, 0, NEVER), true, true },
 	{ "growth-1.75", "healthy service growing 1.75 MiB/h (below leak_min)",
 	  72, 111, fp_linear, { 300, 1.75, 0, NEVER }, HEALTHY, false },
 	{ "noisy-flat", "flat 300 MiB, counters +-64 pages a sample",
