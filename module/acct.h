@@ -70,7 +70,7 @@ struct memattr_activity {
  * at the exit of its last thread or when the sampler finds it gone; freed
  * after an RCU grace period. Lookups by tgid run under RCU.
  *
- * Allocated from a cache of its own (memattr_proc): 1000 bytes on 64-bit,
+ * Allocated from a cache of its own (memattr_proc): 1008 bytes on 64-bit,
  * laid out without holes; at most 1 KiB, history included (asserted at
  * build time where spinlocks carry no debugging state).
  */

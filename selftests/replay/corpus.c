@@ -3,9 +3,10 @@
  * The replay corpus: day-scale footprints with their ground truth.
  *
  * Each generator is called once per tick, in order, with the tick's real
- * time in seconds, and returns the process's metric (what the sampler
- * pushes: anon + shmem + swap + page tables, KiB) and its memory cgroup's
- * (usage - (file - shmem)). Randomness comes from the scenario's fixed seed
+ * time in seconds, and returns the process's anon + swap + page tables,
+ * its RssShmem and the KiB allocated in its context so far (from which
+ * memattr_leak_metric_kb() makes what the sampler pushes), and its memory
+ * cgroup's metric (usage - (file - shmem)). Randomness comes from the scenario's fixed seed
  * only, so a scenario replays bit for bit.
  *
  * Sizes are in MiB, rates in MiB per real hour, times in hours unless a

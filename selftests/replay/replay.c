@@ -4,22 +4,26 @@
  * host (shim/ stands in for the few kernel headers they include), fed the
  * corpus's day-scale footprints exactly as the sampler feeds them:
  *
- *  - a process (acct.c, memattr_sample_procs()): every tick pushes its
- *    unreclaimable KiB with memattr_hist_push(), then
- *    memattr_leak_step_lazy(), forced on the module's first tick (the
- *    configuration differs from the zeroed one last seen);
+ *  - a process (acct.c, memattr_sample_procs()): every tick computes its
+ *    footprint with memattr_leak_metric_kb() (anon + swap + page tables,
+ *    and the mapped shmem its own allocations pay for) and pushes it with
+ *    memattr_hist_push_n() for the periods memattr_hist_periods() says the
+ *    tick stands for, then memattr_leak_step_lazy(), forced on the module's
+ *    first tick (the configuration differs from the zeroed one last seen);
  *  - a memory cgroup (detect.c, memattr_detect_cgroups(); the system's
  *    history in memattr_detect_system() is judged the same way): every tick
- *    pushes usage - (file - shmem), then memattr_leak_step().
+ *    pushes usage - (file - shmem) for those periods, then
+ *    memattr_leak_step().
  *
  * At the defaults (params.h): sample_ms 1000, leak_window_s 3600,
  * leak_min_kb_per_hour 4096. Ticks come when they do on a real kernel at
- * HZ=250: the sampler re-arms a delayed work of msecs_to_jiffies(1000) = 250
- * jiffies after each tick, which the timer wheel (level 1, 8-jiffy
- * granularity) rounds up to the next 8-jiffy boundary, 256 jiffies after
- * the last one: a tick every 1024 ms, each late by the worker's wake-up
- * latency (0.1 to 1.5 ms; one tick in 1000 by 4 to 16 ms, which the wheel
- * absorbs). The detector still takes each sample as 1000 ms.
+ * HZ=250: the sampler aims tick n at its first tick + n * 1000 ms and arms
+ * the delayed work for what is left, rounded up to a jiffy; the timer
+ * wheel (level 1, 8-jiffy granularity) fires it at the next 8-jiffy
+ * boundary after that, up to 32 ms late, and the worker wakes up 0.1 to
+ * 1.5 ms later (one tick in 1000 by 4 to 16 ms more; one in 20000 is held
+ * up 1.5 to 3.5 periods and the sampler catches up). The lateness never
+ * adds up: a history's sample i is i periods old.
  *
  *   replay --md FILE       run the corpus, write the results table to FILE,
  *                          print the summary
