@@ -127,6 +127,12 @@ static u64 memattr_samples;
 static u64 memattr_sample_last_ns;
 static u64 memattr_sample_max_ns;
 static u32 memattr_sample_ms_seen;
+/*
+ * The sampler's schedule, its own (one work item): tick n is due at
+ * @memattr_tick_start_ns + n * sample_ms; @memattr_tick_n is the last one's.
+ */
+static u64 memattr_tick_start_ns;
+static u64 memattr_tick_n;
 /* The detector's parameters at the last tick: the sampler's own. */
 static struct memattr_leak_cfg memattr_cfg_seen;
 
@@ -162,12 +168,26 @@ static inline u64 memattr_pages_kb(unsigned long pages)
 	return (u64)pages << (PAGE_SHIFT - 10);
 }
 
-/* The footprint that a leak would grow: never page cache. */
-static u32 memattr_fp_unreclaimable_kb(const struct memattr_fp *fp)
+/*
+ * The footprint that a leak would grow: never page cache, and of the
+ * mapped shmem only what the process allocated itself (see
+ * memattr_leak_metric_kb()). @p->fp still holds the last sample.
+ * Context: under @p->lock.
+ */
+static u32 memattr_proc_leak_kb(struct memattr_proc *p,
+				const struct memattr_fp *fp)
 {
-	u64 kb = fp->anon_kb + fp->shmem_kb + fp->swap_kb + fp->pgtables_kb;
+	u32 allocs = (u32)atomic64_read(&p->page_allocs);
+	u64 alloc_kb = memattr_pages_kb(allocs - p->allocs_seen);
 
-	return min_t(u64, kb, U32_MAX);
+	lockdep_assert_held(&p->lock);
+	p->allocs_seen = allocs;
+	return memattr_leak_metric_kb(&p->shmem,
+				      fp->anon_kb + fp->swap_kb + fp->pgtables_kb,
+				      fp->shmem_kb,
+				      (u64)p->fp.anon_kb + p->fp.swap_kb +
+				      p->fp.pgtables_kb,
+				      p->fp.shmem_kb, alloc_kb);
 }
 
 static void memattr_fp_pack(struct memattr_fp32 *d, const struct memattr_fp *s)
@@ -1072,13 +1092,16 @@ static struct memattr_report_snap memattr_report_draft;
 
 /*
  * Sample every tracked process, bucket by bucket, with breaks between, and
- * collect the fastest growers into @top (*@nr_top of them). @avail_kb: the
- * system's available memory, for times to exhaustion.
+ * collect the fastest growers into @top (*@nr_top of them). Each sample
+ * goes into the histories @periods times: the sampling periods this tick
+ * stands for (memattr_hist_periods()). @avail_kb: the system's available
+ * memory, for times to exhaustion.
  */
 static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 				 u64 avail_kb,
 				 const struct memattr_leak_cfg *cfg,
 				 bool reset_hist, bool force, u64 now_ns,
+				 unsigned int periods,
 				 struct memattr_oom_grower *top, u32 *nr_top)
 {
 	unsigned int bkt;
@@ -1112,12 +1135,14 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			/* Once exit_mm() ran, keep the footprint at exit. */
 			if (has_mm) {
 				/* Adopted: the address space as first seen. */
+				u32 kb;
+
 				if (!p->vm_base_set)
 					memattr_proc_set_vm_base(p, fp.vm_kb);
+				kb = memattr_proc_leak_kb(p, &fp);
 				memattr_fp_pack(&p->fp, &fp);
 				p->sampled_ns = now_ns;	/* the tick's */
-				memattr_hist_push(&p->hist,
-						  memattr_fp_unreclaimable_kb(&fp));
+				memattr_hist_push_n(&p->hist, kb, periods);
 			}
 			p->cgroup_id = cgid;
 			memcpy(p->comm, comm, sizeof(p->comm));
@@ -1138,12 +1163,14 @@ static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			g.rss_kb = fp.rss_kb;
 			rp.leak = p->leak.state;
 			rp.since_ms = div_u64(p->leak.since_ns, NSEC_PER_MSEC);
+			/* What the detector judges: its newest sample. */
+			rp.footprint_kb = memattr_hist_used(&p->hist, 0) ?
+					  memattr_hist_get(&p->hist, 0, 0) : 0;
 			raw_spin_unlock(&p->lock);
 			memattr_oom_top_insert(top, nr_top, &g);
 			rp.pid = g.pid;
 			memcpy(rp.comm, g.comm, sizeof(rp.comm));
 			rp.cgroup_id = cgid;
-			rp.footprint_kb = memattr_fp_unreclaimable_kb(&fp);
 			rp.rss_kb = fp.rss_kb;
 			rp.growth_kb_per_hour = g.growth_kb_per_hour;
 			memattr_report_draft_proc(&memattr_report_draft, &rp);
@@ -1168,8 +1195,10 @@ static void memattr_sampler_fn(struct work_struct *work)
 	size_t cgs_bytes = 0, old_bytes;
 	struct memattr_leak_cfg cfg;
 	u32 nr_cgs, sample_ms, nr_top;
+	unsigned int periods;
 	bool reset_hist, force;
-	u64 t0, dt;
+	u64 t0, dt, next, now;
+	unsigned long delay;
 
 	t0 = ktime_get_ns();
 	memattr_detect_cfg(&cfg);
@@ -1184,13 +1213,23 @@ static void memattr_sampler_fn(struct work_struct *work)
 	/* New parameters: judge every process afresh, not only the changed. */
 	force = reset_hist || memcmp(&cfg, &memattr_cfg_seen, sizeof(cfg));
 	memattr_cfg_seen = cfg;
+	/* A new period starts a new schedule; else count the periods missed. */
+	if (!memattr_sample_ms_seen || reset_hist) {
+		memattr_tick_start_ns = t0;
+		memattr_tick_n = 0;
+		periods = 1;
+	} else {
+		periods = memattr_hist_periods(&memattr_tick_n,
+					       memattr_tick_start_ns, t0,
+					       sample_ms);
+	}
 	memattr_report_draft_begin(&memattr_report_draft,
 				   div_u64(t0, NSEC_PER_MSEC));
 	memattr_sample_procs(cgs, nr_cgs, sys.mem_available_kb, &cfg,
-			     reset_hist, force, t0, top, &nr_top);
+			     reset_hist, force, t0, periods, top, &nr_top);
 	memattr_oom_top_publish(top, nr_top);
-	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0);
-	memattr_detect_system(&sys, &cfg, reset_hist, t0);
+	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0, periods);
+	memattr_detect_system(&sys, &cfg, reset_hist, t0, periods);
 	memattr_report_draft_end(&memattr_report_draft, &sys, cgs, nr_cgs);
 	memattr_pm_publish(&memattr_report_draft);
 
@@ -1211,9 +1250,19 @@ static void memattr_sampler_fn(struct work_struct *work)
 	memattr_mem_uncharge(old_bytes);
 	memattr_detect_flush(cgs, nr_cgs);
 
+	/*
+	 * Aim the next tick at start + (n + 1) periods, not a period after
+	 * this one: re-arming for a whole period after each tick adds the
+	 * timer wheel's rounding and the worker's latency to every period
+	 * (1024 ms for 1000 at HZ=250), and the history's time axis drifts.
+	 */
+	next = memattr_tick_start_ns + (memattr_tick_n + 1) * sample_ms *
+	       NSEC_PER_MSEC;
+	now = ktime_get_ns();
+	delay = next > now ? msecs_to_jiffies(DIV_ROUND_UP_ULL(next - now,
+								NSEC_PER_MSEC)) : 0;
 	if (!READ_ONCE(memattr_sampler_stopping))
-		queue_delayed_work(system_unbound_wq, &memattr_sampler,
-				   msecs_to_jiffies(sample_ms));
+		queue_delayed_work(system_unbound_wq, &memattr_sampler, delay);
 }
 
 /* Copy @p into @r. Context: RCU (or @p otherwise pinned). */
@@ -1635,9 +1684,14 @@ int memattr_acct_init(void)
 	for (i = 0; i < ARRAY_SIZE(memattr_exited); i++)
 		raw_spin_lock_init(&memattr_exited[i].lock);
 	/*
-	 * A cache of its own: a 1000-byte entry from kmalloc would take a
-	 * 1 KiB object, and one a little bigger a 2 KiB one.
+	 * A cache of its own: a 1008-byte entry from kmalloc would take a
+	 * 1 KiB object, and one a little bigger a 2 KiB one. Lock debugging
+	 * makes the raw spinlock bigger; without it the entry, history
+	 * included, stays within 1 KiB.
 	 */
+	BUILD_BUG_ON(!IS_ENABLED(CONFIG_DEBUG_SPINLOCK) &&
+		     !IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) &&
+		     sizeof(struct memattr_proc) > 1024);
 	memattr_proc_cache = KMEM_CACHE(memattr_proc, 0);
 	if (!memattr_proc_cache)
 		return -ENOMEM;

@@ -70,8 +70,9 @@ struct memattr_activity {
  * at the exit of its last thread or when the sampler finds it gone; freed
  * after an RCU grace period. Lookups by tgid run under RCU.
  *
- * Allocated from a cache of its own (memattr_proc): 1000 bytes on 64-bit
- * (without lock debugging); keep it at most 1 KiB, history included.
+ * Allocated from a cache of its own (memattr_proc): 1016 bytes on 64-bit,
+ * laid out without holes; at most 1 KiB, history included (asserted at
+ * build time where spinlocks carry no debugging state).
  */
 struct memattr_proc {
 	struct hlist_node node;		/* memattr_procs; its bucket lock */
@@ -102,6 +103,8 @@ struct memattr_proc {
 	u32 vm_base_kb;			/* VmSize at fork/exec/adoption */
 	bool vm_base_set;		/* @vm_base_kb is known */
 	bool fp_at_exit;		/* @fp was read as its threads exit */
+	struct memattr_leak_shmem shmem;	/* mapped shmem it allocated */
+	u32 allocs_seen;		/* @page_allocs at the last sample */
 	struct memattr_hist hist;	/* unreclaimable footprint, KiB */
 	struct memattr_leak_info leak;	/* the detector's last verdict */
 	s64 exhaust_s;			/* at @leak's growth; -1: never */

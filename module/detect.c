@@ -117,12 +117,13 @@ static void memattr_leak_event(const struct memattr_leak_info *leak, u8 entity,
  * @cfg: the detector's configuration
  * @reset: the sampling period changed: restart every history
  * @now_ns: ktime_get_ns() of this tick
+ * @periods: sampling periods this tick stands for (memattr_hist_periods())
  *
  * Context: the sampler (process, may sleep).
  */
 void memattr_detect_cgroups(struct memattr_cgroup_row *cgs, u32 nr,
 			    const struct memattr_leak_cfg *cfg, bool reset,
-			    u64 now_ns)
+			    u64 now_ns, unsigned int periods)
 {
 	struct memattr_cg_state *st;
 	struct hlist_node *tmp;
@@ -146,7 +147,8 @@ void memattr_detect_cgroups(struct memattr_cgroup_row *cgs, u32 nr,
 		metric = r->usage_kb - min(r->usage_kb,
 					   r->file_kb - min(r->file_kb,
 							    r->shmem_kb));
-		memattr_hist_push(&st->hist, min_t(u64, metric, U32_MAX));
+		memattr_hist_push_n(&st->hist, min_t(u64, metric, U32_MAX),
+				    periods);
 		changed = memattr_leak_step(&st->leak, cfg, &st->hist, now_ns);
 		r->leak = st->leak;
 		if (r->limit_kb != U64_MAX)
@@ -178,12 +180,13 @@ void memattr_detect_cgroups(struct memattr_cgroup_row *cgs, u32 nr,
  * @cfg: the detector's configuration
  * @reset: the sampling period changed: restart the history
  * @now_ns: ktime_get_ns() of this tick
+ * @periods: sampling periods this tick stands for
  *
  * Context: the sampler.
  */
 void memattr_detect_system(struct memattr_system_row *sys,
 			   const struct memattr_leak_cfg *cfg, bool reset,
-			   u64 now_ns)
+			   u64 now_ns, unsigned int periods)
 {
 	struct memattr_wm_crossing cross[MEMATTR_WATERMARKS_MAX];
 	u8 levels[MEMATTR_WATERMARKS_MAX];
@@ -193,7 +196,8 @@ void memattr_detect_system(struct memattr_system_row *sys,
 	if (reset)
 		memattr_hist_reset(&memattr_sys_hist);
 	used = sys->mem_total_kb - min(sys->mem_total_kb, sys->mem_available_kb);
-	memattr_hist_push(&memattr_sys_hist, min_t(u64, used, U32_MAX));
+	memattr_hist_push_n(&memattr_sys_hist, min_t(u64, used, U32_MAX),
+			    periods);
 	memattr_leak_step(&memattr_sys_leak, cfg, &memattr_sys_hist, now_ns);
 	sys->growth_kb_per_hour = memattr_sys_leak.growth_kb_per_hour;
 	sys->exhaust_s = memattr_leak_exhaust_s(sys->mem_available_kb,

@@ -3,7 +3,9 @@
  * Multi-resolution footprint history (see hist.h).
  */
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/string.h>
+#include <linux/time64.h>
 
 #include "hist.h"
 
@@ -47,6 +49,48 @@ void memattr_hist_push(struct memattr_hist *h, u32 kb)
 		l->acc_n = 0;
 		memattr_hist_store(l, kb);
 	}
+}
+
+/**
+ * memattr_hist_push_n() - add one sample for @n sampling periods
+ * @h: the history
+ * @kb: the sample, KiB
+ * @n: periods it stands for (memattr_hist_periods()); 0 adds nothing
+ *
+ * A tick that came late by whole periods repeats its sample for the ones
+ * missed, so that sample i of the history is always i periods old.
+ */
+void memattr_hist_push_n(struct memattr_hist *h, u32 kb, unsigned int n)
+{
+	while (n--)
+		memattr_hist_push(h, kb);
+}
+
+/**
+ * memattr_hist_periods() - how many sampling periods a tick stands for
+ * @n: the period the last tick stood at, counted from @start_ns; updated
+ * @start_ns: when the sampler's schedule started (its first tick)
+ * @now_ns: this tick's time
+ * @period_ms: the sampling period
+ *
+ * The sampler aims tick k at @start_ns + k * @period_ms (it re-arms for
+ * what is left until then, not for a whole period after the tick), so a
+ * tick is late only by the timer wheel's rounding and the worker's wake-up,
+ * never by the sum of them over days. This tick stands at the period
+ * nearest to @now_ns, at least one after the last tick's.
+ *
+ * Return: the periods since the last tick, 1 .. MEMATTR_HIST_CATCHUP_MAX:
+ * more than 1 when ticks were missed.
+ */
+unsigned int memattr_hist_periods(u64 *n, u64 start_ns, u64 now_ns,
+				  u32 period_ms)
+{
+	u64 p = (u64)max_t(u32, period_ms, 1) * NSEC_PER_MSEC;
+	u64 at = div64_u64(now_ns - min(now_ns, start_ns) + p / 2, p);
+	u64 d = at > *n ? at - *n : 1;
+
+	*n += d;
+	return min_t(u64, d, MEMATTR_HIST_CATCHUP_MAX);
 }
 
 /**

@@ -40,8 +40,18 @@ struct memattr_hist {
 	struct memattr_hist_level level[MEMATTR_HIST_LEVELS];
 };
 
+/*
+ * Most sampling periods one tick stands for. A longer stall of the sampler
+ * is counted as this many: the history's time axis then falls behind by the
+ * rest (in a system too stalled to run a work item for ten minutes).
+ */
+#define MEMATTR_HIST_CATCHUP_MAX	600
+
 void memattr_hist_reset(struct memattr_hist *h);
 void memattr_hist_push(struct memattr_hist *h, u32 kb);
+void memattr_hist_push_n(struct memattr_hist *h, u32 kb, unsigned int n);
+unsigned int memattr_hist_periods(u64 *n, u64 start_ns, u64 now_ns,
+				  u32 period_ms);
 unsigned int memattr_hist_used(const struct memattr_hist *h, unsigned int level);
 u32 memattr_hist_get(const struct memattr_hist *h, unsigned int level,
 		     unsigned int age);

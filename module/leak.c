@@ -171,6 +171,11 @@ void memattr_leak_judge(const struct memattr_hist *h,
 
 	/* Rolling floor over m points, in place: y[i] = min(y[i .. i+m-1]). */
 	m = DIV_ROUND_UP(n, MEMATTR_LEAK_FLOOR_DIV);
+	ms_per_x = span * sample_ms;
+	/* The newest quarter as the level has it, before the rolling floor. */
+	if (m >= 2)
+		v->slope_recent_kb_per_hour =
+			memattr_leak_theil_sen(y + n - m, m, ms_per_x);
 	n -= m - 1;
 	for (i = 0; i < n; i++)
 		for (j = 1; j < m; j++)
@@ -178,7 +183,6 @@ void memattr_leak_judge(const struct memattr_hist *h,
 	if (n < 2)
 		return;
 
-	ms_per_x = span * sample_ms;
 	v->slope_kb_per_hour = memattr_leak_theil_sen(y, n, ms_per_x);
 	v->rising = memattr_leak_mann_kendall(y, n);
 
@@ -190,6 +194,61 @@ void memattr_leak_judge(const struct memattr_hist *h,
 		div64_u64(2 * (u64)rise * MEMATTR_MS_PER_HOUR,
 			  (n - 1) * ms_per_x) >= cfg->min_kb_per_hour;
 	v->gradual = rise > 0 && 2 * jump <= rise;
+	v->floor_kb = y[n - 1];
+	if (n >= 4) {
+		v->slope_early_kb_per_hour =
+			memattr_leak_theil_sen(y, n / 2, ms_per_x);
+		v->slope_late_kb_per_hour =
+			memattr_leak_theil_sen(y + n / 2, n - n / 2, ms_per_x);
+	}
+}
+
+/**
+ * memattr_leak_reached() - the floors an entity held before a window
+ * @h: the history
+ * @cfg: its sampling period
+ * @window_s: the window, seconds
+ * @lo_kb: the lowest of those floors
+ * @hi_kb: the highest of those floors: what the entity already reached
+ *
+ * Reads every slot of the window's level and the coarser ones that ended
+ * before the window started and began at most MEMATTR_LEAK_REACHED_S
+ * before it: a slot's floor is a level the entity held for the whole slot.
+ * Return: false when the history holds no such slot.
+ */
+bool memattr_leak_reached(const struct memattr_hist *h,
+			  const struct memattr_leak_cfg *cfg, u32 window_s,
+			  u32 *lo_kb, u32 *hi_kb)
+{
+	u32 sample_ms = max_t(u32, cfg->sample_ms, 1);
+	unsigned int lvl, age;
+	u64 w, back;
+	bool any = false;
+
+	lvl = memattr_leak_level(window_s, sample_ms, &w);
+	back = w + div_u64((u64)MEMATTR_LEAK_REACHED_S * MSEC_PER_SEC,
+			   sample_ms);
+	*lo_kb = U32_MAX;
+	*hi_kb = 0;
+	for (; lvl < MEMATTR_HIST_LEVELS; lvl++) {
+		u64 span = memattr_hist_span(lvl);
+		u64 pending = lvl ? h->samples % span : 0;
+
+		for (age = 0; age < memattr_hist_used(h, lvl); age++) {
+			u64 end = pending + age * span;	/* samples ago */
+			u32 kb;
+
+			if (end < w)
+				continue;
+			if (end + span > back)
+				break;
+			kb = memattr_hist_get(h, lvl, age);
+			*lo_kb = min(*lo_kb, kb);
+			*hi_kb = max(*hi_kb, kb);
+			any = true;
+		}
+	}
+	return any;
 }
 
 /* A window that shows a leak at @min KiB/h. */
@@ -216,6 +275,51 @@ static bool memattr_leak_recent(const struct memattr_leak_verdict *half,
 	return half->covered && 2 * half->slope_kb_per_hour >= min;
 }
 
+/*
+ * Not slowing down: the newer half of the window grows at least 2/3 as
+ * fast as the older one. A warm-up (a cache filling, a JVM's old
+ * generation, a start-up ramp) grows fast and then slower and slower; a
+ * leak keeps its pace.
+ */
+static bool memattr_leak_steady(const struct memattr_leak_verdict *v)
+{
+	return 3 * v->slope_late_kb_per_hour >= 2 * v->slope_early_kb_per_hour;
+}
+
+/*
+ * Linear: steady, and the newer half grows at most 3/2 as fast as the
+ * older one. A leak that started inside the window is declared once the
+ * window's slope is its own, not a mix of the flat part before it.
+ */
+static bool memattr_leak_linear(const struct memattr_leak_verdict *v)
+{
+	return memattr_leak_steady(v) &&
+	       2 * v->slope_late_kb_per_hour <= 3 * v->slope_early_kb_per_hour;
+}
+
+/*
+ * The newest floor of @v's window is above what the entity already reached
+ * before the window (its highest floor in the day before), by more than
+ * half the spread of those floors and more than what half the minimum rate
+ * adds over the window. A daily cycle, a cache refilled after an eviction,
+ * a batch buffer built again, a floor wandering within its usual range all
+ * come back to levels they held; a leak goes where the entity never was.
+ * With no history before the window, nothing was reached yet.
+ */
+static bool memattr_leak_new_high(const struct memattr_hist *h,
+				  const struct memattr_leak_cfg *cfg,
+				  u32 window_s,
+				  const struct memattr_leak_verdict *v)
+{
+	u64 margin = div_u64((u64)cfg->min_kb_per_hour * window_s, 2 * 3600);
+	u32 lo, hi;
+
+	if (!memattr_leak_reached(h, cfg, window_s, &lo, &hi))
+		return true;
+	margin = max_t(u64, margin, (hi - lo) / 2);
+	return v->floor_kb > hi + margin;
+}
+
 /**
  * memattr_leak_step() - update an entity's leak state from its history
  * @info: the entity's state, zeroed (OK) before the first call
@@ -223,26 +327,29 @@ static bool memattr_leak_recent(const struct memattr_leak_verdict *half,
  * @h: the entity's history
  * @now_ns: the current time, for @info->since_ns
  *
- * Judges the window and half of it. A window "shows" a leak when it is
- * covered, rising, above its baseline, gradual and its slope is at least
+ * Judges three horizons: the window W, its recent half, and a long
+ * horizon of MEMATTR_LEAK_LONG_MUL windows. A window "shows" a leak when it
+ * is covered, rising, above its baseline, gradual and its slope is at least
  * min_kb_per_hour; it "holds" one when it is covered, rising and its slope
  * is at least min_kb_per_hour / 2. The new state is
  *
- *  - LEAK when the full window shows a leak, or the state was LEAK and the
- *    full window still holds it, and in both cases the recent half window's
- *    slope is still at least min_kb_per_hour / 2;
+ *  - LEAK when W shows a leak that is steady (not slowing down) and at a
+ *    new high (memattr_leak_new_high()), or the state was LEAK and W still
+ *    holds it; in both cases the recent half's slope is still at least
+ *    min_kb_per_hour / 2;
+ *  - LEAK ("stepwise") when the long horizon shows a leak at a new high,
+ *    or the state was a stepwise LEAK and the long horizon still holds it:
+ *    a staircase of steps, each a one-off on its own window, that never
+ *    come back;
  *  - else SUSPECT when the half window shows a leak, or the state was not
  *    OK and the half window still holds it;
  *  - else OK.
  *
- * So a LEAK ends when the full-window slope falls below half the minimum
- * rate or its trend stops being significant, when the recent half window
- * stopped growing (within about half a window of the growth stopping), or
- * when the history restarts;
- * an entity growing at about the minimum rate does not flap.
- * @info->growth_kb_per_hour is the full window's slope, the half window's
- * while the full one is not covered yet; @info->since_ns is set to @now_ns
- * on every change of state.
+ * @info->growth_kb_per_hour is W's slope (the half window's while W is not
+ * covered), or the recent half's when that is more than 5/4 of it (a leak
+ * that started inside W: the slope of the part that grows), or the long
+ * horizon's for a stepwise LEAK; @info->since_ns is set to @now_ns on every
+ * change of state.
  *
  * Return: true when the state entered or left LEAK in this step, so that
  * the caller reports each transition exactly once.
@@ -251,25 +358,49 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 		       const struct memattr_leak_cfg *cfg,
 		       const struct memattr_hist *h, u64 now_ns)
 {
-	struct memattr_leak_verdict full, half;
+	struct memattr_leak_verdict full, half, lng;
+	u32 long_s = cfg->window_s * MEMATTR_LEAK_LONG_MUL;
 	u8 old = info->state, state;
 	u32 min = cfg->min_kb_per_hour;
+	bool stepwise = false;
+	s64 growth;
 
 	memattr_leak_judge(h, cfg, cfg->window_s, &full);
 	memattr_leak_judge(h, cfg, cfg->window_s / 2, &half);
+	memattr_leak_judge(h, cfg, long_s, &lng);
 
-	if ((memattr_leak_shows(&full, min) ||
-	     (old == MEMATTR_LEAK_LEAK && memattr_leak_holds(&full, min))) &&
-	    memattr_leak_recent(&half, min))
+	if (((memattr_leak_shows(&full, min) &&
+	      (memattr_leak_linear(&full) ||
+	       (memattr_leak_steady(&full) && memattr_leak_shows(&half, min) &&
+		memattr_leak_linear(&half))) &&
+	      2 * full.slope_recent_kb_per_hour >= min &&
+	      memattr_leak_new_high(h, cfg, cfg->window_s, &full)) ||
+	     (old == MEMATTR_LEAK_LEAK && !info->stepwise &&
+	      memattr_leak_holds(&full, min))) &&
+	    memattr_leak_recent(&half, min)) {
 		state = MEMATTR_LEAK_LEAK;
-	else if (memattr_leak_shows(&half, min) ||
-		 (old != MEMATTR_LEAK_OK && memattr_leak_holds(&half, min)))
+	} else if ((memattr_leak_shows(&lng, min) && memattr_leak_steady(&lng) &&
+		    memattr_leak_new_high(h, cfg, long_s, &lng)) ||
+		   (old == MEMATTR_LEAK_LEAK && info->stepwise &&
+		    memattr_leak_holds(&lng, min))) {
+		state = MEMATTR_LEAK_LEAK;
+		stepwise = true;
+	} else if (memattr_leak_shows(&half, min) ||
+		   (old != MEMATTR_LEAK_OK && memattr_leak_holds(&half, min))) {
 		state = MEMATTR_LEAK_SUSPECT;
-	else
+	} else {
 		state = MEMATTR_LEAK_OK;
+	}
 
-	info->growth_kb_per_hour = full.covered ? full.slope_kb_per_hour :
-						  half.slope_kb_per_hour;
+	growth = full.covered ? full.slope_kb_per_hour : half.slope_kb_per_hour;
+	/* Accelerating: the growing segment is the newer half. */
+	if (full.covered && half.covered && !memattr_leak_linear(&full))
+		growth = half.slope_kb_per_hour;
+	if (stepwise)
+		growth = lng.slope_kb_per_hour;
+	info->growth_kb_per_hour = growth;
+	if (state == MEMATTR_LEAK_LEAK && old != MEMATTR_LEAK_LEAK)
+		info->stepwise = stepwise;
 	if (state == old)
 		return false;
 	info->state = state;
@@ -312,6 +443,44 @@ bool memattr_leak_step_lazy(struct memattr_leak_info *info,
 	info->judged = true;
 	info->judged_key = key;
 	return memattr_leak_step(info, cfg, h, now_ns);
+}
+
+/**
+ * memattr_leak_metric_kb() - the footprint a process's leak would grow
+ * @sh: the process's shmem accounting; updated
+ * @other_kb: anon + swap + page tables now, KiB
+ * @shmem_kb: RssShmem now, KiB
+ * @prev_other_kb: @other_kb at the last tick
+ * @prev_shmem_kb: @shmem_kb at the last tick
+ * @alloc_kb: KiB of pages allocated in the process's context since then
+ *
+ * Mapping shmem that already exists (another process's tmpfs or /dev/shm
+ * segment, walked by a shared-memory reader) raises RssShmem without
+ * allocating anything: that is not the process's memory growing. Writing
+ * new shmem pages allocates them in the process's context. So the
+ * allocations go into a bank (at most MEMATTR_LEAK_ALLOC_BANK_KB: the RSS
+ * counters lag them), what anon, swap and page tables grew by is paid from
+ * it, and mapped shmem counts as the process's own only as far as the bank
+ * then pays for its growth; never above what is mapped now.
+ *
+ * Return: @other_kb plus the own shmem, at most U32_MAX.
+ */
+u32 memattr_leak_metric_kb(struct memattr_leak_shmem *sh, u64 other_kb,
+			   u64 shmem_kb, u64 prev_other_kb, u64 prev_shmem_kb,
+			   u64 alloc_kb)
+{
+	u64 bank = sh->bank_kb + alloc_kb, own = sh->own_kb, paid;
+
+	if (other_kb > prev_other_kb)
+		bank -= min(bank, other_kb - prev_other_kb);
+	if (shmem_kb > prev_shmem_kb) {
+		paid = min(shmem_kb - prev_shmem_kb, bank);
+		own += paid;
+		bank -= paid;
+	}
+	sh->own_kb = min(own, shmem_kb);
+	sh->bank_kb = min_t(u64, bank, MEMATTR_LEAK_ALLOC_BANK_KB);
+	return min_t(u64, other_kb + sh->own_kb, U32_MAX);
 }
 
 /**

@@ -24,7 +24,11 @@
  * rolling 1/MEMATTR_LEAK_FLOOR_DIV of them (a quarter of the window), so a
  * GC sawtooth up to a quarter of the window long leaves only its troughs.
  */
-#define MEMATTR_LEAK_FLOOR_DIV		4
+#define MEMATTR_LEAK_FLOOR_DIV		5
+/* The long horizon, in windows: a staircase of steps up to 2 windows apart. */
+#define MEMATTR_LEAK_LONG_MUL		4
+/* How far back "what the entity already reached" looks: a day. */
+#define MEMATTR_LEAK_REACHED_S		(24 * 3600)
 /* Longest time to exhaustion reported: 100 years is never. */
 #define MEMATTR_LEAK_EXHAUST_MAX_S	(100ULL * 365 * 24 * 3600)
 
@@ -32,6 +36,7 @@
 struct memattr_leak_info {
 	s64 growth_kb_per_hour;	/* signed slope of the floor over the window */
 	u8 state;		/* enum memattr_leak_state (UAPI) */
+	bool stepwise;		/* LEAK entered on the long horizon */
 	bool judged;		/* @judged_key is valid */
 	u32 judged_key;		/* memattr_leak_step_lazy(): input last judged */
 	u64 since_ns;		/* ktime_get_ns() when @state was entered */
@@ -56,8 +61,15 @@ struct memattr_leak_verdict {
 	 * than half of it). A one-off step up is not a leak.
 	 */
 	bool gradual;
+	s64 slope_early_kb_per_hour;	/* Theil-Sen of the older half */
+	s64 slope_late_kb_per_hour;	/* Theil-Sen of the newer half */
+	s64 slope_recent_kb_per_hour;	/* Theil-Sen of the newest quarter */
+	u32 floor_kb;			/* the newest floor point */
 };
 
+bool memattr_leak_reached(const struct memattr_hist *h,
+			  const struct memattr_leak_cfg *cfg, u32 window_s,
+			  u32 *lo_kb, u32 *hi_kb);
 void memattr_leak_judge(const struct memattr_hist *h,
 			const struct memattr_leak_cfg *cfg, u32 window_s,
 			struct memattr_leak_verdict *v);
@@ -67,6 +79,21 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 bool memattr_leak_step_lazy(struct memattr_leak_info *info,
 			    const struct memattr_leak_cfg *cfg,
 			    const struct memattr_hist *h, u64 now_ns, bool force);
+/*
+ * Most page allocations kept to account for shmem mapped later: RSS
+ * counters lag the allocations (6.1 caches 64 events a thread).
+ */
+#define MEMATTR_LEAK_ALLOC_BANK_KB	4096
+
+/* Of a process's mapped shmem, what it allocated itself. */
+struct memattr_leak_shmem {
+	u32 own_kb;	/* mapped shmem counted as the process's own */
+	u32 bank_kb;	/* allocations not yet matched by RSS growth */
+};
+
+u32 memattr_leak_metric_kb(struct memattr_leak_shmem *sh, u64 other_kb,
+			   u64 shmem_kb, u64 prev_other_kb, u64 prev_shmem_kb,
+			   u64 alloc_kb);
 s64 memattr_leak_exhaust_s(u64 headroom_kb, s64 slope_kb_per_hour);
 
 #endif /* _MEMATTR_LEAK_H */

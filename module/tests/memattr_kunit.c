@@ -269,6 +269,8 @@ struct leak_run {
 	int first_suspect;		/* first sample in SUSPECT, -1: never */
 	int first_leak;			/* first sample in LEAK, -1: never */
 	int left_leak;			/* first sample out of LEAK after it */
+	int last_leak;			/* last sample entering LEAK */
+	s64 event_growth;		/* growth at the first LEAK */
 	u8 max_state;			/* highest state seen */
 	s64 max_abs_growth;		/* once the full window is covered */
 	struct memattr_leak_info info;	/* at the end */
@@ -295,6 +297,7 @@ static void leak_simulate(struct kunit *test,
 	r->first_suspect = -1;
 	r->first_leak = -1;
 	r->left_leak = -1;
+	r->last_leak = -1;
 	for (i = 0; i < n; i++) {
 		u8 old = r->info.state;
 		bool edge, was, is;
@@ -312,8 +315,12 @@ static void leak_simulate(struct kunit *test,
 		if (r->info.state == MEMATTR_LEAK_SUSPECT &&
 		    r->first_suspect < 0)
 			r->first_suspect = i;
-		if (r->info.state == MEMATTR_LEAK_LEAK && r->first_leak < 0)
+		if (r->info.state == MEMATTR_LEAK_LEAK && r->first_leak < 0) {
 			r->first_leak = i;
+			r->event_growth = r->info.growth_kb_per_hour;
+		}
+		if (r->info.state == MEMATTR_LEAK_LEAK && !was)
+			r->last_leak = i;
 		if (old == MEMATTR_LEAK_LEAK &&
 		    r->info.state != MEMATTR_LEAK_LEAK && r->left_leak < 0)
 			r->left_leak = i;
@@ -665,6 +672,258 @@ static void memattr_leak_exhaust_test(struct kunit *test)
 			c->secs);
 }
 
+/* Up 1 MiB/s for 40 s, down for 40 s, again: a cycle (issue 11). */
+static u32 leak_gen_cycle(unsigned int i)
+{
+	unsigned int x = i % 800;
+
+	return LEAK_BASE_KB + (x < 400 ? x : 800 - x) * 1024 / 10;
+}
+
+/*
+ * Invariant (new high): a footprint that rises again to levels it already
+ * held is not a leak. The first rise, with no history before it, is a
+ * LEAK like any growth from a process's start (sample 199: the window is
+ * covered); the rises of the next two cycles come back to the first one's
+ * top and are not: LEAK is entered once, left once.
+ */
+static void memattr_leak_cycle_test(struct kunit *test)
+{
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_cycle, 3200, &r);
+	KUNIT_EXPECT_EQ(test, r.first_leak, 199);
+	KUNIT_EXPECT_EQ(test, r.last_leak, 199);
+	KUNIT_EXPECT_EQ(test, r.transitions, 2U);
+	KUNIT_EXPECT_FALSE(test, r.inconsistent);
+}
+
+/* A warm-up: +64 MiB, the distance left shrinking by 1/8 every second. */
+static u32 leak_gen_warmup(unsigned int i)
+{
+	u64 left = 64 * LEAK_MIB * 8ULL;
+	unsigned int k;
+
+	for (k = 0; k < i / 10; k++)
+		left = left * 7 / 8;
+	return LEAK_BASE_KB + 64 * LEAK_MIB - left / 8;
+}
+
+/*
+ * Invariant (steady): growth that keeps slowing down (each window's newer
+ * half under 2/3 of its older half's rate) is at most SUSPECT, however
+ * fast it starts (23 MiB/s here).
+ */
+static void memattr_leak_warmup_test(struct kunit *test)
+{
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_warmup, 1200, &r);
+	KUNIT_EXPECT_EQ(test, r.max_state, MEMATTR_LEAK_SUSPECT);
+	KUNIT_EXPECT_EQ(test, r.first_leak, -1);
+	KUNIT_EXPECT_EQ(test, r.transitions, 0U);
+}
+
+/* A cache filling at 1 MiB/s for 13 s, then flat. */
+static u32 leak_gen_fill(unsigned int i)
+{
+	return LEAK_BASE_KB + min(i, 130U) * 1024 / 10;
+}
+
+/*
+ * Invariant (recent quarter): growth that stopped before the window's
+ * newest quarter (13 s into a 20 s window) is no LEAK, though the window's
+ * floor still rises over most of it.
+ */
+static void memattr_leak_fill_test(struct kunit *test)
+{
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_fill, 600, &r);
+	KUNIT_EXPECT_EQ(test, r.max_state, MEMATTR_LEAK_SUSPECT);
+	KUNIT_EXPECT_EQ(test, r.first_leak, -1);
+	KUNIT_EXPECT_EQ(test, r.transitions, 0U);
+}
+
+/* +16 MiB every 15 s, each step taken in 1 s, never returned. */
+static u32 leak_gen_stairs(unsigned int i)
+{
+	return LEAK_BASE_KB + i / 150 * 16 * LEAK_MIB +
+	       min(i % 150, 10U) * 16 * LEAK_MIB / 10;
+}
+
+/*
+ * Invariant (long horizon): a staircase, each step a one-off on its own
+ * window, is a stepwise LEAK on the 4-window horizon (80 s): entered once,
+ * at sample 831 (the horizon's floor has held 5 steps), and kept.
+ */
+static void memattr_leak_stairs_test(struct kunit *test)
+{
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_stairs, 1200, &r);
+	KUNIT_EXPECT_EQ(test, r.first_leak, 831);
+	KUNIT_EXPECT_EQ(test, r.transitions, 1U);
+	KUNIT_EXPECT_EQ(test, r.info.state, MEMATTR_LEAK_LEAK);
+	KUNIT_EXPECT_TRUE(test, r.info.stepwise);
+	KUNIT_EXPECT_FALSE(test, r.inconsistent);
+}
+
+/* Flat for 60 s, then 1 MiB/s. */
+static u32 leak_gen_hinge(unsigned int i)
+{
+	return LEAK_BASE_KB + (i > 600 ? i - 600 : 0) * 1024 / 10;
+}
+
+/*
+ * Invariant (the growing segment): a leak that starts after a flat
+ * stretch is LEAK within 1.25 windows (250 samples) of its start, and the
+ * event carries its own rate, within 10 %, not a mix with the flat part.
+ */
+static void memattr_leak_hinge_test(struct kunit *test)
+{
+	const s64 rate = 3686400;
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_hinge, 1200, &r);
+	KUNIT_EXPECT_GT(test, r.first_leak, 600);
+	KUNIT_EXPECT_LE(test, r.first_leak, 600 + 250);
+	KUNIT_EXPECT_GE(test, r.event_growth, rate * 90 / 100);
+	KUNIT_EXPECT_LE(test, r.event_growth, rate * 110 / 100);
+	KUNIT_EXPECT_EQ(test, r.transitions, 1U);
+}
+
+/*
+ * Invariant: what an entity reached before a window is read from the slots
+ * that ended before it: none while the history is one window long; after
+ * 100 samples at 1000 KiB and 100 at 2000, the slots before the last 80
+ * samples (level 2 ages 5..11, level 3 age 2, hand-counted) all hold 1000.
+ */
+static void memattr_leak_reached_test(struct kunit *test)
+{
+	static const struct memattr_leak_cfg cfg = { 1000, 80, 4096 };
+	struct memattr_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	u32 lo = 0, hi = 0;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	memattr_hist_push_n(h, 1000, 80);
+	KUNIT_EXPECT_FALSE(test, memattr_leak_reached(h, &cfg, 80, &lo, &hi));
+	for (i = 80; i < 200; i++)
+		memattr_hist_push(h, i < 100 ? 1000 : 2000);
+	KUNIT_EXPECT_TRUE(test, memattr_leak_reached(h, &cfg, 80, &lo, &hi));
+	KUNIT_EXPECT_EQ(test, lo, 1000U);
+	KUNIT_EXPECT_EQ(test, hi, 1000U);
+}
+
+struct leak_metric_case {
+	const char *name;
+	struct memattr_leak_shmem in, out;
+	u64 other, shmem, prev_other, prev_shmem, alloc;
+	u32 ret;
+};
+
+static const struct leak_metric_case leak_metric_cases[] = {
+	/* Maps 4 MiB another process wrote; 16 KiB of page tables. */
+	{ "reader", { 0, 0 }, { 16, 0 }, 1000, 4096, 1000, 0, 16, 1016 },
+	{ "writer", { 0, 0 }, { 4096, 0 }, 1000, 4096, 1000, 0, 4096, 5096 },
+	/* Allocated in one tick, in RssShmem the next. */
+	{ "RSS late, 1", { 0, 0 }, { 0, 256 }, 1000, 0, 1000, 0, 256, 1000 },
+	{ "RSS late, 2", { 0, 256 }, { 256, 0 }, 1000, 256, 1000, 0, 0, 1256 },
+	/* Anon growth is paid first. */
+	{ "anon grew", { 0, 0 }, { 0, 0 }, 1100, 100, 1000, 0, 100, 1100 },
+	{ "bank capped", { 0, 0 }, { 0, MEMATTR_LEAK_ALLOC_BANK_KB },
+	  1000, 0, 1000, 0, 10000, 1000 },
+	/* Unmapped: never more own than mapped. */
+	{ "unmapped", { 500, 0 }, { 200, 0 }, 1000, 200, 1000, 800, 0, 1200 },
+};
+
+static void leak_metric_case_desc(const struct leak_metric_case *c,
+				  char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(leak_metric, leak_metric_cases, leak_metric_case_desc);
+
+/*
+ * Invariant: mapped shmem counts as a process's own only as far as its own
+ * page allocations (banked up to MEMATTR_LEAK_ALLOC_BANK_KB, less its anon
+ * growth) pay for it, and never above what is mapped.
+ */
+static void memattr_leak_metric_test(struct kunit *test)
+{
+	const struct leak_metric_case *c = test->param_value;
+	struct memattr_leak_shmem sh = c->in;
+
+	KUNIT_EXPECT_EQ(test, memattr_leak_metric_kb(&sh, c->other, c->shmem,
+						     c->prev_other,
+						     c->prev_shmem, c->alloc),
+			c->ret);
+	KUNIT_EXPECT_EQ(test, sh.own_kb, c->out.own_kb);
+	KUNIT_EXPECT_EQ(test, sh.bank_kb, c->out.bank_kb);
+}
+
+struct hist_periods_case {
+	const char *name;
+	u64 n, start_ns, now_ns;
+	u32 period_ms;
+	unsigned int ret;
+	u64 n_out;
+};
+
+static const struct hist_periods_case hist_periods_cases[] = {
+	{ "on time, late 24 ms", 0, 0, 1024000000ULL, 1000, 1, 1 },
+	{ "one missed", 1, 0, 3100000000ULL, 1000, 2, 3 },
+	{ "kicked early", 3, 0, 3400000000ULL, 1000, 1, 4 },
+	{ "stalled 700 periods", 4, 0, 704000000000ULL, 1000,
+	  MEMATTR_HIST_CATCHUP_MAX, 704 },
+	{ "clock before start", 0, 5000000000ULL, 1000000000ULL, 1000, 1, 1 },
+	{ "half a period late", 7, 1000, 7 * 100000000ULL + 50001000, 100,
+	  1, 8 },
+};
+
+static void hist_periods_case_desc(const struct hist_periods_case *c,
+				   char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(hist_periods, hist_periods_cases, hist_periods_case_desc);
+
+/*
+ * Invariant (measured time): a tick stands at the period nearest to it,
+ * at least one after the last tick's; it stands for the periods since
+ * then, at most MEMATTR_HIST_CATCHUP_MAX.
+ */
+static void memattr_hist_periods_test(struct kunit *test)
+{
+	const struct hist_periods_case *c = test->param_value;
+	u64 n = c->n;
+
+	KUNIT_EXPECT_EQ(test, memattr_hist_periods(&n, c->start_ns, c->now_ns,
+						   c->period_ms), c->ret);
+	KUNIT_EXPECT_EQ(test, n, c->n_out);
+}
+
+/*
+ * Invariant: a sample pushed for n periods is n samples of the history,
+ * folded into the coarser levels as n pushes would be; n = 0 adds nothing.
+ */
+static void memattr_hist_push_n_test(struct kunit *test)
+{
+	struct memattr_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	memattr_hist_push_n(h, 7, 5);
+	memattr_hist_push_n(h, 3, 0);
+	KUNIT_EXPECT_EQ(test, h->samples, 5ULL);
+	KUNIT_EXPECT_EQ(test, memattr_hist_used(h, 0), 5U);
+	KUNIT_EXPECT_EQ(test, memattr_hist_get(h, 0, 4), 7U);
+	KUNIT_EXPECT_EQ(test, memattr_hist_used(h, 1), 1U);
+	KUNIT_EXPECT_EQ(test, memattr_hist_get(h, 1, 0), 7U);
+}
+
 struct exhaust_proc_case {
 	const char *name;
 	u64 available_kb;
@@ -787,6 +1046,15 @@ static struct kunit_case memattr_leak_cases[] = {
 	KUNIT_CASE(memattr_leak_falling_test),
 	KUNIT_CASE(memattr_leak_reset_clears_test),
 	KUNIT_CASE_PARAM(memattr_leak_exhaust_test, leak_exhaust_gen_params),
+	KUNIT_CASE(memattr_leak_cycle_test),
+	KUNIT_CASE(memattr_leak_warmup_test),
+	KUNIT_CASE(memattr_leak_fill_test),
+	KUNIT_CASE(memattr_leak_stairs_test),
+	KUNIT_CASE(memattr_leak_hinge_test),
+	KUNIT_CASE(memattr_leak_reached_test),
+	KUNIT_CASE_PARAM(memattr_leak_metric_test, leak_metric_gen_params),
+	KUNIT_CASE_PARAM(memattr_hist_periods_test, hist_periods_gen_params),
+	KUNIT_CASE(memattr_hist_push_n_test),
 	KUNIT_CASE_PARAM(memattr_exhaust_proc_test, exhaust_proc_gen_params),
 	KUNIT_CASE_PARAM(memattr_exhaust_headroom_test,
 			 exhaust_headroom_gen_params),

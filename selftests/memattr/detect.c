@@ -281,6 +281,98 @@ TEST_F_TIMEOUT(det, leak_clears_after_growth_stops, 120)
 	waitpid(pid, &st, 0);
 }
 
+/*
+ * Touch a 64 MiB /dev/shm file, @path, mapped shared, one 4 KiB page every
+ * 4 ms (1 MiB/s, 64 s), reading pages another process wrote (@write 0) or
+ * writing new ones (@write 1), then stay.
+ */
+static void mt_shm_walker(const char *path, int write)
+{
+	int fd = open(path, O_RDWR | (write ? O_CREAT | O_TRUNC : 0), 0600);
+	char *m;
+	long i, sum = 0;
+	long long t0;
+
+	if (fd < 0 || (write && ftruncate(fd, 64 * MiB)))
+		_exit(50);
+	m = mmap(NULL, 64 * MiB, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		_exit(51);
+	t0 = mt_now_ms();
+	for (i = 0; i < 64 * MiB / 4096; i++) {
+		long long late = mt_now_ms() - t0 - i * 4;
+
+		if (late < 0)
+			mt_sleep_ms(-late);
+		if (write)
+			m[i * 4096] = 1;
+		else
+			sum += __atomic_load_n(&m[i * 4096], __ATOMIC_RELAXED);
+	}
+	for (;;)
+		mt_sleep_ms(1000 + (sum & 1));
+}
+
+/*
+ * Side by side for 45 s: a process that maps a 64 MiB /dev/shm segment
+ * another process wrote and walks it at 1 MiB/s (shared-memory IPC: its
+ * RssShmem climbs, it allocates nothing) is never LEAK; a process that
+ * writes new pages into a /dev/shm file it maps at 1 MiB/s is LEAK within
+ * 25 s, its slope within 15 %.
+ */
+TEST_F_TIMEOUT(det, shm_reader_never_leaks_shm_writer_does, 120)
+{
+	long long t0, t_leak = -1, growth = 0, worst = 0;
+	int fd, i, st, reader_leak = 0;
+	struct mt_proc p;
+	pid_t pid[2];
+	char *buf;
+
+	buf = malloc(MiB);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 0x33, MiB);
+	fd = open("/dev/shm/mt_seg", O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ((ssize_t)MiB, write(fd, buf, MiB));
+	close(fd);
+	free(buf);
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		ASSERT_LE(0, pid[i]);
+		if (!pid[i])
+			mt_shm_walker(i ? "/dev/shm/mt_new" : "/dev/shm/mt_seg", i);
+	}
+	t0 = mt_now_ms();
+	while (mt_now_ms() - t0 < 45000) {
+		mt_sleep_ms(250);
+		if (!mt_proc_get(pid[0], &p)) {
+			reader_leak |= !strcmp(p.leak, "leak");
+			if (llabs(p.growth_kbh) > worst)
+				worst = llabs(p.growth_kbh);
+		}
+		if (t_leak < 0 && !mt_proc_get(pid[1], &p) &&
+		    !strcmp(p.leak, "leak")) {
+			t_leak = mt_now_ms() - t0;
+			growth = p.growth_kbh;
+		}
+	}
+	TH_LOG("reader: largest |growth| %lld KiB/h", worst);
+	TH_LOG("writer: leak after %lld ms, growth %lld KiB/h (true %lld)",
+	       t_leak, growth, RATE_KBH);
+	EXPECT_EQ(0, reader_leak);
+	EXPECT_EQ(0, mt_events("leak", pid[0]));
+	EXPECT_LE(0, t_leak);
+	EXPECT_GE(25000, t_leak);
+	EXPECT_GE(RATE_KBH * 15 / 100, llabs(growth - RATE_KBH));
+	for (i = 0; i < 2; i++) {
+		kill(pid[i], SIGKILL);
+		waitpid(pid[i], &st, 0);
+	}
+	unlink("/dev/shm/mt_seg");
+	unlink("/dev/shm/mt_new");
+}
+
 /* 40 short-lived writers of /dev/shm in one cgroup: the cgroup leaks. */
 TEST_F_TIMEOUT(det, cgroup_shm_leak, 120)
 {

@@ -3,9 +3,10 @@
  * The replay corpus: day-scale footprints with their ground truth.
  *
  * Each generator is called once per tick, in order, with the tick's real
- * time in seconds, and returns the process's metric (what the sampler
- * pushes: anon + shmem + swap + page tables, KiB) and its memory cgroup's
- * (usage - (file - shmem)). Randomness comes from the scenario's fixed seed
+ * time in seconds, and returns the process's anon + swap + page tables,
+ * its RssShmem and the KiB allocated in its context so far (from which
+ * memattr_leak_metric_kb() makes what the sampler pushes), and its memory
+ * cgroup's metric (usage - (file - shmem)). Randomness comes from the scenario's fixed seed
  * only, so a scenario replays bit for bit.
  *
  * Sizes are in MiB, rates in MiB per real hour, times in hours unless a
@@ -55,6 +56,8 @@ static u32 kb(double v)
 static void same(struct replay_sample *out, double proc_kb)
 {
 	out->proc_kb = kb(proc_kb);
+	out->shmem_kb = 0;
+	out->alloc_kb = 0;
 	out->cg_kb = out->proc_kb;
 }
 
@@ -208,18 +211,49 @@ static void fp_stairs(const struct replay_scn *s, struct replay_gen *g,
 /*
  * p: own anon, segment size, walk hours, walk start h: a reader that maps
  * a shared segment another process of its cgroup created and touches it
- * gradually. Its RssShmem climbs to the segment's size; its own page
- * allocations (anon here) do not move; the cgroup was charged for the
- * segment when it was written, before the reader started.
+ * gradually. Its RssShmem climbs to the segment's size; what it allocates
+ * in its own context is its anon's growth and the page tables of the walk
+ * (one page per 512); the cgroup was charged for the segment when it was
+ * written, before the reader started.
  */
 static void fp_shm(const struct replay_scn *s, struct replay_gen *g,
 		   double t, struct replay_sample *out)
 {
 	double x = fmin(fmax((t / REPLAY_HOUR - s->p[3]) / s->p[2], 0), 1);
 	double anon = s->p[0] * REPLAY_MB + noise(g, QUIET_PAGES);
+	double shm = floor(s->p[1] * x * REPLAY_MB / PAGE_KB) * PAGE_KB;
 
-	out->proc_kb = kb(anon + s->p[1] * x * REPLAY_MB);
+	if (anon > g->v)
+		g->from += anon - g->v;
+	g->v = anon;
+	out->proc_kb = kb(anon);
+	out->shmem_kb = kb(shm);
+	out->alloc_kb = (u64)(g->from + floor(shm / 512 / PAGE_KB) * PAGE_KB);
 	out->cg_kb = kb(anon + s->p[1] * REPLAY_MB);
+}
+
+/*
+ * p: own anon, rate/h: a writer that maps a /dev/shm file and writes new
+ * pages into it at a leak's rate: each one allocated in its own context,
+ * counted at once, while its RssShmem moves 64 pages at a time (6.1 caches
+ * a thread's RSS events and flushes them every 64).
+ */
+static void fp_shm_writer(const struct replay_scn *s, struct replay_gen *g,
+			  double t, struct replay_sample *out)
+{
+	double anon = s->p[0] * REPLAY_MB + noise(g, QUIET_PAGES);
+	double shm = floor(s->p[1] * t / REPLAY_HOUR * REPLAY_MB / PAGE_KB) *
+		     PAGE_KB;
+	double rss = floor(shm / (64 * PAGE_KB)) * 64 * PAGE_KB;
+
+	if (anon > g->v)
+		g->from += anon - g->v;
+	g->v = anon;
+	out->proc_kb = kb(anon);
+	out->shmem_kb = kb(rss);
+	out->alloc_kb = (u64)(g->from + shm +
+			      floor(shm / 512 / PAGE_KB) * PAGE_KB);
+	out->cg_kb = kb(anon + shm);
 }
 
 #define NEVER		REPLAY_NONE
@@ -250,6 +284,8 @@ const struct replay_scn replay_corpus[] = {
 	  48, 109, fp_jvm, { 100, 300, 45, 40 }, HEALTHY, false },
 	{ "shm-reader", "maps a 512 MiB shm segment that exists, touches it over 3 h from 1 h",
 	  24, 110, fp_shm, { 60, 512, 3, 1 }, HEALTHY, true, true },
+	{ "shm-writer", "writes new pages into a /dev/shm file it maps, 37 MiB/h from 0 h",
+	  24, 128, fp_shm_writer, { 60, 37 }, LEAK(37, 0, NEVER), true, true },
 	{ "growth-1.75", "healthy service growing 1.75 MiB/h (below leak_min)",
 	  72, 111, fp_linear, { 300, 1.75, 0, NEVER }, HEALTHY, false },
 	{ "noisy-flat", "flat 300 MiB, counters +-64 pages a sample",

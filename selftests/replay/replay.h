@@ -14,7 +14,9 @@
 
 /* What one tick reads: a process's metric and its cgroup's. */
 struct replay_sample {
-	u32 proc_kb;	/* anon + shmem + swap + page tables */
+	u32 proc_kb;	/* anon + swap + page tables, without shmem */
+	u32 shmem_kb;	/* RssShmem */
+	u64 alloc_kb;	/* pages allocated in its context so far, KiB */
 	u32 cg_kb;	/* memcg usage - (file - shmem) */
 };
 

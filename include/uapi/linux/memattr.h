@@ -219,7 +219,8 @@
  *   watermark_level (levels crossed upwards, 0: none), growth_kb_per_hour,
  *   exhaust_s (seconds until nothing is available, or "none").
  * - report=proc, up to 5 with by=footprint (largest unreclaimable
- *   footprint first: anon + shmem + swap + page tables) then up to 5 with
+ *   footprint first: what the leak detector judges, anon + swap + page
+ *   tables + the mapped shmem it allocated itself) then up to 5 with
  *   by=growth (fastest growing first, growing only): rank (from 1), pid,
  *   comm, cgroup_id and cgroup (its memory cgroup, when known),
  *   footprint_kb, rss_kb, growth_kb_per_hour, leak (ok, suspect, leak),
