@@ -19,27 +19,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ver=$(cat VERSION)
 kver=$(memattr_kver amd64)
-n=0 failed=0
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-# same DESC EXPECTED ACTUAL
-same() {
-	local d
-	d=$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$3"))
-	[ -z "$d" ]
-	result $? "$1"
-	[ -n "$d" ] && printf '%s\n' "$d" | sed 's/^/#   /'
-	return 0
-}
+# shellcheck source=scripts/tap-host.sh
+. scripts/tap-host.sh
 
 # files DEB: its files and links, without ./, sorted
 files() {

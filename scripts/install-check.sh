@@ -17,31 +17,13 @@ cd "$top" || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ver=$(cat VERSION)
-n=0 failed=0
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=scripts/tap-host.sh
+. scripts/tap-host.sh
 
 # files DIR: every file and link under DIR, relative, sorted
 files() {
 	(cd "$1" && find . ! -type d | sed 's|^\./||' | LC_ALL=C sort)
-}
-
-# same DESC EXPECTED ACTUAL
-same() {
-	local d
-	d=$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$3"))
-	[ -z "$d" ]
-	result $? "$1"
-	[ -n "$d" ] && printf '%s\n' "$d" | sed 's/^/#   /'
-	return 0
 }
 
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null ||

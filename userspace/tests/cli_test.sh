@@ -9,19 +9,10 @@ set -uo pipefail
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
 notloaded='memattr: kernel module not loaded (generic netlink family "memattr" not found); load it with: modprobe memattr'
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=scripts/tap-host.sh
+. "$(dirname "$0")/../../scripts/tap-host.sh"
 
 skip() {
 	n=$((n + 1))

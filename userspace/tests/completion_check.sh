@@ -23,17 +23,9 @@ set -uo pipefail
 
 bin=$1 comp=$2
 src=$(cd "$(dirname "$0")/.." && pwd)
-n=0 failed=0
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=scripts/tap-host.sh
+. "$(dirname "$0")/../../scripts/tap-host.sh"
 
 # words WORD...: sorted, unique, one per line
 words() {

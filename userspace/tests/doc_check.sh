@@ -11,17 +11,9 @@ bin=$1 tq=$2 prom=$3
 here=$(cd "$(dirname "$0")" && pwd)
 man=$here/../memattr.8
 readme=$here/../../README.md
-n=0 failed=0
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=scripts/tap-host.sh
+. "$(dirname "$0")/../../scripts/tap-host.sh"
 
 # missing FILE WORD...: the words FILE does not hold as whole words
 missing() {

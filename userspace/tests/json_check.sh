@@ -10,18 +10,9 @@ set -uo pipefail
 
 drv=$1
 model=${2:-}
-n=0
-failed=0
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=scripts/tap-host.sh
+. "$(dirname "$0")/../../scripts/tap-host.sh"
 
 # python3 check: the decoded values are exactly what was printed
 pycheck='

@@ -15,18 +15,9 @@ tmp=$(mktemp -d)
 # KEEP=1: keep the inputs made here, to look at
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 [ -z "${KEEP:-}" ] || echo "# KEEP: the inputs stay in $tmp/in"
-n=0
-failed=0
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=scripts/tap-host.sh
+. "$(dirname "$0")/../../scripts/tap-host.sh"
 
 # run ARGS...: memattr ARGS in $tmp/in; sets rc, out, err (files)
 run() {

@@ -17,16 +17,9 @@ drv=$1
 rules=$(cd "$(dirname "$0")/../../contrib/prometheus" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-	fi
-}
+# shellcheck source=scripts/tap-host.sh
+. "$(dirname "$0")/../../scripts/tap-host.sh"
 
 # promtool_clean NAME FILE
 promtool_clean() {
