@@ -411,7 +411,8 @@ next:
 
 /* ---- output ---- */
 
-static void rec_json(struct pr *pr, const struct lb_rec *r)
+/* One record as a JSON object: its keys in order, integers as numbers. */
+void lastboot_rec_json(struct pr *pr, const struct lb_rec *r)
 {
 	size_t i;
 
@@ -451,7 +452,7 @@ void lastboot_print_json(struct pr *pr, const struct lb *lb)
 	pr_arr_close(pr);
 	pr_arr_open(pr, "events");
 	for (i = 0; i < lb->nev; i++)
-		rec_json(pr, &lb->ev[i]);
+		lastboot_rec_json(pr, &lb->ev[i]);
 	pr_arr_close(pr);
 	pr_arr_open(pr, "reports");
 	for (i = 0; i < lb->nrep; i++) {
@@ -459,7 +460,7 @@ void lastboot_print_json(struct pr *pr, const struct lb *lb)
 		pr_bool(pr, "complete", lb->rep[i].complete);
 		pr_arr_open(pr, "lines");
 		for (j = 0; j < lb->rep[i].n; j++)
-			rec_json(pr, &lb->rep[i].line[j]);
+			lastboot_rec_json(pr, &lb->rep[i].line[j]);
 		pr_arr_close(pr);
 		pr_obj_close(pr);
 	}

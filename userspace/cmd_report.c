@@ -15,24 +15,6 @@
 
 #define REPORT_PATH	"/sys/kernel/debug/memattr/report"
 
-static void report_rec_json(struct pr *pr, const struct lb_rec *r)
-{
-	size_t i;
-
-	pr_obj_open(pr, NULL);
-	for (i = 0; i < r->nf; i++) {
-		const struct lb_field *f = &r->f[i];
-
-		if (!lb_field_is_number(f))
-			pr_strn(pr, f->key, f->val, f->val_len);
-		else if (f->val[0] == '-')
-			pr_s64(pr, f->key, strtoll(f->val, NULL, 10));
-		else
-			pr_u64(pr, f->key, strtoull(f->val, NULL, 10));
-	}
-	pr_obj_close(pr);
-}
-
 static int report_json(struct memattr_ctx *ctx, const char *text, size_t len)
 {
 	struct lb lb;
@@ -59,7 +41,7 @@ static int report_json(struct memattr_ctx *ctx, const char *text, size_t len)
 	pr_bool(ctx->pr, "complete", lb.rep[0].complete);
 	pr_arr_open(ctx->pr, "lines");
 	for (i = 0; i < lb.rep[0].n; i++)
-		report_rec_json(ctx->pr, &lb.rep[0].line[i]);
+		lastboot_rec_json(ctx->pr, &lb.rep[0].line[i]);
 	pr_arr_close(ctx->pr);
 	pr_obj_close(ctx->pr);
 	lb_free(&lb);

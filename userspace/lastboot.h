@@ -127,6 +127,7 @@ bool lb_field_is_number(const struct lb_field *f);
 const struct lb_field *lb_rec_get(const struct lb_rec *r, const char *key);
 
 /* cmd_lastboot.c: what memattr last-boot prints, from lb_finish()'s lb */
+void lastboot_rec_json(struct pr *pr, const struct lb_rec *r);
 void lastboot_print_json(struct pr *pr, const struct lb *lb);
 void lastboot_print_text(FILE *f, const struct lb *lb);
 
