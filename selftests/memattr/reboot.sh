@@ -28,12 +28,18 @@
 # event lines, the report or the parser, a check fails.
 #
 # A crash announces itself on the console (MEMATTR-EXPECT-CRASH) so that
-# parse-log.py --reboot does not take its panic for a kernel warning.
+# parse-log.py --reboot does not take its panic for a kernel warning. The
+# announcement goes through the kernel log, which the panic prints after it:
+# a line still in the console tty's buffer is lost when the kernel stops.
 
 here=$(dirname "$0")
 ko=/lib/modules/memattr/memattr.ko
 mods=/lib/modules/pstore
 pstore=/sys/fs/pstore
+
+expect_crash() {
+	echo MEMATTR-EXPECT-CRASH >/dev/kmsg
+}
 cg=/sys/fs/cgroup/pm
 # The rate asked for: 2 MiB/s.
 rate_kib_s=2048
@@ -277,13 +283,13 @@ case $next in
 	ok "case 1: the hog is OOM-killed"
 	# Its next OOM panics (2: even a cgroup's).
 	echo 2 >/proc/sys/vm/panic_on_oom
-	echo MEMATTR-EXPECT-CRASH
+	expect_crash
 	echo $(($(cat $cg/memory.current) + 2097152)) >$cg/memory.max
 	sleep 60
 	notok "case 1: the leaker's OOM panics"
 	;;
 2)
-	echo MEMATTR-EXPECT-CRASH
+	expect_crash
 	echo c >/proc/sysrq-trigger
 	sleep 5
 	notok "case 2: sysrq-c panics"

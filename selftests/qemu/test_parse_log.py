@@ -293,6 +293,11 @@ class RebootTest(unittest.TestCase):
         rep = parse_log.parse(log + self.BOOT2, "lane", reboot=True)
         self.assertEqual(rep.failed, 1, rep.lines)
 
+    def test_marker_through_the_kernel_log(self):
+        log = self.BOOT1.replace("MEMATTR-EXPECT-CRASH\r\n", "[   30.0] MEMATTR-EXPECT-CRASH\r\n")
+        rep = parse_log.parse(log + self.BOOT2, "lane", reboot=True)
+        self.assertEqual(rep.failed, 0, rep.lines)
+
     def test_unannounced_panic_is_trouble(self):
         log = self.BOOT1.replace("MEMATTR-EXPECT-CRASH\r\n", "")
         rep = parse_log.parse(log + self.BOOT2, "lane", reboot=True)
