@@ -30,8 +30,9 @@ With --reboot (the reboot test: several boots in one log), every
 MEMATTR-TAP-BEGIN starts a region, up to the next MEMATTR-TAP-END or
 MEMATTR-TAP-BEGIN (a boot that ended in a crash has no end marker), and the
 results of all of them count. The crash a case asks for is announced by a
-line MEMATTR-EXPECT-CRASH; until the next boot's first "memattr-init:" line,
-the panic's own line (EXPECTED_CRASH) is not a kernel warning. Anything
+line MEMATTR-EXPECT-CRASH; in a boot that has one (from its first
+"memattr-init:" line to the next boot's), the panic's own line
+(EXPECTED_CRASH) is not a kernel warning. Anything
 else there still is.
 """
 
@@ -139,17 +140,28 @@ def regions(lines, begin, end):
 
 
 def expected_crash_lines(lines):
-    """Indexes of the lines EXPECTED_CRASH matches after a
-    MEMATTR-EXPECT-CRASH marker, before the next boot's init."""
-    out, armed = set(), False
+    """Indexes of the lines EXPECTED_CRASH matches in a boot that announced
+    a crash (a MEMATTR-EXPECT-CRASH line anywhere in it: the console may
+    print a panic's first line before the kernel-log backlog that holds the
+    announcement). A boot starts at its first "memattr-init:" line."""
+    out, boot, armed, prev_init = set(), [], False, False
+
+    def close():
+        if armed:
+            out.update(boot)
+
     for i, line in enumerate(lines):
         s = line.strip()
+        init = s.startswith("memattr-init:")
+        if init and not prev_init:
+            close()
+            boot, armed = [], False
+        prev_init = init
         if s == "MEMATTR-EXPECT-CRASH":
             armed = True
-        elif s.startswith("memattr-init:"):
-            armed = False
-        elif armed and EXPECTED_CRASH.search(s):
-            out.add(i)
+        elif EXPECTED_CRASH.search(s):
+            boot.append(i)
+    close()
     return out
 
 
