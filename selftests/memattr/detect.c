@@ -185,6 +185,27 @@ TEST_F_TIMEOUT(det, linear_leak_detected, 120)
 	waitpid(pid, &st, 0);
 }
 
+/* Writes @mib MiB of @byte to a new file at @path. Return: 0, or -1. */
+static int mt_fill_file(const char *path, int mib, int byte)
+{
+	char *buf = malloc(MiB);
+	int fd, i, ret = 0;
+
+	if (!buf)
+		return -1;
+	memset(buf, byte, MiB);
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	if (fd < 0)
+		ret = -1;
+	for (i = 0; !ret && i < mib; i++)
+		if (write(fd, buf, MiB) != (ssize_t)MiB)
+			ret = -1;
+	if (fd >= 0 && close(fd))
+		ret = -1;
+	free(buf);
+	return ret;
+}
+
 /* Reads a 64 MiB file over and over, never returns. */
 static void mt_file_reader(char *buf)
 {
@@ -206,19 +227,14 @@ static void mt_file_reader(char *buf)
 TEST_F_TIMEOUT(det, sawtooth_and_file_reader_never_leak, 120)
 {
 	long long t0, worst[2] = { 0, 0 };
-	int fd, i, st, seen_leak[2] = { 0, 0 };
+	int i, st, seen_leak[2] = { 0, 0 };
 	struct mt_proc p;
 	pid_t pid[2];
 	char *buf;
 
-	buf = malloc(MiB);
+	ASSERT_EQ(0, mt_fill_file("/tmp/mt_file", 64, 0x11));
+	buf = malloc(MiB);	/* the reader's */
 	ASSERT_NE(NULL, buf);
-	memset(buf, 0x11, MiB);
-	fd = open("/tmp/mt_file", O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	ASSERT_LE(0, fd);
-	for (i = 0; i < 64; i++)
-		ASSERT_EQ((ssize_t)MiB, write(fd, buf, MiB));
-	close(fd);
 	pid[0] = mt_spawn(mt_sawtooth, 600);
 	ASSERT_LT(0, pid[0]);
 	pid[1] = fork();
@@ -323,20 +339,11 @@ static void mt_shm_walker(const char *path, int write)
 TEST_F_TIMEOUT(det, shm_reader_never_leaks_shm_writer_does, 120)
 {
 	long long t0, t_leak = -1, growth = 0, worst = 0;
-	int fd, i, st, reader_leak = 0;
+	int i, st, reader_leak = 0;
 	struct mt_proc p;
 	pid_t pid[2];
-	char *buf;
 
-	buf = malloc(MiB);
-	ASSERT_NE(NULL, buf);
-	memset(buf, 0x33, MiB);
-	fd = open("/dev/shm/mt_seg", O_CREAT | O_TRUNC | O_WRONLY, 0600);
-	ASSERT_LE(0, fd);
-	for (i = 0; i < 64; i++)
-		ASSERT_EQ((ssize_t)MiB, write(fd, buf, MiB));
-	close(fd);
-	free(buf);
+	ASSERT_EQ(0, mt_fill_file("/dev/shm/mt_seg", 64, 0x33));
 	for (i = 0; i < 2; i++) {
 		pid[i] = fork();
 		ASSERT_LE(0, pid[i]);
