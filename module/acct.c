@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Per-process and per-memory-cgroup accounting.
+ * The tables: the process table and the snapshots the sampler publishes.
  *
  * Processes live in an RCU hash table keyed by tgid. The hooks (hooks.c)
  * create entries at fork, look them up at every event under RCU and bump
- * atomic counters, and remove them when the last thread exits. A periodic
- * sampler (a delayed work item, process context) reads each process's mm
- * counters the way /proc/PID/status does, pushes the unreclaimable
- * footprint into the process's history, rebuilds the memory-cgroup table
- * and reaps entries whose process is gone (pid reuse is told apart by the
- * leader's start time).
+ * atomic counters, and remove them when the last thread exits. The sampler
+ * (sampler.c) reads each process's mm counters, pushes its history and
+ * reaps entries whose process is gone (pid reuse is told apart by the
+ * leader's start time); it hands the cgroup table and the system row it
+ * builds to memattr_acct_publish(), and the outputs (debugfs, netlink) copy
+ * them from here.
+ *
+ * Arrows: hooks -> tables <- sampler -> detector -> events -> outputs. This
+ * file is a table: it calls neither the sampler, the detector, the events
+ * nor an output.
  *
  * Bounded memory: at most max_procs processes are tracked. When the table
  * is full a new process is not tracked and is counted in procs_dropped; the
@@ -23,35 +27,21 @@
  * for a few bounded steps, and the fork hook takes its entry from a pool
  * preallocated in process context (memattr_pool_*), never from the slab.
  */
-#include <linux/cgroup.h>
 #include <linux/hashtable.h>
-#include <linux/memcontrol.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
-#include <linux/mmzone.h>
-#include <linux/nodemask.h>
-#include <linux/page_counter.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
-#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
 #include "acct.h"
-#include "detect.h"
-#include "events.h"
-#include "exhaust.h"
-#include "oom.h"
 #include "mem.h"
 #include "params.h"
-#include "postmortem.h"
-#include "report.h"
 
-#define MEMATTR_PROCS_HASH_BITS	11
 #define MEMATTR_PROCS_LOCK_BITS	6
 
 /*
@@ -62,7 +52,7 @@
  * table under RCU. memattr_nr_procs counts the entries: a writer reserves
  * its place before it inserts, so the table never exceeds max_procs.
  */
-static DEFINE_HASHTABLE(memattr_procs, MEMATTR_PROCS_HASH_BITS);
+DEFINE_HASHTABLE(memattr_procs, MEMATTR_PROCS_HASH_BITS);
 static raw_spinlock_t memattr_procs_locks[1 << MEMATTR_PROCS_LOCK_BITS];
 static atomic_t memattr_nr_procs = ATOMIC_INIT(0);
 
@@ -126,19 +116,7 @@ static struct memattr_system_row memattr_system;
 static u64 memattr_samples;
 static u64 memattr_sample_last_ns;
 static u64 memattr_sample_max_ns;
-static u32 memattr_sample_ms_seen;
-/*
- * The sampler's schedule, its own (one work item): tick n is due at
- * @memattr_tick_start_ns + n * sample_ms; @memattr_tick_n is the last one's.
- */
-static u64 memattr_tick_start_ns;
-static u64 memattr_tick_n;
-/* The detector's parameters at the last tick: the sampler's own. */
-static struct memattr_leak_cfg memattr_cfg_seen;
-
 static size_t memattr_cgroups_bytes;	/* charged to the module */
-/* The sampler runs and may be kicked: under memattr_sample_mutex. */
-static bool memattr_sampler_live;
 
 static struct kmem_cache *memattr_proc_cache;
 
@@ -160,37 +138,7 @@ static unsigned int memattr_pool_nr;
 static struct work_struct memattr_pool_work;
 static bool memattr_pool_stopping;	/* READ_ONCE/WRITE_ONCE */
 
-static struct delayed_work memattr_sampler;
-static bool memattr_sampler_stopping;	/* READ_ONCE/WRITE_ONCE */
-
-static inline u64 memattr_pages_kb(unsigned long pages)
-{
-	return (u64)pages << (PAGE_SHIFT - 10);
-}
-
-/*
- * The footprint that a leak would grow: never page cache, and of the
- * mapped shmem only what the process allocated itself (see
- * memattr_leak_metric_kb()). @p->fp still holds the last sample.
- * Context: under @p->lock.
- */
-static u32 memattr_proc_leak_kb(struct memattr_proc *p,
-				const struct memattr_fp *fp)
-{
-	u32 allocs = (u32)atomic64_read(&p->page_allocs);
-	u64 alloc_kb = memattr_pages_kb(allocs - p->allocs_seen);
-
-	lockdep_assert_held(&p->lock);
-	p->allocs_seen = allocs;
-	return memattr_leak_metric_kb(&p->shmem,
-				      fp->anon_kb + fp->swap_kb + fp->pgtables_kb,
-				      fp->shmem_kb,
-				      (u64)p->fp.anon_kb + p->fp.swap_kb +
-				      p->fp.pgtables_kb,
-				      p->fp.shmem_kb, alloc_kb);
-}
-
-static void memattr_fp_pack(struct memattr_fp32 *d, const struct memattr_fp *s)
+void memattr_fp_pack(struct memattr_fp32 *d, const struct memattr_fp *s)
 {
 	d->rss_kb = min_t(u64, s->rss_kb, U32_MAX);
 	d->anon_kb = min_t(u64, s->anon_kb, U32_MAX);
@@ -202,7 +150,7 @@ static void memattr_fp_pack(struct memattr_fp32 *d, const struct memattr_fp *s)
 	d->pgtables_kb = min_t(u64, s->pgtables_kb, U32_MAX);
 }
 
-static void memattr_fp_unpack(struct memattr_fp *d, const struct memattr_fp32 *s)
+void memattr_fp_unpack(struct memattr_fp *d, const struct memattr_fp32 *s)
 {
 	d->rss_kb = s->rss_kb;
 	d->anon_kb = s->anon_kb;
@@ -215,7 +163,7 @@ static void memattr_fp_unpack(struct memattr_fp *d, const struct memattr_fp32 *s
 }
 
 /* Read @mm's counters exactly as /proc/PID/status does. */
-static void memattr_fp_from_mm(struct mm_struct *mm, struct memattr_fp *fp)
+void memattr_fp_from_mm(struct mm_struct *mm, struct memattr_fp *fp)
 {
 	unsigned long anon = get_mm_counter(mm, MM_ANONPAGES);
 	unsigned long file = get_mm_counter(mm, MM_FILEPAGES);
@@ -241,7 +189,7 @@ static void memattr_fp_from_mm(struct mm_struct *mm, struct memattr_fp *fp)
  * Set @p's VmSize base, in KiB, clamped as memattr_fp_pack() clamps vm_kb
  * (a VmSize past 4 TiB then reads as no growth, not as garbage).
  */
-static void memattr_proc_set_vm_base(struct memattr_proc *p, u64 vm_kb)
+void memattr_proc_set_vm_base(struct memattr_proc *p, u64 vm_kb)
 {
 	p->vm_base_kb = min_t(u64, vm_kb, U32_MAX);
 	p->vm_base_set = true;
@@ -256,8 +204,8 @@ static s64 memattr_proc_mapped_bytes(struct memattr_proc *p)
 }
 
 /* Context: @p->lock held. */
-static void memattr_activity_read(struct memattr_proc *p,
-				  struct memattr_activity *a)
+void memattr_activity_read(struct memattr_proc *p,
+			   struct memattr_activity *a)
 {
 	lockdep_assert_held(&p->lock);
 	a->page_allocs = atomic64_read(&p->page_allocs);
@@ -730,6 +678,14 @@ void memattr_acct_count_untracked_pages(unsigned int nr)
 	__this_cpu_add(memattr_untracked_pages, nr);
 }
 
+/**
+ * memattr_acct_count_oom_dropped() - count an OOM report lost
+ */
+void memattr_acct_count_oom_dropped(void)
+{
+	atomic64_inc(&memattr_oom_dropped);
+}
+
 static u64 memattr_percpu_sum(u64 __percpu *v)
 {
 	u64 sum = 0;
@@ -754,7 +710,7 @@ struct memattr_adopt {
  * tracked is counted in procs_dropped once: at its fork, or here at load.
  * Context: process, may sleep.
  */
-static void memattr_acct_adopt(bool initial)
+void memattr_acct_adopt(bool initial)
 {
 	struct memattr_adopt *list;
 	struct task_struct *t;
@@ -815,454 +771,27 @@ static void memattr_acct_adopt(bool initial)
 	kvfree(list);
 }
 
-/*
- * Read one process: its footprint from the first of its threads that still
- * holds the mm, its memory cgroup and its name (the leader's, as in
- * /proc/PID/status: a PR_SET_NAME since fork or exec shows at the next
- * sample). Context: under rcu_read_lock().
- * Return: false when the process is gone (or is another one now).
+/**
+ * memattr_acct_adopt_pending() - adopt what a fork could not track
+ *
+ * Context: process, may sleep (the sampler's tick).
  */
-static bool memattr_proc_read(struct memattr_proc *p, struct memattr_fp *fp,
-			      u64 *cgid, bool *has_mm,
-			      char comm[TASK_COMM_LEN])
+void memattr_acct_adopt_pending(void)
 {
-	struct task_struct *leader, *t;
-	struct mem_cgroup *memcg;
-
-	leader = pid_task(find_pid_ns(p->tgid, &init_pid_ns), PIDTYPE_TGID);
-	if (!leader || leader->start_time != p->start_ns)
-		return false;
-	__get_task_comm(comm, TASK_COMM_LEN, leader);
-	*has_mm = false;
-	for_each_thread(leader, t) {
-		task_lock(t);
-		if (t->mm) {
-			/* A vfork child borrows its parent's mm: not its own. */
-			if (!t->vfork_done)
-				memattr_fp_from_mm(t->mm, fp);
-			else
-				memset(fp, 0, sizeof(*fp));
-			*has_mm = true;
-			task_unlock(t);
-			break;
-		}
-		task_unlock(t);
-	}
-	memcg = mem_cgroup_from_task(leader);
-	*cgid = memcg ? cgroup_id(memcg->css.cgroup) : 0;
-	return true;
-}
-
-static int memattr_cgroup_cmp(const void *a, const void *b)
-{
-	const struct memattr_cgroup_row *x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static struct memattr_cgroup_row *
-memattr_cgroup_lookup(struct memattr_cgroup_row *rows, u32 nr, u64 id)
-{
-	u32 lo = 0, hi = nr;
-
-	/*
-	 * By hand, not bsearch() with a key row: the sampler looks up every
-	 * process at every tick, and building a key row zeroed its 256-byte
-	 * path each time (0.6 us of a 1.1 us per-process tick on arm64).
-	 */
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (rows[mid].id == id)
-			return &rows[mid];
-		if (rows[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static void memattr_fp_add(struct memattr_fp *sum, const struct memattr_fp *fp)
-{
-	sum->rss_kb += fp->rss_kb;
-	sum->anon_kb += fp->anon_kb;
-	sum->file_kb += fp->file_kb;
-	sum->shmem_kb += fp->shmem_kb;
-	sum->swap_kb += fp->swap_kb;
-	sum->peak_rss_kb += fp->peak_rss_kb;
-	sum->vm_kb += fp->vm_kb;
-	sum->pgtables_kb += fp->pgtables_kb;
-}
-
-static void memattr_activity_add(struct memattr_activity *sum,
-				 const struct memattr_activity *a)
-{
-	sum->page_allocs += a->page_allocs;
-	sum->page_frees += a->page_frees;
-	sum->mmap_calls += a->mmap_calls;
-	sum->munmap_calls += a->munmap_calls;
-	sum->brk_calls += a->brk_calls;
-	sum->mremap_calls += a->mremap_calls;
-	sum->mapped_bytes += a->mapped_bytes;
-}
-
-/* The root of the memory controller's hierarchy. Context: RCU. */
-static struct mem_cgroup *memattr_root_memcg(void)
-{
-	struct mem_cgroup *memcg = mem_cgroup_from_task(current);
-
-	while (memcg && memcg->css.parent)
-		memcg = mem_cgroup_from_css(memcg->css.parent);
-	return memcg;
-}
-
-/*
- * The least room (memory.max - usage, KiB) of @memcg and its ancestors:
- * a process's growth is charged to each. Context: RCU.
- */
-static u64 memattr_cgroup_headroom_kb(struct mem_cgroup *memcg)
-{
-	u64 headroom = MEMATTR_EXHAUST_NO_LIMIT;
-
-	/* The root has no limit. */
-	for (; memcg && memcg->css.parent;
-	     memcg = mem_cgroup_from_css(memcg->css.parent)) {
-		unsigned long max = READ_ONCE(memcg->memory.max);
-		unsigned long usage = page_counter_read(&memcg->memory);
-
-		if (max >= PAGE_COUNTER_MAX)
-			continue;
-		headroom = memattr_exhaust_headroom_kb(headroom,
-						       memattr_pages_kb(max),
-						       memattr_pages_kb(usage));
-	}
-	return headroom;
-}
-
-static void memattr_cgroup_fill(struct memattr_cgroup_row *r,
-				struct mem_cgroup *memcg)
-{
-	unsigned long anon = 0, file = 0, shmem = 0, usage, max;
-	int nid;
-
-	r->id = cgroup_id(memcg->css.cgroup);
-	if (cgroup_path(memcg->css.cgroup, r->path, sizeof(r->path)) < 0)
-		strscpy(r->path, "?", sizeof(r->path));
-	for_each_online_node(nid) {
-		anon += memattr_memcg_node_page_state(memcg, nid, NR_ANON_MAPPED);
-		file += memattr_memcg_node_page_state(memcg, nid, NR_FILE_PAGES);
-		shmem += memattr_memcg_node_page_state(memcg, nid, NR_SHMEM);
-	}
-	/*
-	 * Tasks of the root cgroup are never charged to its counter, which
-	 * only sums its children: like memcg's own mem_cgroup_usage(), take
-	 * the root's statistics instead.
-	 */
-	if (memcg->css.parent)
-		usage = page_counter_read(&memcg->memory);
-	else
-		usage = anon + file;
-	max = READ_ONCE(memcg->memory.max);
-	r->usage_kb = memattr_pages_kb(usage);
-	r->anon_kb = memattr_pages_kb(anon);
-	r->file_kb = memattr_pages_kb(file);
-	r->shmem_kb = memattr_pages_kb(shmem);
-	r->kernel_kb = usage > anon + file ? memattr_pages_kb(usage - anon - file) : 0;
-	r->limit_kb = max >= PAGE_COUNTER_MAX ? U64_MAX : memattr_pages_kb(max);
-	r->headroom_kb = memattr_cgroup_headroom_kb(memcg);
-}
-
-/*
- * Snapshot every memory cgroup. Context: process.
- * Return: a sorted array or NULL; *nr its length, *bytes its size, charged
- * to the module.
- */
-static struct memattr_cgroup_row *memattr_cgroups_collect(u32 *nr,
-							  size_t *bytes)
-{
-	struct memattr_cgroup_row *rows;
-	struct cgroup_subsys_state *css, *root_css;
-	struct mem_cgroup *root;
-	u32 n = 0, cap = 0;
-
-	*nr = 0;
-	rcu_read_lock();
-	root = memattr_root_memcg();
-	if (!root) {
-		rcu_read_unlock();
-		return NULL;
-	}
-	root_css = &root->css;
-	css_for_each_descendant_pre(css, root_css)
-		cap++;
-	rcu_read_unlock();
-
-	cap += 16;
-	rows = kvcalloc(cap, sizeof(*rows), GFP_KERNEL);
-	if (!rows)
-		return NULL;
-	memattr_mem_charge(cap * sizeof(*rows));
-	*bytes = cap * sizeof(*rows);
-
-	rcu_read_lock();
-	root = memattr_root_memcg();
-	if (root) {
-		root_css = &root->css;
-		css_for_each_descendant_pre(css, root_css) {
-			if (n == cap)
-				break;
-			if (!(css->flags & CSS_ONLINE) && css != root_css)
-				continue;
-			memattr_cgroup_fill(&rows[n++], mem_cgroup_from_css(css));
-		}
-	}
-	rcu_read_unlock();
-	sort(rows, n, sizeof(*rows), memattr_cgroup_cmp, NULL);
-	*nr = n;
-	return rows;
-}
-
-/*
- * The path of the memory cgroup with id @id, looked up now (one created
- * since the last sample is not in the table yet), or "-" when there is
- * none. Context: process.
- */
-static void memattr_cgroup_path(u64 id, char *buf, size_t len)
-{
-	struct cgroup_subsys_state *css;
-	struct mem_cgroup *root;
-
-	strscpy(buf, "-", len);
-	rcu_read_lock();
-	root = memattr_root_memcg();
-	if (root) {
-		css_for_each_descendant_pre(css, &root->css) {
-			if (cgroup_id(css->cgroup) != id)
-				continue;
-			if (cgroup_path(css->cgroup, buf, len) < 0)
-				strscpy(buf, "?", len);
-			break;
-		}
-	}
-	rcu_read_unlock();
-}
-
-static void memattr_system_read(struct memattr_system_row *s)
-{
-	struct sysinfo si;
-	long avail;
-
-	si_meminfo(&si);
-	avail = si_mem_available();
-	s->mem_total_kb = memattr_pages_kb(si.totalram);
-	s->mem_free_kb = memattr_pages_kb(si.freeram);
-	s->mem_available_kb = memattr_pages_kb(max(avail, 0L));
-	s->used_pct = s->mem_total_kb ?
-		div64_u64((s->mem_total_kb - min(s->mem_available_kb,
-						 s->mem_total_kb)) * 100,
-			  s->mem_total_kb) : 0;
-	s->sampled_ns = ktime_get_ns();
-}
-
-/* Queue the event of a leak transition. Context: under @p->lock. */
-static void memattr_proc_leak_event(struct memattr_proc *p)
-{
-	struct memattr_event *ev = memattr_detect_event_slot();
-
-	lockdep_assert_held(&p->lock);
-	if (!ev)
-		return;
-	ev->kind = p->leak.state == MEMATTR_LEAK_LEAK ? MEMATTR_EV_LEAK :
-							 MEMATTR_EV_LEAK_CLEARED;
-	ev->entity = MEMATTR_ENTITY_PROCESS;
-	ev->pid = p->tgid;
-	memcpy(ev->comm, p->comm, sizeof(ev->comm));
-	ev->cgroup_id = p->cgroup_id;
-	ev->growth_kb_per_hour = p->leak.growth_kb_per_hour;
-	ev->since_ms = div_u64(p->leak.since_ns, NSEC_PER_MSEC);
-	ev->exhaust_s = p->exhaust_s;
-}
-
-static void memattr_oom_top_publish(const struct memattr_oom_grower *top,
-				    u32 nr);
-
-/* The post-mortem's snapshot being drafted: the sampler's alone. */
-static struct memattr_report_snap memattr_report_draft;
-
-/*
- * Sample every tracked process, bucket by bucket, with breaks between, and
- * collect the fastest growers into @top (*@nr_top of them). Each sample
- * goes into the histories @periods times: the sampling periods this tick
- * stands for (memattr_hist_periods()). @avail_kb: the system's available
- * memory, for times to exhaustion.
- */
-static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
-				 u64 avail_kb,
-				 const struct memattr_leak_cfg *cfg,
-				 bool reset_hist, bool force, u64 now_ns,
-				 unsigned int periods,
-				 struct memattr_oom_grower *top, u32 *nr_top)
-{
-	unsigned int bkt;
-
-	*nr_top = 0;
-	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); bkt++) {
-		struct memattr_proc *p;
-
-		rcu_read_lock();
-		hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
-			struct memattr_cgroup_row *cg;
-			struct memattr_report_proc rp;
-			struct memattr_oom_grower g;
-			struct memattr_activity act;
-			char comm[TASK_COMM_LEN];
-			struct memattr_fp fp;
-			bool has_mm = false;
-			bool changed;
-			u64 room;
-			u64 cgid = 0;
-
-			if (!memattr_proc_read(p, &fp, &cgid, &has_mm, comm)) {
-				/* Gone without our exit hook seeing it. */
-				if (memattr_proc_retire(p, 0))
-					atomic64_inc(&memattr_procs_reaped);
-				continue;
-			}
-			raw_spin_lock(&p->lock);
-			if (reset_hist)
-				memattr_hist_reset(&p->hist);
-			/* Once exit_mm() ran, keep the footprint at exit. */
-			if (has_mm) {
-				/* Adopted: the address space as first seen. */
-				u32 kb;
-
-				if (!p->vm_base_set)
-					memattr_proc_set_vm_base(p, fp.vm_kb);
-				kb = memattr_proc_leak_kb(p, &fp);
-				memattr_fp_pack(&p->fp, &fp);
-				p->sampled_ns = now_ns;	/* the tick's */
-				memattr_hist_push_n(&p->hist, kb, periods);
-			}
-			p->cgroup_id = cgid;
-			memcpy(p->comm, comm, sizeof(p->comm));
-			memattr_fp_unpack(&fp, &p->fp);
-			cg = memattr_cgroup_lookup(cgs, nr_cgs, cgid);
-			changed = memattr_leak_step_lazy(&p->leak, cfg, &p->hist,
-							 now_ns, force);
-			/* Every tick: the headrooms move even when it does not. */
-			room = cg ? cg->headroom_kb : MEMATTR_EXHAUST_NO_LIMIT;
-			p->exhaust_s = memattr_exhaust_proc_s(avail_kb, room,
-							      p->leak.growth_kb_per_hour);
-			if (changed)
-				memattr_proc_leak_event(p);
-			memattr_activity_read(p, &act);
-			g.pid = p->tgid;
-			memcpy(g.comm, p->comm, sizeof(g.comm));
-			g.growth_kb_per_hour = p->leak.growth_kb_per_hour;
-			g.rss_kb = fp.rss_kb;
-			rp.leak = p->leak.state;
-			rp.since_ms = div_u64(p->leak.since_ns, NSEC_PER_MSEC);
-			/* What the detector judges: its newest sample. */
-			rp.footprint_kb = memattr_hist_used(&p->hist, 0) ?
-					  memattr_hist_get(&p->hist, 0, 0) : 0;
-			raw_spin_unlock(&p->lock);
-			memattr_oom_top_insert(top, nr_top, &g);
-			rp.pid = g.pid;
-			memcpy(rp.comm, g.comm, sizeof(rp.comm));
-			rp.cgroup_id = cgid;
-			rp.rss_kb = fp.rss_kb;
-			rp.growth_kb_per_hour = g.growth_kb_per_hour;
-			memattr_report_draft_proc(&memattr_report_draft, &rp);
-
-			if (cg) {
-				cg->nr_procs++;
-				memattr_fp_add(&cg->procs, &fp);
-				memattr_activity_add(&cg->procs_act, &act);
-			}
-		}
-		rcu_read_unlock();
-		if (bkt % 64 == 63)
-			cond_resched();
-	}
-}
-
-static void memattr_sampler_fn(struct work_struct *work)
-{
-	struct memattr_oom_grower top[MEMATTR_OOM_TOP];
-	struct memattr_cgroup_row *cgs, *old;
-	struct memattr_system_row sys;
-	size_t cgs_bytes = 0, old_bytes;
-	struct memattr_leak_cfg cfg;
-	u32 nr_cgs, sample_ms, nr_top;
-	unsigned int periods;
-	bool reset_hist, force;
-	u64 t0, dt, next, now;
-	unsigned long delay;
-
-	t0 = ktime_get_ns();
-	memattr_detect_cfg(&cfg);
-	sample_ms = cfg.sample_ms;
 	if (READ_ONCE(memattr_need_adopt))
 		memattr_acct_adopt(false);
+}
 
-	memattr_system_read(&sys);
-	cgs = memattr_cgroups_collect(&nr_cgs, &cgs_bytes);
-	/* A history's time axis is its sampling period: a new one resets it. */
-	reset_hist = memattr_sample_ms_seen && sample_ms != memattr_sample_ms_seen;
-	/* New parameters: judge every process afresh, not only the changed. */
-	force = reset_hist || memcmp(&cfg, &memattr_cfg_seen, sizeof(cfg));
-	memattr_cfg_seen = cfg;
-	/* A new period starts a new schedule; else count the periods missed. */
-	if (!memattr_sample_ms_seen || reset_hist) {
-		memattr_tick_start_ns = t0;
-		memattr_tick_n = 0;
-		periods = 1;
-	} else {
-		periods = memattr_hist_periods(&memattr_tick_n,
-					       memattr_tick_start_ns, t0,
-					       sample_ms);
-	}
-	memattr_report_draft_begin(&memattr_report_draft,
-				   div_u64(t0, NSEC_PER_MSEC));
-	memattr_sample_procs(cgs, nr_cgs, sys.mem_available_kb, &cfg,
-			     reset_hist, force, t0, periods, top, &nr_top);
-	memattr_oom_top_publish(top, nr_top);
-	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0, periods);
-	memattr_detect_system(&sys, &cfg, reset_hist, t0, periods);
-	memattr_report_draft_end(&memattr_report_draft, &sys, cgs, nr_cgs);
-	memattr_pm_publish(&memattr_report_draft);
-
-	mutex_lock(&memattr_sample_mutex);
-	old = memattr_cgroups;
-	old_bytes = memattr_cgroups_bytes;
-	memattr_cgroups = cgs;
-	memattr_cgroups_bytes = cgs_bytes;
-	memattr_nr_cgroups = nr_cgs;
-	memattr_system = sys;
-	memattr_sample_ms_seen = sample_ms;
-	memattr_samples++;
-	dt = ktime_get_ns() - t0;
-	memattr_sample_last_ns = dt;
-	memattr_sample_max_ns = max(memattr_sample_max_ns, dt);
-	mutex_unlock(&memattr_sample_mutex);
-	kvfree(old);
-	memattr_mem_uncharge(old_bytes);
-	memattr_detect_flush(cgs, nr_cgs);
-
-	/*
-	 * Aim the next tick at start + (n + 1) periods, not a period after
-	 * this one: re-arming for a whole period after each tick adds the
-	 * timer wheel's rounding and the worker's latency to every period
-	 * (1024 ms for 1000 at HZ=250), and the history's time axis drifts.
-	 */
-	next = memattr_tick_start_ns + (memattr_tick_n + 1) * sample_ms *
-	       NSEC_PER_MSEC;
-	now = ktime_get_ns();
-	delay = next > now ? msecs_to_jiffies(DIV_ROUND_UP_ULL(next - now,
-								NSEC_PER_MSEC)) : 0;
-	if (!READ_ONCE(memattr_sampler_stopping))
-		queue_delayed_work(system_unbound_wq, &memattr_sampler, delay);
+/**
+ * memattr_acct_reap() - drop @p, whose process is gone
+ * @p: the entry, found gone by the sampler without the exit hook seeing it
+ *
+ * Context: RCU.
+ */
+void memattr_acct_reap(struct memattr_proc *p)
+{
+	if (memattr_proc_retire(p, 0))
+		atomic64_inc(&memattr_procs_reaped);
 }
 
 /* Copy @p into @r. Context: RCU (or @p otherwise pinned). */
@@ -1498,156 +1027,38 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st)
 	mutex_unlock(&memattr_sample_mutex);
 }
 
-/*
- * OOM kills. The mark_victim tracepoint fires in the OOM killer, in atomic
- * context and under the victim's task_lock(), once per victim: a
- * memory.oom.group kill marks every process of the cgroup, one after the
- * other. Each victim's report is captured there, in O(1) whatever the
- * number of processes: its name, size and memory cgroup from the victim
- * itself, its history from its entry, the top growers from the copy the
- * sampler keeps. It goes into a queue of MEMATTR_OOM_PENDING reports, from
- * which a work item finishes them in process context (cgroup path, the
- * reports ring, the OOM_KILL event). A victim that finds the queue full is
- * counted in oom_dropped.
- */
-#define MEMATTR_OOM_PENDING	16
-
-struct memattr_oom_pending {
-	struct memattr_oom_report report;
-	u64 cgroup_id;
-};
-
-/*
- * Raw: taken in the mark_victim probe. Guards the queue (a ring of @nr
- * reports from @head) and the sampler's top growers.
- */
-static DEFINE_RAW_SPINLOCK(memattr_oom_lock);
-static struct memattr_oom_pending memattr_oom_queue[MEMATTR_OOM_PENDING];
-static unsigned int memattr_oom_head, memattr_oom_nr;
-static struct memattr_oom_grower memattr_oom_top[MEMATTR_OOM_TOP];
-static u32 memattr_oom_nr_top;
-static struct work_struct memattr_oom_work;
-
-/* The sampler's fastest growers of this tick, for the next OOM report. */
-static void memattr_oom_top_publish(const struct memattr_oom_grower *top,
-				    u32 nr)
-{
-	raw_spin_lock(&memattr_oom_lock);
-	memcpy(memattr_oom_top, top, nr * sizeof(*top));
-	memattr_oom_nr_top = nr;
-	raw_spin_unlock(&memattr_oom_lock);
-}
-
-/* @r's history: @p's latest samples, oldest first. Context: RCU. */
-static void memattr_oom_history(struct memattr_oom_report *r,
-				struct memattr_proc *p)
-{
-	u64 period_ms = memattr_params_sample_ms();
-	unsigned int age, used;
-	u64 last_ms;
-
-	raw_spin_lock(&p->lock);
-	last_ms = div_u64(p->sampled_ns, NSEC_PER_MSEC);
-	used = min_t(unsigned int, memattr_hist_used(&p->hist, 0),
-		     MEMATTR_OOM_HIST);
-	for (age = 0; age < used; age++) {
-		r->hist[used - 1 - age].t_ms =
-			last_ms - min(last_ms, age * period_ms);
-		r->hist[used - 1 - age].kb = memattr_hist_get(&p->hist, 0, age);
-	}
-	r->nr_hist = used;
-	raw_spin_unlock(&p->lock);
-}
-
 /**
- * memattr_acct_oom_victim() - the OOM killer chose a victim
- * @victim: the thread it chose
+ * memattr_acct_publish() - publish what a sampler tick built
+ * @cgs: the cgroup table, sorted by id; the tables own it from now on
+ * @nr_cgs: its length
+ * @cgs_bytes: its size, charged to the module
+ * @sys: the system row
+ * @t0: when the tick began, for its cost
  *
- * The victim's name, size and memory cgroup are read now, from the task,
- * its mm and its css, not from the last sample: a process can be killed
- * within a sampling period of its birth, of a rename or of its move to
- * another cgroup. The name is the thread's, as in the kernel's own "Killed
- * process" line.
- *
- * Context: atomic (mark_victim tracepoint), under rcu_read_lock(), with
- * @victim's task_lock() held by the OOM killer: its mm and name stay.
+ * Context: process (the sampler's work item).
  */
-void memattr_acct_oom_victim(struct task_struct *victim)
+void memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
+			  size_t cgs_bytes,
+			  const struct memattr_system_row *sys, u64 t0)
 {
-	struct memattr_oom_pending *q;
-	struct memattr_oom_report *r;
-	struct mem_cgroup *memcg;
-	struct memattr_proc *p;
-	struct memattr_fp fp;
+	struct memattr_cgroup_row *old;
+	size_t old_bytes;
+	u64 dt;
 
-	raw_spin_lock(&memattr_oom_lock);
-	if (memattr_oom_nr == MEMATTR_OOM_PENDING) {
-		raw_spin_unlock(&memattr_oom_lock);
-		atomic64_inc(&memattr_oom_dropped);
-		return;
-	}
-	q = &memattr_oom_queue[(memattr_oom_head + memattr_oom_nr) %
-			       MEMATTR_OOM_PENDING];
-	r = &q->report;
-	memset(q, 0, sizeof(*q));
-	r->time_ms = div_u64(ktime_get_ns(), NSEC_PER_MSEC);
-	r->pid = victim->tgid;
-	memcpy(r->comm, victim->comm, sizeof(r->comm));
-	r->comm[sizeof(r->comm) - 1] = '\0';
-	p = memattr_acct_find(victim->tgid);
-	if (p)
-		memattr_oom_history(r, p);
-	if (victim->mm) {
-		memattr_fp_from_mm(victim->mm, &fp);
-		r->rss_kb = fp.rss_kb;
-	}
-	memcg = mem_cgroup_from_task(victim);
-	if (memcg)
-		q->cgroup_id = cgroup_id(memcg->css.cgroup);
-	memcpy(r->top, memattr_oom_top, sizeof(r->top));
-	r->nr_top = memattr_oom_nr_top;
-	memattr_oom_nr++;
-	raw_spin_unlock(&memattr_oom_lock);
-	schedule_work(&memattr_oom_work);	/* raw locks only, RT-safe */
-}
-
-/* Finish every queued report. Context: process (a work item). */
-static void memattr_oom_work_fn(struct work_struct *work)
-{
-	struct memattr_event *ev;
-	u64 cgid;
-
-	for (;;) {
-		ev = kzalloc(sizeof(*ev), GFP_KERNEL);
-		raw_spin_lock(&memattr_oom_lock);
-		if (!memattr_oom_nr) {
-			raw_spin_unlock(&memattr_oom_lock);
-			kfree(ev);
-			return;
-		}
-		if (ev) {
-			ev->oom = memattr_oom_queue[memattr_oom_head].report;
-			cgid = memattr_oom_queue[memattr_oom_head].cgroup_id;
-		}
-		memattr_oom_head = (memattr_oom_head + 1) % MEMATTR_OOM_PENDING;
-		memattr_oom_nr--;
-		raw_spin_unlock(&memattr_oom_lock);
-		if (!ev) {
-			atomic64_inc(&memattr_oom_dropped);
-			continue;
-		}
-
-		memattr_cgroup_path(cgid, ev->oom.cgroup, sizeof(ev->oom.cgroup));
-		memattr_oom_record(&ev->oom);
-		ev->kind = MEMATTR_EV_OOM_KILL;
-		ev->time_ms = ev->oom.time_ms;
-		ev->pid = ev->oom.pid;
-		memcpy(ev->comm, ev->oom.comm, sizeof(ev->comm));
-		ev->cgroup_id = cgid;
-		strscpy(ev->cgroup, ev->oom.cgroup, sizeof(ev->cgroup));
-		memattr_events_emit(ev);
-		kfree(ev);
-	}
+	mutex_lock(&memattr_sample_mutex);
+	old = memattr_cgroups;
+	old_bytes = memattr_cgroups_bytes;
+	memattr_cgroups = cgs;
+	memattr_cgroups_bytes = cgs_bytes;
+	memattr_nr_cgroups = nr_cgs;
+	memattr_system = *sys;
+	memattr_samples++;
+	dt = ktime_get_ns() - t0;
+	memattr_sample_last_ns = dt;
+	memattr_sample_max_ns = max(memattr_sample_max_ns, dt);
+	mutex_unlock(&memattr_sample_mutex);
+	kvfree(old);
+	memattr_mem_uncharge(old_bytes);
 }
 
 /**
@@ -1695,8 +1106,6 @@ int memattr_acct_init(void)
 	memattr_proc_cache = KMEM_CACHE(memattr_proc, 0);
 	if (!memattr_proc_cache)
 		return -ENOMEM;
-	INIT_DELAYED_WORK(&memattr_sampler, memattr_sampler_fn);
-	INIT_WORK(&memattr_oom_work, memattr_oom_work_fn);
 	INIT_WORK(&memattr_pool_work, memattr_pool_work_fn);
 	WRITE_ONCE(memattr_pool_stopping, false);
 	/* ORDER: before the hooks, whose fork probe takes from it. */
@@ -1705,53 +1114,12 @@ int memattr_acct_init(void)
 }
 
 /**
- * memattr_acct_start() - adopt running processes and start the sampler
- *
- * ORDER: called after the hooks are attached, so that no process can fork
- * or exit unseen between the adoption walk and the hooks.
- * Return: 0.
- */
-int memattr_acct_start(void)
-{
-	WRITE_ONCE(memattr_sampler_stopping, false);
-	memattr_acct_adopt(true);
-	/* The first sample runs now, so the tables are filled at once. */
-	memattr_sampler_fn(&memattr_sampler.work);
-	mutex_lock(&memattr_sample_mutex);
-	memattr_sampler_live = true;
-	mutex_unlock(&memattr_sample_mutex);
-	return 0;
-}
-
-/**
- * memattr_acct_sample_ms_changed() - the sampling period was set
- *
- * Runs the next tick now, which re-arms with the new period, instead of
- * after the old one. A no-op before the sampler starts (parameters given
- * to insmod) and once it is stopping.
- */
-void memattr_acct_sample_ms_changed(void)
-{
-	mutex_lock(&memattr_sample_mutex);
-	if (memattr_sampler_live)
-		mod_delayed_work(system_unbound_wq, &memattr_sampler, 0);
-	mutex_unlock(&memattr_sample_mutex);
-}
-
-/**
- * memattr_acct_stop() - stop the sampler
+ * memattr_acct_stop() - stop refilling the fork pool
  *
  * Context: process; waits for a running tick to finish.
  */
 void memattr_acct_stop(void)
 {
-	mutex_lock(&memattr_sample_mutex);
-	memattr_sampler_live = false;
-	mutex_unlock(&memattr_sample_mutex);
-	WRITE_ONCE(memattr_sampler_stopping, true);
-	cancel_delayed_work_sync(&memattr_sampler);
-	/* ORDER: the hooks are gone, so nothing queues these again. */
-	cancel_work_sync(&memattr_oom_work);
 	WRITE_ONCE(memattr_pool_stopping, true);
 	cancel_work_sync(&memattr_pool_work);
 }
@@ -1783,13 +1151,11 @@ void memattr_acct_exit(void)
 	 * before the hooks), before the pool is emptied and the cache goes.
 	 */
 	rcu_barrier();
-	cancel_work_sync(&memattr_oom_work);
 	WRITE_ONCE(memattr_pool_stopping, true);
 	cancel_work_sync(&memattr_pool_work);
 	memattr_pool_drain();
 	kmem_cache_destroy(memattr_proc_cache);
 	memattr_proc_cache = NULL;
-	memattr_detect_exit();
 	mutex_lock(&memattr_sample_mutex);
 	kvfree(memattr_cgroups);
 	memattr_mem_uncharge(memattr_cgroups_bytes);

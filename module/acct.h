@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Per-process and per-memory-cgroup accounting: the tables the hooks feed,
- * the sampler that snapshots footprints, and the snapshots the outputs
- * (debugfs, netlink) read.
+ * The tables (acct.c): the process table the hooks feed and the sampler
+ * reads, and the snapshots the sampler publishes and the outputs (debugfs,
+ * netlink) read.
  *
- * Data flows one way: hooks -> tables -> sampler/detector -> outputs.
+ * Arrows: hooks -> tables <- sampler -> detector -> events -> outputs.
  */
 #ifndef _MEMATTR_ACCT_H
 #define _MEMATTR_ACCT_H
@@ -20,6 +20,8 @@
 #include "hist.h"
 #include "leak.h"
 #include <uapi/linux/memattr.h>
+
+#define MEMATTR_PROCS_HASH_BITS	11
 
 #define MEMATTR_CGROUP_PATH_MAX	256	/* == MEMATTR_CGROUP_PATH_LEN */
 #define MEMATTR_EXITED_MAX	64
@@ -189,10 +191,34 @@ struct memattr_acct_stats {
 	u32 pool_free;			/* preallocated entries ready for forks */
 };
 
+/*
+ * The process table, for the sampler's walk: writers hold the lock of the
+ * entry's bucket, readers walk it under RCU (see acct.c).
+ */
+extern struct hlist_head memattr_procs[1 << MEMATTR_PROCS_HASH_BITS];
+
+static inline u64 memattr_pages_kb(unsigned long pages)
+{
+	return (u64)pages << (PAGE_SHIFT - 10);
+}
+
 int memattr_acct_init(void);
-int memattr_acct_start(void);
 void memattr_acct_stop(void);
 void memattr_acct_exit(void);
+
+/* For the sampler and the OOM capture. */
+void memattr_fp_pack(struct memattr_fp32 *d, const struct memattr_fp *s);
+void memattr_fp_unpack(struct memattr_fp *d, const struct memattr_fp32 *s);
+void memattr_fp_from_mm(struct mm_struct *mm, struct memattr_fp *fp);
+void memattr_proc_set_vm_base(struct memattr_proc *p, u64 vm_kb);
+void memattr_activity_read(struct memattr_proc *p, struct memattr_activity *a);
+void memattr_acct_adopt(bool initial);
+void memattr_acct_adopt_pending(void);
+void memattr_acct_reap(struct memattr_proc *p);
+void memattr_acct_count_oom_dropped(void);
+void memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
+			  size_t cgs_bytes,
+			  const struct memattr_system_row *sys, u64 t0);
 
 /* Hot-path entry points, called by hooks.c. */
 struct memattr_proc *memattr_acct_find(pid_t tgid);
@@ -254,7 +280,6 @@ void memattr_acct_exit_task(struct task_struct *task);
 void memattr_acct_count_irq_pages(unsigned int nr);
 void memattr_acct_count_kthread_pages(unsigned int nr);
 void memattr_acct_count_untracked_pages(unsigned int nr);
-void memattr_acct_oom_victim(struct task_struct *victim);
 
 /* Snapshots for outputs: kvfree() the array when done. */
 int memattr_acct_snapshot_procs(struct memattr_proc_row **rows, u32 *nr);
@@ -266,7 +291,6 @@ int memattr_acct_proc_history(pid_t tgid, struct memattr_hist_point **pts,
 void memattr_acct_system(struct memattr_system_row *row);
 void memattr_acct_get_stats(struct memattr_acct_stats *st);
 u32 memattr_acct_generation(void);
-void memattr_acct_sample_ms_changed(void);
 
 int memattr_acct_copy_cgroups(bool (*keep)(const struct memattr_cgroup_row *r,
 					   void *arg),

@@ -51,6 +51,7 @@
 
 #include "acct.h"
 #include "hooks.h"
+#include "oomkill.h"
 
 static DEFINE_PER_CPU(u64, memattr_hook_hits[MEMATTR_HOOK_NR]);
 
@@ -160,7 +161,7 @@ static void memattr_tp_mark_victim(void *data, MEMATTR_MARK_VICTIM_ARGS)
 
 /*
  * mmap/munmap/brk/mremap are counted where they enter the kernel; what they
- * mapped is read off VmSize by the sampler (acct.c). A hook on their return
+ * mapped is read off VmSize by the sampler (sampler.c). A hook on their return
  * (a kretprobe) cost 1.17x on an arm64 mmap/munmap storm: there a kprobe is
  * a BRK trap and a single-step, and the return trampoline comes on top.
  */

@@ -10,11 +10,15 @@
 
 #include "acct.h"
 #include "debugfs.h"
+#include "detect.h"
 #include "events.h"
 #include "hooks.h"
 #include "netlink.h"
 #include "oom.h"
+#include "oomkill.h"
+#include "params.h"
 #include "postmortem.h"
+#include "sampler.h"
 
 static int __init memattr_init(void)
 {
@@ -28,6 +32,9 @@ static int __init memattr_init(void)
 	 * unseen between the two). A client that asks before the first
 	 * sample, while insmod still runs, gets empty tables.
 	 */
+	/* A no-op until the sampler starts, and once it is stopping. */
+	memattr_params_on_change(MEMATTR_PARAM_SAMPLE_MS,
+				 memattr_sampler_sample_ms_changed);
 	ret = memattr_acct_init();
 	if (ret) {
 		pr_warn("acct init failed (%d)\n", ret);
@@ -63,7 +70,7 @@ static int __init memattr_init(void)
 		pr_warn("hooks init failed (%d)\n", ret);
 		goto err_hooks;
 	}
-	ret = memattr_acct_start();
+	ret = memattr_sampler_start();
 	if (ret) {
 		pr_warn("sampler start failed (%d)\n", ret);
 		goto err_start;
@@ -84,7 +91,9 @@ err_pm:
 err_oom:
 	memattr_events_exit();
 err_events:
+	memattr_oomkill_stop();
 	memattr_acct_exit();
+	memattr_detect_exit();
 err_acct:
 	return ret;
 }
@@ -96,6 +105,9 @@ static void __exit memattr_exit(void)
 	 * the tables nobody can reach any more.
 	 */
 	memattr_hooks_exit();
+	memattr_sampler_stop();
+	/* ORDER: the hooks are gone, so nothing queues these again. */
+	memattr_oomkill_stop();
 	memattr_acct_stop();
 	memattr_netlink_exit();
 	memattr_debugfs_exit();
@@ -103,6 +115,7 @@ static void __exit memattr_exit(void)
 	memattr_oom_exit();
 	memattr_events_exit();
 	memattr_acct_exit();
+	memattr_detect_exit();
 	pr_info("unloaded\n");
 }
 

@@ -15,7 +15,6 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "acct.h"
 #include "params.h"
 #include "parse.h"
 
@@ -33,7 +32,6 @@ static struct memattr_u32_param memattr_u32_params[MEMATTR_PARAM_NR] = {
 		.val = MEMATTR_SAMPLE_MS_DEFAULT,
 		.min = MEMATTR_SAMPLE_MS_MIN,
 		.max = MEMATTR_SAMPLE_MS_MAX,
-		.changed = memattr_acct_sample_ms_changed,
 	},
 	[MEMATTR_PARAM_MAX_PROCS] = {
 		.name = "max_procs",
@@ -66,6 +64,22 @@ static struct memattr_u32_param memattr_u32_params[MEMATTR_PARAM_NR] = {
 		.max = MEMATTR_PANIC_REPORT_MAX,
 	},
 };
+
+/**
+ * memattr_params_on_change() - who to tell after a knob is written
+ * @id: the knob
+ * @changed: called after each successful write, under the parameter lock
+ *
+ * So that params, which everyone reads, calls nobody it was not told of:
+ * the sampler is told of sample_ms this way (main.c sets it).
+ * Context: process; takes the module's parameter lock.
+ */
+void memattr_params_on_change(enum memattr_param_id id, void (*changed)(void))
+{
+	kernel_param_lock(THIS_MODULE);
+	memattr_u32_params[id].changed = changed;
+	kernel_param_unlock(THIS_MODULE);
+}
 
 /* Store a validated value. Context: the parameter lock is held. */
 static void memattr_param_store(struct memattr_u32_param *p, u32 val)

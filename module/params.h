@@ -48,6 +48,7 @@ const char *memattr_params_name(enum memattr_param_id id);
 u32 memattr_params_get_u32(enum memattr_param_id id);
 void memattr_params_range(enum memattr_param_id id, u32 *min, u32 *max);
 int memattr_params_set_u32(enum memattr_param_id id, u32 val);
+void memattr_params_on_change(enum memattr_param_id id, void (*changed)(void));
 int memattr_params_set_watermarks(const char *buf);
 
 #endif /* _MEMATTR_PARAMS_H */

@@ -175,7 +175,7 @@ int memattr_pm_show(struct seq_file *m)
 /**
  * memattr_pm_init() - start with no snapshot; register the panic notifier
  *
- * ORDER: before the sampler's first tick (memattr_acct_start()).
+ * ORDER: before the sampler's first tick (memattr_sampler_start()).
  * Return: 0.
  */
 int memattr_pm_init(void)

@@ -4,7 +4,7 @@
  * host (shim/ stands in for the few kernel headers they include), fed the
  * corpus's day-scale footprints exactly as the sampler feeds them:
  *
- *  - a process (acct.c, memattr_sample_procs()): every tick computes its
+ *  - a process (sampler.c, memattr_sample_procs()): every tick computes its
  *    footprint with memattr_leak_metric_kb() (anon + swap + page tables,
  *    and the mapped shmem its own allocations pay for) and pushes it with
  *    memattr_hist_push_n() for the periods memattr_hist_periods() says the
@@ -83,7 +83,7 @@ static const char *const state_name[] = { "ok", "suspect", "LEAK" };
 
 /*
  * The tick's real time. The sampler aims tick k at start + k * sample_ms
- * (acct.c, memattr_sampler_fn()): it arms the delayed work for what is
+ * (sampler.c, memattr_sampler_fn()): it arms the delayed work for what is
  * left until then, rounded up to whole milliseconds and jiffies, and the
  * timer wheel (level 1 at HZ=250: 8-jiffy buckets) fires it at the next
  * bucket boundary strictly after that jiffy; the worker then wakes up
@@ -472,7 +472,7 @@ static int replay_md(const struct replay_all *a, const char *path,
 		"(1 in 1000: 4-16 ms more; 1 in 20000 held up 1.5-3.5 periods, caught up "
 		"by repeating the sample); fixed seeds\n",
 		cfg.sample_ms);
-	fprintf(f, "- process rows, as acct.c: memattr_leak_metric_kb() (anon + swap + "
+	fprintf(f, "- process rows, as sampler.c: memattr_leak_metric_kb() (anon + swap + "
 		"page tables + the mapped shmem it allocated itself) pushed with "
 		"memattr_hist_push_n() for the periods memattr_hist_periods() says the "
 		"tick stands for, then memattr_leak_step_lazy(), forced on the first "
