@@ -80,6 +80,23 @@ static int fn_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* One more entry in f->fn, whose allocated length is *@cap; NULL: ENOMEM */
+static struct sym_func *new_fn(struct sym_file *f, size_t *cap)
+{
+	size_t ncap;
+	void *nf;
+
+	if (f->nfn == *cap) {
+		ncap = *cap ? *cap * 2 : 256;
+		nf = realloc(f->fn, ncap * sizeof(*f->fn));
+		if (!nf)
+			return NULL;
+		f->fn = nf;
+		*cap = ncap;
+	}
+	return &f->fn[f->nfn++];
+}
+
 /* The function symbols of one SHT_SYMTAB or SHT_DYNSYM section. */
 static int read_symtab(struct sym_file *f, const Elf64_Shdr *sh,
 		       const Elf64_Shdr *shdr, unsigned int shnum, size_t *cap)
@@ -108,19 +125,105 @@ static int read_symtab(struct sym_file *f, const Elf64_Shdr *sh,
 		    s->st_name >= strs->sh_size ||
 		    !img[strs->sh_offset + s->st_name])
 			continue;
-		if (f->nfn == *cap) {
-			size_t ncap = *cap ? *cap * 2 : 256;
-			void *nf = realloc(f->fn, ncap * sizeof(*f->fn));
-
-			if (!nf)
-				return -ENOMEM;
-			f->fn = nf;
-			*cap = ncap;
-		}
-		fn = &f->fn[f->nfn++];
+		fn = new_fn(f, cap);
+		if (!fn)
+			return -ENOMEM;
 		fn->start = s->st_value;
 		fn->end = s->st_value + s->st_size;
 		fn->name = (const char *)img + strs->sh_offset + s->st_name;
+	}
+	return 0;
+}
+
+/* The section header named @name, or NULL. */
+static const Elf64_Shdr *section(const struct sym_file *f,
+				 const Elf64_Shdr *sh, unsigned int shnum,
+				 unsigned int shstrndx, const char *name)
+{
+	const uint8_t *img = f->img;
+	const Elf64_Shdr *strs;
+	size_t len = strlen(name) + 1;
+	unsigned int i;
+
+	if (shstrndx >= shnum)
+		return NULL;
+	strs = &sh[shstrndx];
+	if (!in_file(f->size, strs->sh_offset, strs->sh_size))
+		return NULL;
+	for (i = 0; i < shnum; i++)
+		if (sh[i].sh_name < strs->sh_size &&
+		    strs->sh_size - sh[i].sh_name >= len &&
+		    !memcmp(img + strs->sh_offset + sh[i].sh_name, name, len))
+			return &sh[i];
+	return NULL;
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned int size)
+{
+	uint64_t v = 0;
+
+	while (size--)
+		v = v << 8 | p[size];
+	return v;
+}
+
+/*
+ * Function names from Go's pclntab (.gopclntab), which `-s -w` keeps:
+ * the layouts of Go 1.16 (magic 0xfffffffa), 1.18 (0xfffffff0) and 1.20
+ * (0xfffffff1). @text is .text's address, for a header whose textStart
+ * was left to a dynamic relocation. Older layouts are left unnamed.
+ */
+static int read_pclntab(struct sym_file *f, const Elf64_Shdr *sec,
+			uint64_t text, size_t *cap)
+{
+	const uint8_t *t = (const uint8_t *)f->img + sec->sh_offset;
+	uint64_t size = sec->sh_size, nfunc, names, ftab, start, i;
+	unsigned int ps, fs, hdr;
+	uint32_t magic;
+	bool go118;
+
+	if (!in_file(f->size, sec->sh_offset, size) || size < 8)
+		return 0;
+	magic = get_le(t, 4);
+	go118 = magic == 0xfffffff0 || magic == 0xfffffff1;
+	if ((!go118 && magic != 0xfffffffa) || t[4] || t[5])
+		return 0;
+	ps = t[7];
+	if (ps != 8)
+		return 0;
+	hdr = 8 + (go118 ? 8 : 7) * ps;
+	if (size < hdr)
+		return 0;
+	nfunc = get_le(t + 8, ps);
+	start = go118 ? get_le(t + 8 + 2 * ps, ps) : 0;
+	if (go118 && !start)
+		start = text;
+	names = get_le(t + 8 + (go118 ? 3 : 2) * ps, ps);
+	ftab = get_le(t + 8 + (go118 ? 7 : 6) * ps, ps);
+	/* functab: nfunc + 1 (entry, funcoff) pairs of uint32 or uintptr */
+	fs = go118 ? 4 : ps;
+	if (names >= size || ftab >= size ||
+	    nfunc >= (size - ftab) / (2 * fs) - 1)
+		return 0;
+	for (i = 0; i < nfunc; i++) {
+		const uint8_t *e = t + ftab + i * 2 * fs;
+		uint64_t entry = get_le(e, fs), end = get_le(e + 2 * fs, fs);
+		uint64_t fo = ftab + get_le(e + fs, fs), nameoff;
+		struct sym_func *fn;
+
+		/* _func: entry (uint32 offset or uintptr), then nameOff int32 */
+		if (fo >= size || size - fo < fs + 4)
+			continue;
+		nameoff = get_le(t + fo + fs, 4);
+		if (nameoff >= size - names ||
+		    !memchr(t + names + nameoff, 0, size - names - nameoff))
+			continue;
+		fn = new_fn(f, cap);
+		if (!fn)
+			return -ENOMEM;
+		fn->start = start + entry;
+		fn->end = start + end;
+		fn->name = (const char *)t + names + nameoff;
 	}
 	return 0;
 }
@@ -173,6 +276,20 @@ static int parse_elf(struct sym_file *f)
 						 sh[i].sh_addralign);
 		if (sh[i].sh_type == SHT_SYMTAB || sh[i].sh_type == SHT_DYNSYM) {
 			err = read_symtab(f, &sh[i], sh, eh->e_shnum, &cap);
+			if (err)
+				return err;
+		}
+	}
+	/* a Go binary stripped with -s -w keeps its pclntab */
+	if (!f->nfn) {
+		const Elf64_Shdr *pcln, *text;
+
+		pcln = section(f, sh, eh->e_shnum, eh->e_shstrndx,
+			       ".gopclntab");
+		text = section(f, sh, eh->e_shnum, eh->e_shstrndx, ".text");
+		if (pcln) {
+			err = read_pclntab(f, pcln, text ? text->sh_addr : 0,
+					   &cap);
 			if (err)
 				return err;
 		}

@@ -3,11 +3,10 @@
  * Symbolization on the target, for growth-site profiles: a process's
  * executable mappings from its /proc/PID/maps (with file offsets), each
  * file's GNU build-id, and function names from its ELF .symtab or
- * .dynsym. 64-bit little-endian ELF only (amd64, arm64). A PIE's or a
+ * .dynsym, else from Go's .gopclntab (Go 1.16 and later), which survives
+ * `-s -w`. 64-bit little-endian ELF only (amd64, arm64). A PIE's or a
  * library's load bias comes from the mapping's file offset and the ELF's
  * PT_LOAD p_offset/p_vaddr, never from the mapping's start alone.
- *
- * TODO (next sessions): Go's pclntab for `-s -w` stripped Go binaries.
  */
 #ifndef MEMATTR_SYMBOLIZE_H
 #define MEMATTR_SYMBOLIZE_H

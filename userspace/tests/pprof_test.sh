@@ -11,11 +11,14 @@
 # and build-id) and `-top` (leak_here 80 % of space and of pages); the
 # same without names, symbolized offline by pprof from the binary; a
 # stripped binary (build-id kept, file offsets exact); a non-PIE one; and
+# a static Go program stripped with -s -w (names from its pclntab); an
+# arm64 build (cross-compiled, read through a made-up maps); and
 # unreadable or truncated ELF files. go comes from Debian's golang-go
 # (scripts/deps.sh). Prints TAP.
 set -uo pipefail
 
 tb=$1
+src=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -66,7 +69,7 @@ main;leak_here 40960
 main;churn 61440
 [throttled] 20480'
 
-echo "1..21"
+echo "1..28"
 
 # ---- PIE, names from .symtab ----
 d=$tmp/pie
@@ -167,6 +170,56 @@ same "stripped: pprof names it from the unstripped binary" \
 d=$tmp/nopie
 run_target "$tb/pprof_target_nopie" "$d"
 same "not PIE: folded stacks" "$named_folded" "$(drv folded)"
+
+# ---- Go, static and stripped (-s -w): names from the pclntab ----
+d=$tmp/go
+mkdir -p "$d"
+t0=$SECONDS
+if command -v go >/dev/null; then
+	(cd "$src" && HOME=$tmp GOCACHE=$tb/gocache GOFLAGS='' GOPROXY=off \
+		GO111MODULE=off CGO_ENABLED=0 \
+		go build -ldflags='-s -w' -o "$d/pprof_target_go" \
+		pprof_target.go) 2>&1 | sed 's/^/# /'
+fi
+[ -x "$d/pprof_target_go" ] && ! readelf -S "$d/pprof_target_go" |
+	grep -qE ' \.(symtab|dynsym) '
+result $? "go: a static stripped Go program built ($((SECONDS - t0)) s)"
+run_target "$d/pprof_target_go" "$d"
+same "go: names though stripped, no GNU build-id" \
+	"$d/pprof_target_go - 0x0 names" "$(drv ids | head -n1)"
+same "go: folded stacks" "main.main;main.grow;main.leakHere 286720
+main.main;main.leakHere 40960
+main.main;main.churn 61440
+[throttled] 20480" "$(drv folded)"
+drv pprof "$d/g.pb.gz"
+same "go: -top: main.leakHere 80 % of space" \
+	"320kB 80.00% 80.00% 320kB 80.00% main.leakHere" \
+	"$(gopprof -top -symbolize=none "$d/g.pb.gz" 2>&1 | squeeze |
+	   grep -E ' main\.leakHere$')"
+
+# ---- arm64 (cross-built, not run): names and build-id, a load bias ----
+d=$tmp/arm64
+mkdir -p "$d"
+aarch64-linux-gnu-gcc -O0 -g -fno-omit-frame-pointer -fPIE -pie \
+	-o "$d/pprof_target" "$src/pprof_target.c" 2>&1 | sed 's/^/# /'
+bias=$((0xaaaad0000000))
+# the executable PT_LOAD: its offset and size, page-aligned
+read -r lo lsz < <(readelf -lW "$d/pprof_target" 2>/dev/null |
+	awk '$1 == "LOAD" && / R E / { print $2, $5; exit }')
+printf '%x-%x r-xp %08x 00:00 1 %s\n' $((bias + (lo & ~0xfff))) \
+	$((bias + ((lo + lsz + 0xfff) & ~0xfff))) $((lo & ~0xfff)) \
+	"$d/pprof_target" >"$d/maps"
+aarch64-linux-gnu-nm "$d/pprof_target" 2>/dev/null |
+	while read -r val type name; do
+		[ "$type" = T ] && [[ $name =~ ^(leak_here|grow|churn|main)$ ]] &&
+			printf '%s 0x%x\n' "$name" $((bias + 0x$val))
+	done >"$d/addrs"
+aid=$(readelf -n "$d/pprof_target" 2>/dev/null | sed -n 's/^ *Build ID: *//p')
+[ -n "$aid" ] && [ "$(wc -l <"$d/addrs")" = 4 ]
+result $? "arm64: cross-built, with a build-id and four functions"
+same "arm64: the mapping's build-id and names" \
+	"$d/pprof_target $aid 0x0 names" "$(drv ids)"
+same "arm64: folded stacks" "$named_folded" "$(drv folded)"
 
 # ---- files that are not what the maps say ----
 d=$tmp/bad
