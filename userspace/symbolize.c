@@ -275,23 +275,28 @@ static int parse_elf(struct sym_file *f)
 						 sh[i].sh_size,
 						 sh[i].sh_addralign);
 		if (sh[i].sh_type == SHT_SYMTAB || sh[i].sh_type == SHT_DYNSYM) {
+			o = f->nfn;
 			err = read_symtab(f, &sh[i], sh, eh->e_shnum, &cap);
 			if (err)
 				return err;
+			if (sh[i].sh_type == SHT_SYMTAB && f->nfn > o)
+				f->all_names = true;
 		}
 	}
 	/* a Go binary stripped with -s -w keeps its pclntab */
-	if (!f->nfn) {
+	if (!f->all_names) {
 		const Elf64_Shdr *pcln, *text;
 
 		pcln = section(f, sh, eh->e_shnum, eh->e_shstrndx,
 			       ".gopclntab");
 		text = section(f, sh, eh->e_shnum, eh->e_shstrndx, ".text");
 		if (pcln) {
+			o = f->nfn;
 			err = read_pclntab(f, pcln, text ? text->sh_addr : 0,
 					   &cap);
 			if (err)
 				return err;
+			f->all_names = f->nfn > o;
 		}
 	}
 	if (!f->nfn)
@@ -511,9 +516,13 @@ static int add_map(struct pprof_profile *p, const struct sym_map *m)
 {
 	const struct sym_file *f = m->file;
 
+	/*
+	 * has_functions only with a full symbol table: with .dynsym alone
+	 * (a stripped library), pprof may still do better offline.
+	 */
 	return pprof_add_mapping(p, m->start, m->end, m->offset, m->path,
 				 f && f->ok ? f->build_id : NULL,
-				 f && f->ok && f->nfn);
+				 f && f->ok && f->all_names);
 }
 
 int sym_proc_to_pprof(struct sym_proc *sp, struct pprof_profile *p)

@@ -35,6 +35,7 @@ struct sym_file {
 	size_t nload;
 	struct sym_func *fn;	/* sorted by start */
 	size_t nfn;
+	bool all_names;		/* from .symtab or .gopclntab, not .dynsym */
 	void *img;		/* the file, mapped read-only */
 	size_t size;
 };

@@ -11,7 +11,8 @@
  *   raw      the same, with no names (build-id and offsets only)
  *   folded   folded stacks of space/bytes to stdout
  *   top      the top sites of space/bytes to stdout
- *   ids      each executable mapping: path, build-id, offset, names or not
+ *   ids      each executable mapping: path, build-id, offset, and
+ *            "names" (.symtab or Go's pclntab), "dynsym" or "nonames"
  *
  * The stacks (leaf first; callers are return addresses):
  *   leak_here+4 grow+8 main+8   70 pages
@@ -93,7 +94,8 @@ int main(int argc, char **argv)
 			printf("%s %s 0x%" PRIx64 " %s\n", sp.map[i].path,
 			       f && f->build_id[0] ? f->build_id : "-",
 			       sp.map[i].offset,
-			       f && f->nfn ? "names" : "nonames");
+			       !f || !f->nfn ? "nonames" :
+			       f->all_names ? "names" : "dynsym");
 		}
 		sym_proc_free(&sp);
 		return 0;

@@ -10,7 +10,8 @@
 # decoded by `go tool pprof -raw` (sample types, values, names, mapping
 # and build-id) and `-top` (leak_here 80 % of space and of pages); the
 # same without names, symbolized offline by pprof from the binary; a
-# stripped binary (build-id kept, file offsets exact); a non-PIE one; and
+# stripped binary (build-id kept, file offsets exact); one with only
+# .dynsym names (-rdynamic); a non-PIE one; and
 # a static Go program stripped with -s -w (names from its pclntab); an
 # arm64 build (cross-compiled, read through a made-up maps); and
 # unreadable or truncated ELF files. go comes from Debian's golang-go
@@ -69,7 +70,7 @@ main;leak_here 40960
 main;churn 61440
 [throttled] 20480'
 
-echo "1..28"
+echo "1..30"
 
 # ---- PIE, names from .symtab ----
 d=$tmp/pie
@@ -165,6 +166,22 @@ same "stripped: pprof names it from the unstripped binary" \
 	"320kB 80.00% 80.00% 320kB 80.00% leak_here" \
 	"$(gopprof -top "$tb/pprof_target" "$d/s.pb.gz" 2>&1 | squeeze |
 	   grep -E ' leak_here$')"
+
+# ---- stripped but -rdynamic: names from .dynsym, no [FN] for pprof ----
+d=$tmp/dynsym
+mkdir -p "$d"
+${HOSTCC:-cc} -O0 -g -fno-omit-frame-pointer -rdynamic \
+	-o "$d/pprof_target" "$src/pprof_target.c" 2>&1 | sed 's/^/# /'
+strip "$d/pprof_target"
+run_target "$d/pprof_target" "$d"
+same "dynsym: exported names found, the mapping says so" \
+	"dynsym
+$named_folded" "$(drv ids | head -n1 | awk '{ print $4 }'
+				  drv folded)"
+drv pprof "$d/d.pb.gz"
+gopprof -raw -symbolize=none "$d/d.pb.gz" 2>&1 |
+	grep -qE "^1: 0x[0-9a-f]+/0x[0-9a-f]+/0x[0-9a-f]+ $d/pprof_target [0-9a-f]{40} \$"
+result $? "dynsym: -raw: no [FN], so pprof may symbolize it better offline"
 
 # ---- not PIE: no load bias ----
 d=$tmp/nopie
