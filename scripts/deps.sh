@@ -16,6 +16,7 @@ pkgs=(
 	clang libclang-rt-14-dev
 	prometheus
 	bash-completion debhelper dh-dkms
+	golang-go
 )
 
 missing=()

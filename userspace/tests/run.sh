@@ -43,6 +43,7 @@ suite prom bash "$here/prom_check.sh" "$tb/prom_driver"
 suite json bash "$here/json_check.sh" "$tb/json_driver" "$tb/test_query"
 suite cli bash "$here/cli_test.sh" "$bin"
 suite lastboot bash "$here/lastboot_test.sh" "$tb/memattr" "$here/lastboot"
+suite pprof bash "$here/pprof_test.sh" "$tb"
 suite docs bash "$here/doc_check.sh" "$bin" "$tb/test_query" "$tb/prom_driver"
 suite completion bash "$here/completion_check.sh" "$bin" \
 	"$here/../../contrib/bash-completion/memattr"
