@@ -129,6 +129,33 @@
  *	Errors: -EINVAL for an empty request or bad watermarks; -ERANGE for a
  *	number out of range; -EPERM without CAP_NET_ADMIN.
  *
+ * MEMATTR_CMD_PROFILE_START (doit, CAP_NET_ADMIN)
+ *	Starts a growth-site profile of one process (see Growth-site
+ *	profiles). Takes MEMATTR_A_PROFILE_PID (required) and
+ *	MEMATTR_A_PROFILE_SAMPLE_EVERY (optional, 1..65536; default the
+ *	profile_every parameter). Replies with an ACK only.
+ *	Errors: -EINVAL without a pid; -ENOENT when the process is not
+ *	tracked or not in the caller's pid namespace; -EEXIST when it is
+ *	profiled already; -ENOSPC when profile_max processes are profiled
+ *	already (0: profiling is off); -ENOMEM.
+ *
+ * MEMATTR_CMD_PROFILE_STOP (doit, CAP_NET_ADMIN)
+ *	Takes MEMATTR_A_PROFILE_PID (required). Ends the profile and frees
+ *	its table: dump it first. Replies with an ACK only.
+ *	Errors: -EINVAL without a pid; -ENOENT when the process is not
+ *	profiled.
+ *
+ * MEMATTR_CMD_GET_PROFILE (dump, CAP_NET_ADMIN)
+ *	Takes MEMATTR_A_PROFILE_PID (required). The first message holds the
+ *	profile's summary, MEMATTR_A_PROFILE_* (PID and the counters); each
+ *	following message holds MEMATTR_A_PROFILE_PID and
+ *	MEMATTR_A_PROFILE_STACKS, a list of MEMATTR_A_STACK_* nests, as many
+ *	as fit. The counters are read after the stacks, so each is at least
+ *	the sum over the stacks of the same weight. The "[throttled]" and
+ *	"[other]" buckets are stacks of their own (MEMATTR_A_STACK_BUCKET).
+ *	Errors: -EINVAL without a pid; -ENOENT when the process is not
+ *	profiled (it exited, exec'ed or was stopped).
+ *
  * MEMATTR_CMD_EVENT (multicast, "events" group; not a request)
  *	One message per event, as it happens, with MEMATTR_A_EV_KIND (enum
  *	memattr_event_kind), MEMATTR_A_EV_TIME_MS and the event's fields:
@@ -165,6 +192,33 @@
  *   cgroup's usage (0 when over it), whichever runs out first. The process's
  *   own growth is what is divided: other growers sharing the headroom make
  *   the real time shorter.
+ *
+ * Growth-site profiles
+ * --------------------
+ * For a profiled process, the page-allocator hook takes the user stack
+ * that touches each new anonymous page (the zeroed, movable user pages of
+ * an anonymous fault; a huge page weighs its number of pages), and the
+ * mmap, brk and mremap hooks the stack of each call, weighted by the bytes
+ * it maps. The stack is walked through frame pointers from the task's
+ * saved user registers: at most MEMATTR_PROFILE_MAX_DEPTH frames, leaf
+ * first (the faulting or calling instruction, then return addresses; on
+ * arm64 pointer-authentication bits stripped). Code built without frame
+ * pointers gives short stacks.
+ * - Sampling: one page in SAMPLE_EVERY (Bernoulli), weighted by
+ *   SAMPLE_EVERY so that totals estimate all pages; a process's samples
+ *   are capped per second (the profile_rate parameter, a token bucket);
+ *   pages over the cap go to the "[throttled]" bucket, so totals stay
+ *   exact.
+ * - Memory: each profile has a table of profile_stacks distinct stacks,
+ *   allocated when it starts; stacks that do not fit go to "[other]". At
+ *   most profile_max processes are profiled at once.
+ * - In use: a sampled page's stack is remembered (a bounded table of
+ *   sampled pages) until the page is freed, so MEMATTR_A_STACK_INUSE_PAGES
+ *   is what of a stack's first touches is still allocated, including
+ *   memory the process returned to the kernel (munmap, madvise).
+ * - A profile ends with the process, at exec, or with PROFILE_STOP. With
+ *   the profile_auto parameter set, a process entering LEAK is profiled.
+ * Addresses defeat ASLR: every profile command needs CAP_NET_ADMIN.
  *
  * Kernel log lines
  * ----------------
@@ -280,6 +334,9 @@ enum memattr_cmd {
 	MEMATTR_CMD_GET_CONFIG,
 	MEMATTR_CMD_SET_CONFIG,
 	MEMATTR_CMD_EVENT,
+	MEMATTR_CMD_PROFILE_START,
+	MEMATTR_CMD_PROFILE_STOP,
+	MEMATTR_CMD_GET_PROFILE,
 	__MEMATTR_CMD_MAX,
 };
 
@@ -317,6 +374,8 @@ enum memattr_attr_stats {
 	MEMATTR_A_STATS_HOOKS,		/* list of MEMATTR_A_HOOK_* */
 	MEMATTR_A_STATS_KLOG_LINES,	/* u64: event lines in the kernel log */
 	MEMATTR_A_STATS_KLOG_SUPPRESSED, /* u64: kept out by the rate limit */
+	MEMATTR_A_STATS_PROFILES,	/* u32: processes profiled now */
+	MEMATTR_A_STATS_PROFILE_MEM_BYTES, /* u64: their tables */
 	__MEMATTR_A_STATS_MAX,
 };
 
@@ -515,5 +574,63 @@ enum memattr_attr_ev {
 };
 
 #define MEMATTR_A_EV_MAX (__MEMATTR_A_EV_MAX - 1)
+
+/* The deepest stack a growth-site profile keeps. */
+#define MEMATTR_PROFILE_MAX_DEPTH	32
+
+/* A growth-site profile: PROFILE_* requests, GET_PROFILE replies. */
+enum memattr_attr_profile {
+	MEMATTR_A_PROFILE_UNSPEC,
+	MEMATTR_A_PROFILE_PAD,
+	MEMATTR_A_PROFILE_PID,		/* u32 */
+	MEMATTR_A_PROFILE_SAMPLE_EVERY,	/* u32: one page in N */
+	MEMATTR_A_PROFILE_START_MS,	/* u64: when it started */
+	MEMATTR_A_PROFILE_AUTO,		/* u8: 1 started by a LEAK verdict */
+	MEMATTR_A_PROFILE_PAGE_SIZE,	/* u32: bytes */
+	MEMATTR_A_PROFILE_PAGES,	/* u64: first-touch pages, weighted */
+	MEMATTR_A_PROFILE_SAMPLES,	/* u64: pages sampled */
+	MEMATTR_A_PROFILE_THROTTLED_PAGES, /* u64: over the rate cap */
+	MEMATTR_A_PROFILE_OTHER_PAGES,	/* u64: stack table full */
+	MEMATTR_A_PROFILE_MAP_CALLS,	/* u64: mmap/brk/mremap calls seen */
+	MEMATTR_A_PROFILE_MAP_BYTES,	/* u64: the bytes they mapped */
+	MEMATTR_A_PROFILE_INUSE_PAGES,	/* u64: sampled, not freed, weighted */
+	MEMATTR_A_PROFILE_INUSE_LOST,	/* u64: samples the page table had
+					 * no room to follow
+					 */
+	MEMATTR_A_PROFILE_WALK_ERRORS,	/* u64: stacks cut by a bad frame */
+	MEMATTR_A_PROFILE_STACKS,	/* list of MEMATTR_A_STACK_* */
+	MEMATTR_A_PROFILE_NR_STACKS,	/* u32: distinct stacks held */
+	MEMATTR_A_PROFILE_MAX_STACKS,	/* u32: the table's size */
+	MEMATTR_A_PROFILE_MEM_BYTES,	/* u64: the profile's own memory */
+	__MEMATTR_A_PROFILE_MAX,
+};
+
+#define MEMATTR_A_PROFILE_MAX (__MEMATTR_A_PROFILE_MAX - 1)
+
+/* The pseudo-stacks of a profile. */
+enum memattr_stack_bucket {
+	MEMATTR_STACK_FRAMES,		/* a real stack: FRAMES holds it */
+	MEMATTR_STACK_THROTTLED,	/* "[throttled]": over the rate cap */
+	MEMATTR_STACK_OTHER,		/* "[other]": the table was full */
+};
+
+/* One stack of a profile. */
+enum memattr_attr_stack {
+	MEMATTR_A_STACK_UNSPEC,
+	MEMATTR_A_STACK_PAD,
+	MEMATTR_A_STACK_BUCKET,		/* u8: enum memattr_stack_bucket */
+	MEMATTR_A_STACK_FRAMES,		/* binary: u64 user addresses, host
+					 * byte order, leaf first, 1 to
+					 * MEMATTR_PROFILE_MAX_DEPTH
+					 */
+	MEMATTR_A_STACK_PAGES,		/* u64: first-touch pages, weighted */
+	MEMATTR_A_STACK_SAMPLES,	/* u64: pages sampled */
+	MEMATTR_A_STACK_MAP_CALLS,	/* u64: mmap/brk/mremap calls */
+	MEMATTR_A_STACK_MAP_BYTES,	/* u64: bytes they mapped */
+	MEMATTR_A_STACK_INUSE_PAGES,	/* u64: sampled, not freed, weighted */
+	__MEMATTR_A_STACK_MAX,
+};
+
+#define MEMATTR_A_STACK_MAX (__MEMATTR_A_STACK_MAX - 1)
 
 #endif /* _UAPI_LINUX_MEMATTR_H */
