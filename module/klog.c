@@ -7,9 +7,9 @@
  * lines" section.
  *
  * An output: memattr_events_emit() calls memattr_klog_event() with the event
- * it was given; nothing here reads a table. The escaper and the formatter are
- * pure (KUnit tests them); only memattr_klog_event() prints, rate-limited per
- * kind of event.
+ * it was given; nothing here reads a table. The lines are built with line.c;
+ * the formatter is pure (KUnit tests it); only memattr_klog_event() prints,
+ * rate-limited per kind of event.
  */
 #include <linux/atomic.h>
 #include <linux/kernel.h>
@@ -22,175 +22,27 @@
 
 #include "klog.h"
 
-static bool memattr_klog_escaped(unsigned char c)
-{
-	return c < 0x21 || c > 0x7e || c == '\\' || c == '"' || c == '=';
-}
-
-/**
- * memattr_klog_escape() - a string as one field value
- * @dst: where the escaped string goes, NUL-terminated
- * @size: room in @dst, its NUL included (0: nothing is written)
- * @src: the string; it ends at its first NUL or after @len bytes
- * @len: the most bytes of @src to read
- * @cut: set when @src did not fit whole, cleared otherwise
- *
- * Every byte outside 0x21..0x7e, and '\\', '"' and '=', becomes "\xHH"
- * (two lower-case hex digits); every other byte stays as it is. The result
- * holds no space, newline, '=' or quote, so it can neither end the field nor
- * start a line, and it is the same on every kernel. An escape is never
- * split: when room runs out, the string stops before it.
- *
- * Return: the length written, without the NUL.
- */
-size_t memattr_klog_escape(char *dst, size_t size, const char *src,
-			   size_t len, bool *cut)
-{
-	size_t i, n = 0;
-
-	*cut = false;
-	if (!size)
-		return 0;
-	for (i = 0; i < len && src[i]; i++) {
-		unsigned char c = src[i];
-
-		if (!memattr_klog_escaped(c)) {
-			if (n + 1 >= size)
-				break;
-			dst[n++] = c;
-			continue;
-		}
-		if (n + 4 >= size)
-			break;
-		dst[n++] = '\\';
-		dst[n++] = 'x';
-		dst[n++] = hex_asc_lo(c >> 4);
-		dst[n++] = hex_asc_lo(c);
-	}
-	*cut = i < len && src[i];
-	dst[n] = '\0';
-	return n;
-}
-
-/**
- * memattr_klog_add() - add fields to a line, whole or not at all
- * @l: the line
- * @fmt: printf format of the fields, " key=value" (a space first)
- *
- * A field that does not fit, with room left for MEMATTR_KLOG_TRUNCATED,
- * marks the line full: nothing more is added to it.
- */
-void memattr_klog_add(struct memattr_klog_line *l, const char *fmt, ...)
-{
-	size_t room = sizeof(MEMATTR_KLOG_TRUNCATED);
-	va_list args;
-	int n;
-
-	if (l->full || l->len + room >= l->size) {
-		l->full = true;
-		return;
-	}
-	va_start(args, fmt);
-	n = vsnprintf(l->buf + l->len, l->size - room - l->len, fmt, args);
-	va_end(args);
-	if (n < 0 || l->len + n >= l->size - room) {
-		l->buf[l->len] = '\0';
-		l->full = true;
-		return;
-	}
-	l->len += n;
-}
-
-/**
- * memattr_klog_add_str() - add " key=value" for a string, escaped
- * @l: the line
- * @key: the field's name
- * @s: the string; it ends at its first NUL or after @len bytes
- * @len: the most bytes of @s to read
- */
-void memattr_klog_add_str(struct memattr_klog_line *l, const char *key,
-			  const char *s, size_t len)
-{
-	char esc[MEMATTR_KLOG_STR_MAX];
-	bool cut;
-
-	memattr_klog_escape(esc, sizeof(esc), s, len, &cut);
-	l->cut |= cut;
-	memattr_klog_add(l, " %s=%s", key, esc);
-}
-
-static void memattr_klog_leak(struct memattr_klog_line *l,
+static void memattr_klog_leak(struct memattr_line *l,
 			      const struct memattr_event *ev)
 {
-	memattr_klog_add(l, " entity=%s", memattr_event_entity_name(ev->entity) ?: "unknown");
+	memattr_line_add(l, " entity=%s", memattr_event_entity_name(ev->entity) ?: "unknown");
 	if (ev->entity == MEMATTR_ENTITY_PROCESS) {
-		memattr_klog_add(l, " pid=%d", ev->pid);
-		memattr_klog_add_str(l, "comm", ev->comm, sizeof(ev->comm));
+		memattr_line_add(l, " pid=%d", ev->pid);
+		memattr_line_add_str(l, "comm", ev->comm, sizeof(ev->comm));
 	}
 	if (ev->cgroup_id)
-		memattr_klog_add(l, " cgroup_id=%llu", ev->cgroup_id);
+		memattr_line_add(l, " cgroup_id=%llu", ev->cgroup_id);
 	if (ev->cgroup[0])
-		memattr_klog_add_str(l, "cgroup", ev->cgroup,
+		memattr_line_add_str(l, "cgroup", ev->cgroup,
 				     sizeof(ev->cgroup));
-	memattr_klog_add(l, " growth_kb_per_hour=%lld since_ms=%llu exhaust_s=%lld",
+	memattr_line_add(l, " growth_kb_per_hour=%lld since_ms=%llu exhaust_s=%lld",
 			 ev->growth_kb_per_hour, ev->since_ms, ev->exhaust_s);
-}
-
-/**
- * memattr_klog_end() - finish a line
- * @l: the line
- *
- * A line with a string cut short, or a field left out for want of room,
- * ends with MEMATTR_KLOG_TRUNCATED.
- *
- * Return: the line's length, without the NUL.
- */
-size_t memattr_klog_end(struct memattr_klog_line *l)
-{
-	if (l->full || l->cut) {
-		/* memattr_klog_add() always left room for it. */
-		strcpy(l->buf + l->len, MEMATTR_KLOG_TRUNCATED);
-		l->len += sizeof(MEMATTR_KLOG_TRUNCATED) - 1;
-	}
-	return l->len;
-}
-
-/**
- * memattr_klog_add_oom() - add an OOM report's fields to a line
- * @l: the line
- * @oom: the report
- *
- * The fields of an event=oom_kill line after its time_ms, in that order.
- */
-void memattr_klog_add_oom(struct memattr_klog_line *l,
-			  const struct memattr_oom_report *oom)
-{
-	u32 i;
-
-	memattr_klog_add(l, " pid=%d", oom->pid);
-	memattr_klog_add_str(l, "comm", oom->comm, sizeof(oom->comm));
-	if (oom->cgroup[0])
-		memattr_klog_add_str(l, "cgroup", oom->cgroup,
-				     sizeof(oom->cgroup));
-	memattr_klog_add(l, " rss_kb=%llu", oom->rss_kb);
-	memattr_klog_add(l, " top=%u", min_t(u32, oom->nr_top, MEMATTR_OOM_TOP));
-	for (i = 0; i < oom->nr_top && i < MEMATTR_OOM_TOP; i++) {
-		const struct memattr_oom_grower *g = &oom->top[i];
-		char key[16];
-
-		memattr_klog_add(l, " top%u_pid=%d", i + 1, g->pid);
-		snprintf(key, sizeof(key), "top%u_comm", i + 1);
-		memattr_klog_add_str(l, key, g->comm, sizeof(g->comm));
-		memattr_klog_add(l, " top%u_growth_kb_per_hour=%lld top%u_rss_kb=%llu",
-				 i + 1, g->growth_kb_per_hour, i + 1,
-				 g->rss_kb);
-	}
 }
 
 /**
  * memattr_klog_format() - an event's kernel log line, without the prefix
  * @buf: where it goes, NUL-terminated, without a newline
- * @size: room in @buf; MEMATTR_KLOG_LINE_MAX holds every event whole
+ * @size: room in @buf; MEMATTR_LINE_MAX holds every event whole
  * @ev: the event
  *
  * "event=KIND time_ms=T" and then the kind's fields, as the UAPI header's
@@ -204,32 +56,32 @@ void memattr_klog_add_oom(struct memattr_klog_line *l,
 size_t memattr_klog_format(char *buf, size_t size,
 			   const struct memattr_event *ev)
 {
-	struct memattr_klog_line l = { .buf = buf, .size = size };
+	struct memattr_line l = { .buf = buf, .size = size };
 	const char *kind;
 
-	if (size < sizeof(MEMATTR_KLOG_TRUNCATED) + 1)
+	if (size < sizeof(MEMATTR_LINE_TRUNCATED) + 1)
 		return 0;
 	buf[0] = '\0';
 	kind = memattr_event_kind_name(ev->kind);
 	if (!kind)
 		return 0;
 	/* The first field has no space before it. */
-	memattr_klog_add(&l, "event=%s time_ms=%llu", kind, ev->time_ms);
+	memattr_line_add(&l, "event=%s time_ms=%llu", kind, ev->time_ms);
 	switch (ev->kind) {
 	case MEMATTR_EV_LEAK:
 	case MEMATTR_EV_LEAK_CLEARED:
 		memattr_klog_leak(&l, ev);
 		break;
 	case MEMATTR_EV_WATERMARK:
-		memattr_klog_add(&l, " direction=%s level=%u level_pct=%u used_pct=%u",
+		memattr_line_add(&l, " direction=%s level=%u level_pct=%u used_pct=%u",
 				 ev->up ? "up" : "down", ev->level,
 				 ev->level_pct, ev->used_pct);
 		break;
 	case MEMATTR_EV_OOM_KILL:
-		memattr_klog_add_oom(&l, &ev->oom);
+		memattr_line_add_oom(&l, &ev->oom);
 		break;
 	}
-	return memattr_klog_end(&l);
+	return memattr_line_end(&l);
 }
 
 /**
@@ -292,7 +144,7 @@ static atomic64_t memattr_klog_nr_suppressed = ATOMIC64_INIT(0);
 
 /* Serialises the users of memattr_klog_buf. */
 static DEFINE_MUTEX(memattr_klog_lock);
-static char memattr_klog_buf[MEMATTR_KLOG_LINE_MAX];
+static char memattr_klog_buf[MEMATTR_LINE_MAX];
 
 /**
  * memattr_klog_event() - print an event's line, within its kind's budget

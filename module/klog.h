@@ -10,42 +10,8 @@
 #include <linux/types.h>
 
 #include "events.h"
+#include "line.h"
 
-/*
- * A line's text after the "memattr: " prefix, its NUL included: with the
- * prefix it stays below the 992 bytes of a printk record's text on 5.10
- * (LOG_LINE_MAX; 1024 on 6.1 to 6.12). The longest event, an OOM kill with
- * every string all escapes and three growers, takes 925.
- */
-#define MEMATTR_KLOG_LINE_MAX	960
-/* The most an escaped string field takes, its NUL included. */
-#define MEMATTR_KLOG_STR_MAX	256
-
-/* What a field cut short (or left out for room) adds at the line's end. */
-#define MEMATTR_KLOG_TRUNCATED	" truncated=1"
-
-/*
- * A line being built: @len bytes of @buf in use, always NUL-terminated. Set
- * @buf and @size, the rest zero, and NUL-terminate @buf before the first
- * field. The post-mortem report builds its lines with the same helpers.
- */
-struct memattr_klog_line {
-	char *buf;
-	size_t size;
-	size_t len;
-	bool full;	/* a field did not fit: no more are added */
-	bool cut;	/* a string was cut short */
-};
-
-__printf(2, 3)
-void memattr_klog_add(struct memattr_klog_line *l, const char *fmt, ...);
-void memattr_klog_add_str(struct memattr_klog_line *l, const char *key,
-			  const char *s, size_t len);
-void memattr_klog_add_oom(struct memattr_klog_line *l,
-			  const struct memattr_oom_report *oom);
-size_t memattr_klog_end(struct memattr_klog_line *l);
-size_t memattr_klog_escape(char *dst, size_t size, const char *src,
-			   size_t len, bool *cut);
 size_t memattr_klog_format(char *buf, size_t size,
 			   const struct memattr_event *ev);
 int memattr_klog_level(const struct memattr_event *ev);

@@ -5,7 +5,7 @@
  * sleeps, allocates or reads a table, so the panic path can format a report
  * and KUnit can test it.
  *
- * The lines are the kernel log lines' form (klog.c's builder and escaper):
+ * The lines are the kernel log lines' form (line.c's builder and escaper):
  * "report=KIND" first, then key=value fields, as the UAPI header's
  * "Post-mortem report" section lists them.
  */
@@ -15,7 +15,7 @@
 
 #include <uapi/linux/memattr.h>
 
-#include "klog.h"
+#include "line.h"
 #include "report.h"
 
 /**
@@ -177,28 +177,28 @@ struct memattr_report_out {
  * false when no room is left for one (the end line's room aside).
  */
 static bool memattr_report_begin_line(struct memattr_report_out *o,
-				      struct memattr_klog_line *l,
+				      struct memattr_line *l,
 				      const char *kind, size_t keep)
 {
 	size_t room = o->size - o->len;
 
-	if (room < keep + sizeof(MEMATTR_KLOG_TRUNCATED) + 24)
+	if (room < keep + sizeof(MEMATTR_LINE_TRUNCATED) + 24)
 		return false;
 	room -= keep;
-	*l = (struct memattr_klog_line) {
+	*l = (struct memattr_line) {
 		.buf = o->buf + o->len,
 		/* one byte for the '\n' */
-		.size = min_t(size_t, room, MEMATTR_KLOG_LINE_MAX) - 1,
+		.size = min_t(size_t, room, MEMATTR_LINE_MAX) - 1,
 	};
 	l->buf[0] = '\0';
-	memattr_klog_add(l, "report=%s", kind);
+	memattr_line_add(l, "report=%s", kind);
 	return true;
 }
 
 static void memattr_report_end_line(struct memattr_report_out *o,
-				    struct memattr_klog_line *l)
+				    struct memattr_line *l)
 {
-	size_t n = memattr_klog_end(l);
+	size_t n = memattr_line_end(l);
 
 	o->buf[o->len + n] = '\n';
 	o->len += n + 1;
@@ -228,7 +228,7 @@ static const char *memattr_report_path(const struct memattr_report_snap *s,
 	return NULL;
 }
 
-static void memattr_report_add_cgroup(struct memattr_klog_line *l,
+static void memattr_report_add_cgroup(struct memattr_line *l,
 				      const struct memattr_report_snap *s,
 				      u64 id)
 {
@@ -236,18 +236,18 @@ static void memattr_report_add_cgroup(struct memattr_klog_line *l,
 
 	if (!id)
 		return;
-	memattr_klog_add(l, " cgroup_id=%llu", id);
+	memattr_line_add(l, " cgroup_id=%llu", id);
 	path = memattr_report_path(s, id);
 	if (path)
-		memattr_klog_add_str(l, "cgroup", path, MEMATTR_CGROUP_PATH_LEN);
+		memattr_line_add_str(l, "cgroup", path, MEMATTR_CGROUP_PATH_LEN);
 }
 
-static void memattr_report_add_exhaust(struct memattr_klog_line *l, s64 s)
+static void memattr_report_add_exhaust(struct memattr_line *l, s64 s)
 {
 	if (s < 0)
-		memattr_klog_add(l, " exhaust_s=none");
+		memattr_line_add(l, " exhaust_s=none");
 	else
-		memattr_klog_add(l, " exhaust_s=%lld", s);
+		memattr_line_add(l, " exhaust_s=%lld", s);
 }
 
 static void memattr_report_procs(struct memattr_report_out *o,
@@ -256,7 +256,7 @@ static void memattr_report_procs(struct memattr_report_out *o,
 				 const struct memattr_report_proc *procs,
 				 u32 nr)
 {
-	struct memattr_klog_line l;
+	struct memattr_line l;
 	u32 i;
 
 	for (i = 0; i < nr && i < MEMATTR_REPORT_PROCS; i++) {
@@ -265,12 +265,12 @@ static void memattr_report_procs(struct memattr_report_out *o,
 		if (!memattr_report_begin_line(o, &l, "proc",
 					       MEMATTR_REPORT_END_ROOM))
 			return;
-		memattr_klog_add(&l, " by=%s rank=%u pid=%d", by, i + 1, p->pid);
-		memattr_klog_add_str(&l, "comm", p->comm, sizeof(p->comm));
+		memattr_line_add(&l, " by=%s rank=%u pid=%d", by, i + 1, p->pid);
+		memattr_line_add_str(&l, "comm", p->comm, sizeof(p->comm));
 		memattr_report_add_cgroup(&l, s, p->cgroup_id);
-		memattr_klog_add(&l, " footprint_kb=%llu rss_kb=%llu",
+		memattr_line_add(&l, " footprint_kb=%llu rss_kb=%llu",
 				 p->footprint_kb, p->rss_kb);
-		memattr_klog_add(&l, " growth_kb_per_hour=%lld leak=%s since_ms=%llu",
+		memattr_line_add(&l, " growth_kb_per_hour=%lld leak=%s since_ms=%llu",
 				 p->growth_kb_per_hour,
 				 memattr_report_leak_name(p->leak),
 				 p->since_ms);
@@ -282,13 +282,13 @@ static void memattr_report_snap_lines(struct memattr_report_out *o,
 				      const struct memattr_report_snap *s)
 {
 	const struct memattr_system_row *sys = &s->sys;
-	struct memattr_klog_line l;
+	struct memattr_line l;
 	u32 i;
 
 	if (memattr_report_begin_line(o, &l, "system", MEMATTR_REPORT_END_ROOM)) {
-		memattr_klog_add(&l, " mem_total_kb=%llu mem_available_kb=%llu",
+		memattr_line_add(&l, " mem_total_kb=%llu mem_available_kb=%llu",
 				 sys->mem_total_kb, sys->mem_available_kb);
-		memattr_klog_add(&l, " used_pct=%u watermark_level=%u growth_kb_per_hour=%lld",
+		memattr_line_add(&l, " used_pct=%u watermark_level=%u growth_kb_per_hour=%lld",
 				 sys->used_pct, sys->watermark_level,
 				 sys->growth_kb_per_hour);
 		memattr_report_add_exhaust(&l, sys->exhaust_s);
@@ -302,13 +302,13 @@ static void memattr_report_snap_lines(struct memattr_report_out *o,
 		if (!memattr_report_begin_line(o, &l, "cgroup",
 					       MEMATTR_REPORT_END_ROOM))
 			return;
-		memattr_klog_add(&l, " rank=%u", i + 1);
+		memattr_line_add(&l, " rank=%u", i + 1);
 		memattr_report_add_cgroup(&l, s, c->id);
-		memattr_klog_add(&l, " nr_procs=%u usage_kb=%llu", c->nr_procs,
+		memattr_line_add(&l, " nr_procs=%u usage_kb=%llu", c->nr_procs,
 				 c->usage_kb);
 		if (c->limit_kb != U64_MAX)
-			memattr_klog_add(&l, " limit_kb=%llu", c->limit_kb);
-		memattr_klog_add(&l, " growth_kb_per_hour=%lld leak=%s since_ms=%llu",
+			memattr_line_add(&l, " limit_kb=%llu", c->limit_kb);
+		memattr_line_add(&l, " growth_kb_per_hour=%lld leak=%s since_ms=%llu",
 				 c->growth_kb_per_hour,
 				 memattr_report_leak_name(c->leak), c->since_ms);
 		memattr_report_add_exhaust(&l, c->exhaust_s);
@@ -340,33 +340,33 @@ size_t memattr_report_format(char *buf, size_t size,
 {
 	struct memattr_report_out o = { .buf = buf, .size = size };
 	const struct memattr_report_snap *s = in->snap;
-	struct memattr_klog_line l;
+	struct memattr_line l;
 
 	*lines = 0;
 	if (size)
 		buf[0] = '\0';
 	if (!memattr_report_begin_line(&o, &l, "begin", MEMATTR_REPORT_END_ROOM))
 		return 0;
-	memattr_klog_add(&l, " reason=%s time_ms=%llu",
+	memattr_line_add(&l, " reason=%s time_ms=%llu",
 			 in->reason == MEMATTR_REPORT_PANIC ? "panic" : "on_demand",
 			 in->now_ms);
-	memattr_klog_add_str(&l, "version", in->version ?: "unknown", 64);
-	memattr_klog_add(&l, " snapshot_ms=%llu", s ? s->time_ms : 0);
+	memattr_line_add_str(&l, "version", in->version ?: "unknown", 64);
+	memattr_line_add(&l, " snapshot_ms=%llu", s ? s->time_ms : 0);
 	if (in->torn)
-		memattr_klog_add(&l, " torn=1");
+		memattr_line_add(&l, " torn=1");
 	memattr_report_end_line(&o, &l);
 
 	if (s && s->time_ms)
 		memattr_report_snap_lines(&o, s);
 	if (in->oom &&
 	    memattr_report_begin_line(&o, &l, "oom", MEMATTR_REPORT_END_ROOM)) {
-		memattr_klog_add(&l, " time_ms=%llu", in->oom->time_ms);
-		memattr_klog_add_oom(&l, in->oom);
+		memattr_line_add(&l, " time_ms=%llu", in->oom->time_ms);
+		memattr_line_add_oom(&l, in->oom);
 		memattr_report_end_line(&o, &l);
 	}
 	/* The room kept for it is enough: MEMATTR_REPORT_END_ROOM. */
 	if (memattr_report_begin_line(&o, &l, "end", 0)) {
-		memattr_klog_add(&l, " lines=%u", o.lines + 1);
+		memattr_line_add(&l, " lines=%u", o.lines + 1);
 		memattr_report_end_line(&o, &l);
 	}
 	*lines = o.lines;

@@ -228,6 +228,7 @@ step build-cli-amd64 make -C userspace O="$out/cli-amd64"
 step build-cli-arm64 make -C userspace CROSS_COMPILE=aarch64-linux-gnu- O="$out/cli-arm64"
 tap cli-unit make -C userspace O="$out/cli-test" test
 step cli-fuzz make -C userspace O="$out/cli-fuzz" fuzz FUZZ_SECONDS=20
+tap layout scripts/layout-check.sh
 tap harness-unit python3 -m unittest -v selftests/qemu/test_parse_log.py
 tap replay make -s -C selftests/replay check O="$out/replay"
 tap install scripts/install-check.sh

@@ -9,6 +9,7 @@
 #include "../exhaust.c"
 #include "../hist.c"
 #include "../klog.c"
+#include "../line.c"
 #include "../leak.c"
 #include "../parse.c"
 #include "../report.c"
@@ -1289,30 +1290,30 @@ KUNIT_ARRAY_PARAM(klog_esc, klog_esc_cases, klog_esc_case_desc);
  * \xHH; the rest stays; an escape is never split; @cut says whether all of
  * the input fitted.
  */
-static void memattr_klog_escape_test(struct kunit *test)
+static void memattr_line_escape_test(struct kunit *test)
 {
 	const struct klog_esc_case *c = test->param_value;
 	char out[64];
 	bool cut = !c->cut;
 	size_t n;
 
-	n = memattr_klog_escape(out, c->size, c->in, strlen(c->in) + 1, &cut);
+	n = memattr_line_escape(out, c->size, c->in, strlen(c->in) + 1, &cut);
 	KUNIT_EXPECT_STREQ(test, out, c->out);
 	KUNIT_EXPECT_EQ(test, n, strlen(c->out));
 	KUNIT_EXPECT_EQ(test, cut, c->cut);
 }
 
 /* Invariant: the input ends at @len even without a NUL. */
-static void memattr_klog_escape_len_test(struct kunit *test)
+static void memattr_line_escape_len_test(struct kunit *test)
 {
 	static const char comm[4] = { 'a', 'b', 'c', 'd' };
 	char out[16];
 	bool cut;
 
-	memattr_klog_escape(out, sizeof(out), comm, sizeof(comm), &cut);
+	memattr_line_escape(out, sizeof(out), comm, sizeof(comm), &cut);
 	KUNIT_EXPECT_STREQ(test, out, "abcd");
 	KUNIT_EXPECT_FALSE(test, cut);
-	KUNIT_EXPECT_EQ(test, memattr_klog_escape(out, 0, comm, 4, &cut),
+	KUNIT_EXPECT_EQ(test, memattr_line_escape(out, 0, comm, 4, &cut),
 			(size_t)0);
 }
 
@@ -1440,17 +1441,17 @@ KUNIT_ARRAY_PARAM(klog_line, klog_line_cases, klog_line_case_desc);
 static void memattr_klog_format_test(struct kunit *test)
 {
 	const struct klog_line_case *c = test->param_value;
-	char *buf = kunit_kzalloc(test, MEMATTR_KLOG_LINE_MAX, GFP_KERNEL);
-	char *want = kunit_kzalloc(test, MEMATTR_KLOG_LINE_MAX, GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, MEMATTR_LINE_MAX, GFP_KERNEL);
+	char *want = kunit_kzalloc(test, MEMATTR_LINE_MAX, GFP_KERNEL);
 	size_t n, len = 0;
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_NOT_NULL(test, want);
 	for (i = 0; i < KLOG_FIELDS_MAX && c->fields[i]; i++)
-		len += scnprintf(want + len, MEMATTR_KLOG_LINE_MAX - len,
+		len += scnprintf(want + len, MEMATTR_LINE_MAX - len,
 				 "%s%s", i ? " " : "", c->fields[i]);
-	n = memattr_klog_format(buf, MEMATTR_KLOG_LINE_MAX, &c->ev);
+	n = memattr_klog_format(buf, MEMATTR_LINE_MAX, &c->ev);
 	KUNIT_EXPECT_STREQ(test, buf, want);
 	KUNIT_EXPECT_EQ(test, n, len);
 	KUNIT_EXPECT_EQ(test, memattr_klog_level(&c->ev), c->level);
@@ -1458,12 +1459,12 @@ static void memattr_klog_format_test(struct kunit *test)
 
 /*
  * Invariant: the worst event (every string all escapes, three growers)
- * fits MEMATTR_KLOG_LINE_MAX, holds no newline and no space-free field
+ * fits MEMATTR_LINE_MAX, holds no newline and no space-free field
  * without '='; a longer cgroup path is cut and marked truncated=1.
  */
 static void memattr_klog_worst_case_test(struct kunit *test)
 {
-	char *buf = kunit_kzalloc(test, MEMATTR_KLOG_LINE_MAX, GFP_KERNEL);
+	char *buf = kunit_kzalloc(test, MEMATTR_LINE_MAX, GFP_KERNEL);
 	struct memattr_event *ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
 	unsigned int i;
 	size_t n;
@@ -1484,16 +1485,16 @@ static void memattr_klog_worst_case_test(struct kunit *test)
 		ev->oom.top[i].growth_kb_per_hour = S64_MIN;
 		ev->oom.top[i].rss_kb = U64_MAX;
 	}
-	n = memattr_klog_format(buf, MEMATTR_KLOG_LINE_MAX, ev);
-	KUNIT_EXPECT_LT(test, n, (size_t)MEMATTR_KLOG_LINE_MAX);
+	n = memattr_klog_format(buf, MEMATTR_LINE_MAX, ev);
+	KUNIT_EXPECT_LT(test, n, (size_t)MEMATTR_LINE_MAX);
 	KUNIT_EXPECT_NULL(test, strchr(buf, '\n'));
 	KUNIT_EXPECT_NULL(test, strstr(buf, "truncated"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " top3_rss_kb=18446744073709551615"));
 
 	/* A path of 200 spaces does not fit 255 bytes escaped: cut. */
 	memset(ev->oom.cgroup, ' ', 200);
-	n = memattr_klog_format(buf, MEMATTR_KLOG_LINE_MAX, ev);
-	KUNIT_EXPECT_LT(test, n, (size_t)MEMATTR_KLOG_LINE_MAX);
+	n = memattr_klog_format(buf, MEMATTR_LINE_MAX, ev);
+	KUNIT_EXPECT_LT(test, n, (size_t)MEMATTR_LINE_MAX);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, " truncated=1"));
 	KUNIT_EXPECT_EQ(test, strcmp(buf + n - 12, " truncated=1"), 0);
 }
@@ -1526,8 +1527,8 @@ static void memattr_klog_unknown_kind_test(struct kunit *test)
 }
 
 static struct kunit_case memattr_klog_cases[] = {
-	KUNIT_CASE_PARAM(memattr_klog_escape_test, klog_esc_gen_params),
-	KUNIT_CASE(memattr_klog_escape_len_test),
+	KUNIT_CASE_PARAM(memattr_line_escape_test, klog_esc_gen_params),
+	KUNIT_CASE(memattr_line_escape_len_test),
 	KUNIT_CASE_PARAM(memattr_klog_format_test, klog_line_gen_params),
 	KUNIT_CASE(memattr_klog_worst_case_test),
 	KUNIT_CASE(memattr_klog_small_buffer_test),
