@@ -70,6 +70,8 @@ struct memattr_leak_verdict {
 bool memattr_leak_reached(const struct memattr_hist *h,
 			  const struct memattr_leak_cfg *cfg, u32 window_s,
 			  u32 *lo_kb, u32 *hi_kb);
+u32 memattr_leak_drawdown(const struct memattr_hist *h,
+			  const struct memattr_leak_cfg *cfg, u32 window_s);
 void memattr_leak_judge(const struct memattr_hist *h,
 			const struct memattr_leak_cfg *cfg, u32 window_s,
 			struct memattr_leak_verdict *v);

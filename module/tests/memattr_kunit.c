@@ -816,6 +816,27 @@ static void memattr_leak_reached_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hi, 1000U);
 }
 
+/*
+ * Invariant: the drawdown is the largest fall from a floor to a later one,
+ * on the levels coarser than the window's. Window 80 samples: level 1; so
+ * levels 2 (16 samples a slot) and 3 (64) are read. 64 samples at 1000 KiB
+ * then 64 at 3000: both levels only rise, 0. Then 64 at 2000: level 2 holds
+ * 1000 x4, 3000 x4, 2000 x4 and level 3 1000, 3000, 2000: a fall of 1000.
+ */
+static void memattr_leak_drawdown_test(struct kunit *test)
+{
+	static const struct memattr_leak_cfg cfg = { 1000, 80, 4096 };
+	struct memattr_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, memattr_leak_drawdown(h, &cfg, 80), 0U);
+	memattr_hist_push_n(h, 1000, 64);
+	memattr_hist_push_n(h, 3000, 64);
+	KUNIT_EXPECT_EQ(test, memattr_leak_drawdown(h, &cfg, 80), 0U);
+	memattr_hist_push_n(h, 2000, 64);
+	KUNIT_EXPECT_EQ(test, memattr_leak_drawdown(h, &cfg, 80), 1000U);
+}
+
 struct leak_metric_case {
 	const char *name;
 	struct memattr_leak_shmem in, out;
@@ -1052,6 +1073,7 @@ static struct kunit_case memattr_leak_cases[] = {
 	KUNIT_CASE(memattr_leak_stairs_test),
 	KUNIT_CASE(memattr_leak_hinge_test),
 	KUNIT_CASE(memattr_leak_reached_test),
+	KUNIT_CASE(memattr_leak_drawdown_test),
 	KUNIT_CASE_PARAM(memattr_leak_metric_test, leak_metric_gen_params),
 	KUNIT_CASE_PARAM(memattr_hist_periods_test, hist_periods_gen_params),
 	KUNIT_CASE(memattr_hist_push_n_test),
