@@ -322,6 +322,9 @@ const struct replay_scn replay_corpus[] = {
 	  { 25 * REPLAY_MB, 0, NEVER, 8, 0 }, false },
 	{ "noisy-leak-5", "5 MiB/h from 0 h, counters +-64 pages a sample",
 	  24, 125, fp_noisy, { 300, 5, 64 }, LEAK(5, 0, NEVER), false },
+	{ "leak-37-stall", "37 MiB/h from 0 h; at 12 h the sampler stalls 900 periods (15 min)",
+	  24, 129, fp_linear, { 200, 37, 0, NEVER }, LEAK(37, 0, NEVER), false,
+	  false, 12, 900 },
 };
 
 const unsigned int replay_corpus_nr = sizeof(replay_corpus) /

@@ -121,6 +121,16 @@ static void replay_digest(u64 *d, u64 v)
 	}
 }
 
+/* A scenario's long stall: its tick at or after stall_h comes late. */
+static u64 replay_stall(const struct replay_scn *s, u64 now, bool *stalled)
+{
+	if (!s->stall_periods || *stalled ||
+	    now / NS < s->stall_h * REPLAY_HOUR)
+		return now;
+	*stalled = true;
+	return now + s->stall_periods * PERIOD_NS;
+}
+
 /*
  * Replay @s through one entity path; @cg_metric: push the cgroup's metric
  * instead of the process's.
@@ -132,7 +142,7 @@ static void replay_run(const struct replay_scn *s, enum replay_path path,
 	struct memattr_leak_info info = { 0 };
 	struct memattr_hist *h = calloc(1, sizeof(*h));
 	double end_s = s->hours * REPLAY_HOUR, ep_h = 0, t = 0;
-	bool ep_false = false, ep_early = false;
+	bool ep_false = false, ep_early = false, stalled = false;
 	u8 old = MEMATTR_LEAK_OK;
 	u64 k, n = 0, start, now;
 	struct replay_sample prev = { 0 };
@@ -218,6 +228,7 @@ static void replay_run(const struct replay_scn *s, enum replay_path path,
 		}
 		old = st;
 		now = replay_tick_ns(&clk, start + (n + 1) * PERIOD_NS);
+		now = replay_stall(s, now, &stalled);
 	}
 	if (old == MEMATTR_LEAK_LEAK) {
 		if (ep_false)
@@ -768,6 +779,8 @@ static int replay_tap(const char *expected, const char *out,
 	for (i = 0, j = 0; i < replay_corpus_nr; i++) {
 		r = &a.proc[i];
 		j += r->missed > 0;
+		if (replay_corpus[i].stall_periods)
+			continue;
 		if (r->samples != r->axis_periods)
 			break;
 	}
@@ -787,6 +800,23 @@ static int replay_tap(const char *expected, const char *out,
 		    "%s: memattr_leak_step_lazy() and memattr_leak_step() every tick agree",
 		    replay_corpus[i].name);
 	}
+
+	/*
+	 * A stall longer than MEMATTR_HIST_CATCHUP_MAX periods: the tick after
+	 * it stands for that many, so the history's time axis falls behind by
+	 * the rest, for good; a leak stays LEAK through it.
+	 */
+	s = scn("leak-37-stall", &i);
+	r = &a.proc[i];
+	tap(r->axis_periods - r->samples ==
+	    s->stall_periods + 1 - MEMATTR_HIST_CATCHUP_MAX &&
+	    r->detect_h >= 0 && r->detect_h < s->stall_h && !r->false_eps &&
+	    r->final == MEMATTR_LEAK_LEAK,
+	    "leak-37-stall: a %u-period stall at %.0f h: the history falls behind "
+	    "by %llu periods (%u - %u + the tick's own), and the leak stays LEAK",
+	    s->stall_periods, s->stall_h,
+	    (unsigned long long)(r->axis_periods - r->samples),
+	    s->stall_periods, MEMATTR_HIST_CATCHUP_MAX);
 
 	/* What held up and must keep holding (issue 11). */
 	for (j = 0; j < 2; j++) {
