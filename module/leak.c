@@ -384,6 +384,25 @@ static bool memattr_leak_new_high(const struct memattr_hist *h,
 	return v->floor_kb > hi + margin;
 }
 
+/*
+ * A staircase still steps: its floor rose over the last
+ * MEMATTR_LEAK_STEP_HALVES half windows (2.5 W) by at least what half the
+ * minimum rate adds over them. Steps up to 2 windows apart always have one
+ * in there; a staircase that stopped has none from about 2.5 windows after
+ * its last step on, within a window of when the next step was due. Without
+ * it a stopped staircase stayed LEAK until the long horizon's Theil-Sen
+ * slope no longer saw its last step, 3.4 windows after it.
+ */
+static bool memattr_leak_stepping(const struct memattr_hist *h,
+				  const struct memattr_leak_cfg *cfg)
+{
+	struct memattr_leak_verdict v;
+
+	memattr_leak_judge(h, cfg, cfg->window_s * MEMATTR_LEAK_STEP_HALVES / 2,
+			   &v);
+	return v.covered && v.above_baseline;
+}
+
 /**
  * memattr_leak_step() - update an entity's leak state from its history
  * @info: the entity's state, zeroed (OK) before the first call
@@ -448,7 +467,8 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 		    memattr_leak_steady(&lng, min) &&
 		    memattr_leak_new_high(h, cfg, long_s, &lng)) ||
 		   (old == MEMATTR_LEAK_LEAK && info->stepwise &&
-		    memattr_leak_holds(&lng, min))) {
+		    memattr_leak_holds(&lng, min) &&
+		    memattr_leak_stepping(h, cfg))) {
 		state = MEMATTR_LEAK_LEAK;
 		stepwise = true;
 	} else if (memattr_leak_shows(&half, min) ||

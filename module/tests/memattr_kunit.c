@@ -769,6 +769,31 @@ static void memattr_leak_stairs_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, r.inconsistent);
 }
 
+/* The staircase, whose step due at sample 1200 never comes. */
+static u32 leak_gen_stairs_stop(unsigned int i)
+{
+	return leak_gen_stairs(min(i, 1200U));
+}
+
+/*
+ * Invariant (a staircase still steps): a stepwise LEAK clears once the
+ * 2.5-window horizon (500 samples: 8 slots of level 3, 64 samples each,
+ * floored over 2) holds no rise. The last step ends at sample 1060; at
+ * sample 1599 slot 24 (1536..1599) completes, the horizon is slots 17..24
+ * (1088..1599), all after it: LEAK is left there, not at 1727 where the
+ * long horizon's Theil-Sen slope alone let go.
+ */
+static void memattr_leak_stairs_stop_test(struct kunit *test)
+{
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_stairs_stop, 2000, &r);
+	KUNIT_EXPECT_EQ(test, r.first_leak, 831);
+	KUNIT_EXPECT_EQ(test, r.left_leak, 1599);
+	KUNIT_EXPECT_EQ(test, r.transitions, 2U);
+	KUNIT_EXPECT_FALSE(test, r.inconsistent);
+}
+
 /* Flat for 60 s, then 1 MiB/s. */
 static u32 leak_gen_hinge(unsigned int i)
 {
@@ -1071,6 +1096,7 @@ static struct kunit_case memattr_leak_cases[] = {
 	KUNIT_CASE(memattr_leak_warmup_test),
 	KUNIT_CASE(memattr_leak_fill_test),
 	KUNIT_CASE(memattr_leak_stairs_test),
+	KUNIT_CASE(memattr_leak_stairs_stop_test),
 	KUNIT_CASE(memattr_leak_hinge_test),
 	KUNIT_CASE(memattr_leak_reached_test),
 	KUNIT_CASE(memattr_leak_drawdown_test),
