@@ -251,6 +251,50 @@ bool memattr_leak_reached(const struct memattr_hist *h,
 	return any;
 }
 
+/**
+ * memattr_leak_drawdown() - how far an entity's floor came back down
+ * @h: the history
+ * @cfg: its sampling period
+ * @window_s: the window, seconds
+ *
+ * Reads the slots of the levels coarser than the window's that began at
+ * most MEMATTR_LEAK_REACHED_S before the window, the window's own time
+ * included, each level in time order on its own. Coarser, because a slot
+ * of the window's level (W / 20) can hold a few GC cycles only, whose
+ * troughs jitter; four of them hold four times as many. A floor that
+ * wanders or cycles falls back between its highs; a leak's does not.
+ * Return: the largest fall from a slot's floor to a later slot's, KiB.
+ */
+u32 memattr_leak_drawdown(const struct memattr_hist *h,
+			  const struct memattr_leak_cfg *cfg, u32 window_s)
+{
+	u32 sample_ms = max_t(u32, cfg->sample_ms, 1);
+	unsigned int lvl, age;
+	u64 w, back;
+	u32 dd = 0;
+
+	lvl = memattr_leak_level(window_s, sample_ms, &w);
+	back = w + div_u64((u64)MEMATTR_LEAK_REACHED_S * MSEC_PER_SEC,
+			   sample_ms);
+	for (lvl++; lvl < MEMATTR_HIST_LEVELS; lvl++) {
+		u64 span = memattr_hist_span(lvl);
+		u64 pending = h->samples % span;
+		u32 low = U32_MAX;
+
+		/* Newest first: a slot falls to the lowest newer one. */
+		for (age = 0; age < memattr_hist_used(h, lvl); age++) {
+			u32 kb;
+
+			if (pending + (age + 1) * span > back)
+				break;
+			kb = memattr_hist_get(h, lvl, age);
+			low = min(low, kb);
+			dd = max(dd, kb - low);
+		}
+	}
+	return dd;
+}
+
 /* A window that shows a leak at @min KiB/h. */
 static bool memattr_leak_shows(const struct memattr_leak_verdict *v, u32 min)
 {
@@ -279,32 +323,51 @@ static bool memattr_leak_recent(const struct memattr_leak_verdict *half,
  * Not slowing down: the newer half of the window grows at least 2/3 as
  * fast as the older one. A warm-up (a cache filling, a JVM's old
  * generation, a start-up ramp) grows fast and then slower and slower; a
- * leak keeps its pace.
+ * leak keeps its pace. Within min_kb_per_hour / 3 of that: the halves'
+ * slopes of a slow leak under a jittery floor differ by that much.
  */
-static bool memattr_leak_steady(const struct memattr_leak_verdict *v)
+static bool memattr_leak_steady(const struct memattr_leak_verdict *v, u32 min)
 {
-	return 3 * v->slope_late_kb_per_hour >= 2 * v->slope_early_kb_per_hour;
+	return 3 * v->slope_late_kb_per_hour + min >=
+	       2 * v->slope_early_kb_per_hour;
 }
 
 /*
  * Linear: steady, and the newer half grows at most 3/2 as fast as the
  * older one. A leak that started inside the window is declared once the
- * window's slope is its own, not a mix of the flat part before it.
+ * window's slope is its own, not a mix of the flat part before it. Within
+ * min_kb_per_hour / 2 of that, as for steady.
  */
-static bool memattr_leak_linear(const struct memattr_leak_verdict *v)
+static bool memattr_leak_linear(const struct memattr_leak_verdict *v, u32 min)
 {
-	return memattr_leak_steady(v) &&
-	       2 * v->slope_late_kb_per_hour <= 3 * v->slope_early_kb_per_hour;
+	return memattr_leak_steady(v, min) &&
+	       2 * v->slope_late_kb_per_hour <=
+	       3 * v->slope_early_kb_per_hour + min;
+}
+
+/*
+ * A hinge: the window is not linear, its older half is flat (grows less
+ * than half the minimum rate) and its newer half grows faster: a leak that
+ * started inside the window, whose slope is the newer half's. A window
+ * whose older half already grows is one growing segment, linear or not.
+ */
+static bool memattr_leak_hinge(const struct memattr_leak_verdict *v, u32 min)
+{
+	return !memattr_leak_linear(v, min) &&
+	       2 * v->slope_early_kb_per_hour < min &&
+	       v->slope_late_kb_per_hour > v->slope_early_kb_per_hour;
 }
 
 /*
  * The newest floor of @v's window is above what the entity already reached
  * before the window (its highest floor in the day before), by more than
- * half the spread of those floors and more than what half the minimum rate
- * adds over the window. A daily cycle, a cache refilled after an eviction,
- * a batch buffer built again, a floor wandering within its usual range all
- * come back to levels they held; a leak goes where the entity never was.
- * With no history before the window, nothing was reached yet.
+ * half the spread of those floors, more than what half the minimum rate
+ * adds over the window, and more than the floor ever fell back in that day
+ * (memattr_leak_drawdown()). A daily cycle, a cache refilled after an
+ * eviction, a batch buffer built again, a floor wandering within its usual
+ * range all come back to levels they held; a leak goes where the entity
+ * never was. With no history before the window nothing was reached yet,
+ * but the floor must not have fallen back by more than the minimum margin.
  */
 static bool memattr_leak_new_high(const struct memattr_hist *h,
 				  const struct memattr_leak_cfg *cfg,
@@ -312,12 +375,32 @@ static bool memattr_leak_new_high(const struct memattr_hist *h,
 				  const struct memattr_leak_verdict *v)
 {
 	u64 margin = div_u64((u64)cfg->min_kb_per_hour * window_s, 2 * 3600);
-	u32 lo, hi;
+	u32 lo, hi, dd = memattr_leak_drawdown(h, cfg, window_s);
 
 	if (!memattr_leak_reached(h, cfg, window_s, &lo, &hi))
-		return true;
+		return dd <= margin;
 	margin = max_t(u64, margin, (hi - lo) / 2);
+	margin = max_t(u64, margin, dd);
 	return v->floor_kb > hi + margin;
+}
+
+/*
+ * A staircase still steps: its floor rose over the last
+ * MEMATTR_LEAK_STEP_HALVES half windows (2.5 W) by at least what half the
+ * minimum rate adds over them. Steps up to 2 windows apart always have one
+ * in there; a staircase that stopped has none from about 2.5 windows after
+ * its last step on, within a window of when the next step was due. Without
+ * it a stopped staircase stayed LEAK until the long horizon's Theil-Sen
+ * slope no longer saw its last step, 3.4 windows after it.
+ */
+static bool memattr_leak_stepping(const struct memattr_hist *h,
+				  const struct memattr_leak_cfg *cfg)
+{
+	struct memattr_leak_verdict v;
+
+	memattr_leak_judge(h, cfg, cfg->window_s * MEMATTR_LEAK_STEP_HALVES / 2,
+			   &v);
+	return v.covered && v.above_baseline;
 }
 
 /**
@@ -370,19 +453,22 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 	memattr_leak_judge(h, cfg, long_s, &lng);
 
 	if (((memattr_leak_shows(&full, min) &&
-	      (memattr_leak_linear(&full) ||
-	       (memattr_leak_steady(&full) && memattr_leak_shows(&half, min) &&
-		memattr_leak_linear(&half))) &&
+	      (memattr_leak_linear(&full, min) ||
+	       (memattr_leak_hinge(&full, min) &&
+		memattr_leak_shows(&half, min) &&
+		memattr_leak_linear(&half, min))) &&
 	      2 * full.slope_recent_kb_per_hour >= min &&
 	      memattr_leak_new_high(h, cfg, cfg->window_s, &full)) ||
 	     (old == MEMATTR_LEAK_LEAK && !info->stepwise &&
 	      memattr_leak_holds(&full, min))) &&
 	    memattr_leak_recent(&half, min)) {
 		state = MEMATTR_LEAK_LEAK;
-	} else if ((memattr_leak_shows(&lng, min) && memattr_leak_steady(&lng) &&
+	} else if ((memattr_leak_shows(&lng, min) &&
+		    memattr_leak_steady(&lng, min) &&
 		    memattr_leak_new_high(h, cfg, long_s, &lng)) ||
 		   (old == MEMATTR_LEAK_LEAK && info->stepwise &&
-		    memattr_leak_holds(&lng, min))) {
+		    memattr_leak_holds(&lng, min) &&
+		    memattr_leak_stepping(h, cfg))) {
 		state = MEMATTR_LEAK_LEAK;
 		stepwise = true;
 	} else if (memattr_leak_shows(&half, min) ||
@@ -394,7 +480,7 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 
 	growth = full.covered ? full.slope_kb_per_hour : half.slope_kb_per_hour;
 	/* Accelerating: the growing segment is the newer half. */
-	if (full.covered && half.covered && !memattr_leak_linear(&full))
+	if (full.covered && half.covered && memattr_leak_hinge(&full, min))
 		growth = half.slope_kb_per_hour;
 	if (stepwise)
 		growth = lng.slope_kb_per_hour;

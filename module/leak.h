@@ -27,6 +27,8 @@
 #define MEMATTR_LEAK_FLOOR_DIV		5
 /* The long horizon, in windows: a staircase of steps up to 2 windows apart. */
 #define MEMATTR_LEAK_LONG_MUL		4
+/* A stepwise leak still steps: a rise within this many half windows. */
+#define MEMATTR_LEAK_STEP_HALVES	5
 /* How far back "what the entity already reached" looks: a day. */
 #define MEMATTR_LEAK_REACHED_S		(24 * 3600)
 /* Longest time to exhaustion reported: 100 years is never. */
@@ -70,6 +72,8 @@ struct memattr_leak_verdict {
 bool memattr_leak_reached(const struct memattr_hist *h,
 			  const struct memattr_leak_cfg *cfg, u32 window_s,
 			  u32 *lo_kb, u32 *hi_kb);
+u32 memattr_leak_drawdown(const struct memattr_hist *h,
+			  const struct memattr_leak_cfg *cfg, u32 window_s);
 void memattr_leak_judge(const struct memattr_hist *h,
 			const struct memattr_leak_cfg *cfg, u32 window_s,
 			struct memattr_leak_verdict *v);

@@ -770,6 +770,31 @@ static void memattr_leak_stairs_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, r.inconsistent);
 }
 
+/* The staircase, whose step due at sample 1200 never comes. */
+static u32 leak_gen_stairs_stop(unsigned int i)
+{
+	return leak_gen_stairs(min(i, 1200U));
+}
+
+/*
+ * Invariant (a staircase still steps): a stepwise LEAK clears once the
+ * 2.5-window horizon (500 samples: 8 slots of level 3, 64 samples each,
+ * floored over 2) holds no rise. The last step ends at sample 1060; at
+ * sample 1599 slot 24 (1536..1599) completes, the horizon is slots 17..24
+ * (1088..1599), all after it: LEAK is left there, not at 1727 where the
+ * long horizon's Theil-Sen slope alone let go.
+ */
+static void memattr_leak_stairs_stop_test(struct kunit *test)
+{
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_stairs_stop, 2000, &r);
+	KUNIT_EXPECT_EQ(test, r.first_leak, 831);
+	KUNIT_EXPECT_EQ(test, r.left_leak, 1599);
+	KUNIT_EXPECT_EQ(test, r.transitions, 2U);
+	KUNIT_EXPECT_FALSE(test, r.inconsistent);
+}
+
 /* Flat for 60 s, then 1 MiB/s. */
 static u32 leak_gen_hinge(unsigned int i)
 {
@@ -815,6 +840,27 @@ static void memattr_leak_reached_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, memattr_leak_reached(h, &cfg, 80, &lo, &hi));
 	KUNIT_EXPECT_EQ(test, lo, 1000U);
 	KUNIT_EXPECT_EQ(test, hi, 1000U);
+}
+
+/*
+ * Invariant: the drawdown is the largest fall from a floor to a later one,
+ * on the levels coarser than the window's. Window 80 samples: level 1; so
+ * levels 2 (16 samples a slot) and 3 (64) are read. 64 samples at 1000 KiB
+ * then 64 at 3000: both levels only rise, 0. Then 64 at 2000: level 2 holds
+ * 1000 x4, 3000 x4, 2000 x4 and level 3 1000, 3000, 2000: a fall of 1000.
+ */
+static void memattr_leak_drawdown_test(struct kunit *test)
+{
+	static const struct memattr_leak_cfg cfg = { 1000, 80, 4096 };
+	struct memattr_hist *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, memattr_leak_drawdown(h, &cfg, 80), 0U);
+	memattr_hist_push_n(h, 1000, 64);
+	memattr_hist_push_n(h, 3000, 64);
+	KUNIT_EXPECT_EQ(test, memattr_leak_drawdown(h, &cfg, 80), 0U);
+	memattr_hist_push_n(h, 2000, 64);
+	KUNIT_EXPECT_EQ(test, memattr_leak_drawdown(h, &cfg, 80), 1000U);
 }
 
 struct leak_metric_case {
@@ -1051,8 +1097,10 @@ static struct kunit_case memattr_leak_cases[] = {
 	KUNIT_CASE(memattr_leak_warmup_test),
 	KUNIT_CASE(memattr_leak_fill_test),
 	KUNIT_CASE(memattr_leak_stairs_test),
+	KUNIT_CASE(memattr_leak_stairs_stop_test),
 	KUNIT_CASE(memattr_leak_hinge_test),
 	KUNIT_CASE(memattr_leak_reached_test),
+	KUNIT_CASE(memattr_leak_drawdown_test),
 	KUNIT_CASE_PARAM(memattr_leak_metric_test, leak_metric_gen_params),
 	KUNIT_CASE_PARAM(memattr_hist_periods_test, hist_periods_gen_params),
 	KUNIT_CASE(memattr_hist_push_n_test),

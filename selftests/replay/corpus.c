@@ -197,11 +197,18 @@ static void fp_gogc(const struct replay_scn *s, struct replay_gen *g,
 		  REPLAY_MB + noise(g, QUIET_PAGES));
 }
 
-/* p: base, step, every h: a staircase, each step taken over 2 minutes. */
+/*
+ * p: base, step, every h, stop h (0: never): a staircase, each step taken
+ * over 2 minutes; none from the stop on.
+ */
 static void fp_stairs(const struct replay_scn *s, struct replay_gen *g,
 		      double t, struct replay_sample *out)
 {
-	double every = s->p[2] * REPLAY_HOUR, n = floor(t / every);
+	double every = s->p[2] * REPLAY_HOUR, n;
+
+	if (s->p[3] > 0)
+		t = fmin(t, s->p[3] * REPLAY_HOUR);
+	n = floor(t / every);
 	double steps = n < 1 ? 0 : n - 1 + fmin((t - n * every) / 120, 1.0);
 
 	same(out, (s->p[0] + s->p[1] * steps) * REPLAY_MB +
@@ -320,8 +327,14 @@ const struct replay_scn replay_corpus[] = {
 	{ "staircase", "+50 MiB every 2 h, never returned (+1.75 GiB in 72 h)",
 	  72, 124, fp_stairs, { 200, 50, 2 },
 	  { 25 * REPLAY_MB, 0, NEVER, 8, 0 }, false },
+	{ "staircase-stops", "+50 MiB every 2 h; the step due at 12 h never comes",
+	  24, 130, fp_stairs, { 200, 50, 2, 12 },
+	  { 25 * REPLAY_MB, 0, 12, 8, 0 }, false },
 	{ "noisy-leak-5", "5 MiB/h from 0 h, counters +-64 pages a sample",
 	  24, 125, fp_noisy, { 300, 5, 64 }, LEAK(5, 0, NEVER), false },
+	{ "leak-37-stall", "37 MiB/h from 0 h; at 12 h the sampler stalls 900 periods (15 min)",
+	  24, 129, fp_linear, { 200, 37, 0, NEVER }, LEAK(37, 0, NEVER), false,
+	  false, 12, 900 },
 };
 
 const unsigned int replay_corpus_nr = sizeof(replay_corpus) /

@@ -52,6 +52,12 @@ struct replay_scn {
 	struct replay_truth truth;
 	bool cgroup;		/* run the per-cgroup path too */
 	bool cg_differs;	/* the cgroup's metric is not the process's */
+	/*
+	 * A long stall of the sampler: the first tick due at or after
+	 * stall_h comes stall_periods periods late; 0: none.
+	 */
+	double stall_h;
+	unsigned int stall_periods;
 };
 
 extern const struct replay_scn replay_corpus[];
