@@ -116,7 +116,7 @@ if [ "$LANE" = debug ]; then
 		echo "1..$(printf '%s\n' "$flat" | grep -c '^')"
 		printf '%s\n' "$flat"
 		grep -q '^[[:space:]]*not ok' "$log" && rc=1
-		for suite in memattr_parse memattr_hist memattr_leak memattr_watermark memattr_oom memattr_klog memattr_report; do
+		for suite in memattr_parse memattr_hist memattr_leak memattr_watermark memattr_oom memattr_klog memattr_report memattr_ustack memattr_ptable; do
 			if ! grep -q "^[[:space:]]*ok [0-9]* $suite\$" "$log"; then
 				echo "not ok 1 kunit: suite $suite did not pass"
 				rc=1
