@@ -326,7 +326,7 @@ static struct netlink_range_validation memattr_nl_every_range __ro_after_init = 
 };
 
 /* PROFILE_START. */
-static const struct nla_policy memattr_nl_profile_start_policy[MEMATTR_A_PROFILE_SAMPLE_EVERY + 1] = {
+static const struct nla_policy memattr_nl_prof_start_policy[MEMATTR_A_PROFILE_SAMPLE_EVERY + 1] = {
 	[MEMATTR_A_PROFILE_PID] = NLA_POLICY_FULL_RANGE(NLA_U32, &memattr_nl_pid_range),
 	[MEMATTR_A_PROFILE_SAMPLE_EVERY] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &memattr_nl_every_range),
@@ -1787,8 +1787,8 @@ static const struct genl_ops memattr_genl_ops[] = {
 		.cmd = MEMATTR_CMD_PROFILE_START,
 		.flags = GENL_ADMIN_PERM,
 		.doit = memattr_nl_profile_start,
-		.policy = memattr_nl_profile_start_policy,
-		.maxattr = ARRAY_SIZE(memattr_nl_profile_start_policy) - 1,
+		.policy = memattr_nl_prof_start_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_prof_start_policy) - 1,
 	},
 	{
 		.cmd = MEMATTR_CMD_PROFILE_STOP,

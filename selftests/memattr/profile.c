@@ -34,7 +34,7 @@ static char *touched;
 static size_t touched_len;
 
 /* Touches every page of a new mapping: the growth site to find. */
-static __attribute__((noinline)) void mt_touch_here(size_t len)
+static void mt_touch_here(size_t len)
 {
 	touched = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -42,10 +42,14 @@ static __attribute__((noinline)) void mt_touch_here(size_t len)
 		_exit(3);
 	madvise(touched, len, MADV_NOHUGEPAGE);
 	touched_len = len;
-	for (size_t off = 0; off < len; off += 4096)
-		((volatile char *)touched)[off] = 1;
-	__asm__ __volatile__("" ::: "memory");
+	for (size_t off = 0; off < len; off += 4096) {
+		touched[off] = 1;
+		__asm__ volatile("" : : "r"(touched) : "memory");
+	}
 }
+
+/* Called through this, so that it is never inlined: a global may change. */
+void (*mt_touch_fn)(size_t len) = mt_touch_here;
 
 /* Where a pc of mt_touch_here() may be: it is much shorter than this. */
 #define MT_TOUCH_HERE_MAX	1024
@@ -73,7 +77,7 @@ static pid_t mt_child(int *to, int *from)
 		if (read(a[0], &c, 1) != 1 || !c)
 			_exit(0);
 		if (c == 1)
-			mt_touch_here((size_t)TOUCH_PAGES * 4096);
+			mt_touch_fn((size_t)TOUCH_PAGES * 4096);
 		else if (c == 2)
 			munmap(touched, touched_len);
 		if (c == 3 && write(b[1], &c, 1) == 1)
@@ -514,7 +518,7 @@ TEST_F(prof, params_reject)
 	char path[128], buf[32];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		snprintf(path, sizeof(path), MEMATTR_PARAMS "/%s", cases[i].name);
 		EXPECT_NE(0, mt_write_file(path, cases[i].bad,
 					   strlen(cases[i].bad)))
