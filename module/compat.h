@@ -266,4 +266,21 @@ static inline void memattr_ftrace_recursion_unlock(int bit)
 #include <linux/panic_notifier.h>
 #endif
 
+/*
+ * The bits an arm64 user address keeps: those below the VA size of the
+ * running kernel, so that pointer-authentication codes and tags go. With
+ * 48-bit VA (Debian's 5.10 and 6.1) that is VA_BITS. With 52-bit VA
+ * (Debian's 6.12) the running size may be 48 on a CPU without LPA2:
+ * vabits_actual, which 6.12 reads off TCR_EL1 in an inline (5.10's is a
+ * variable modules cannot link to).
+ */
+#ifdef CONFIG_ARM64
+#include <asm/memory.h>
+#if VA_BITS > 48
+#define MEMATTR_ARM64_USER_VA_MASK	GENMASK_ULL(vabits_actual - 1, 0)
+#else
+#define MEMATTR_ARM64_USER_VA_MASK	GENMASK_ULL(VA_BITS - 1, 0)
+#endif
+#endif
+
 #endif /* _MEMATTR_COMPAT_H */

@@ -28,6 +28,7 @@
 #include "oom.h"
 #include "params.h"
 #include "postmortem.h"
+#include "profile.h"
 
 static struct dentry *memattr_debugfs_dir;
 
@@ -461,6 +462,8 @@ DEFINE_SHOW_ATTRIBUTE(memattr_system);
 static int memattr_stats_show(struct seq_file *m, void *v)
 {
 	struct memattr_acct_stats st;
+	u64 profile_bytes;
+	u32 nr_profiles;
 	unsigned int i;
 
 	memattr_acct_get_stats(&st);
@@ -488,6 +491,9 @@ static int memattr_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "%-20s %llu\n", "klog_lines", memattr_klog_lines());
 	seq_printf(m, "%-20s %llu\n", "klog_suppressed",
 		   memattr_klog_suppressed());
+	memattr_profile_stats(&nr_profiles, &profile_bytes);
+	seq_printf(m, "%-20s %u\n", "profiles", nr_profiles);
+	seq_printf(m, "%-20s %llu\n", "profile_mem_bytes", profile_bytes);
 	seq_puts(m, "\n");
 	seq_printf(m, "%-12s %-10s %-24s %12s %8s\n", "hook", "kind",
 		   "attached", "hits", "misses");

@@ -52,6 +52,7 @@
 #include "acct.h"
 #include "hooks.h"
 #include "oomkill.h"
+#include "profile.h"
 
 static DEFINE_PER_CPU(u64, memattr_hook_hits[MEMATTR_HOOK_NR]);
 
@@ -99,8 +100,10 @@ static void memattr_tp_page_alloc(void *data, struct page *page,
 		return;
 	memattr_hit(MEMATTR_HOOK_PAGE_ALLOC);
 	p = memattr_page_owner(1U << order);
-	if (p)
+	if (p) {
 		atomic64_add(1U << order, &p->page_allocs);
+		memattr_profile_page_alloc(p, page, order, gfp);
+	}
 }
 
 /* Context: as memattr_page_owner(). */
@@ -110,6 +113,7 @@ static void memattr_tp_page_free(void *data, struct page *page,
 	struct memattr_proc *p;
 
 	memattr_hit(MEMATTR_HOOK_PAGE_FREE);
+	memattr_profile_page_free(page, order);
 	if (!in_task() || (current->flags & PF_KTHREAD) || !current->mm)
 		return;
 	p = memattr_acct_find_current();
@@ -130,12 +134,14 @@ static void memattr_tp_exec(void *data, struct task_struct *p, pid_t old_pid,
 			    struct linux_binprm *bprm)
 {
 	memattr_hit(MEMATTR_HOOK_EXEC);
+	memattr_profile_task_end(p, true);
 	memattr_acct_exec(p);
 }
 
 static void memattr_tp_exit(void *data, struct task_struct *p)
 {
 	memattr_hit(MEMATTR_HOOK_EXIT);
+	memattr_profile_task_end(p, false);
 	memattr_acct_exit_task(p);
 }
 
@@ -238,6 +244,7 @@ static void memattr_entry(enum memattr_hook_id id)
 		break;
 	}
 	atomic64_inc(calls);
+	memattr_profile_map(p, id);
 }
 
 static int memattr_kp_entry(struct kprobe *kp, struct pt_regs *regs)

@@ -18,6 +18,7 @@
 #include "oomkill.h"
 #include "params.h"
 #include "postmortem.h"
+#include "profile.h"
 #include "sampler.h"
 
 static int __init memattr_init(void)
@@ -55,6 +56,7 @@ static int __init memattr_init(void)
 		pr_warn("postmortem init failed (%d)\n", ret);
 		goto err_pm;
 	}
+	memattr_profile_init();
 	ret = memattr_debugfs_init();
 	if (ret) {
 		pr_warn("debugfs init failed (%d)\n", ret);
@@ -85,6 +87,7 @@ err_hooks:
 err_netlink:
 	memattr_debugfs_exit();
 err_debugfs:
+	memattr_profile_exit();
 	memattr_pm_exit();
 err_pm:
 	memattr_oom_exit();
@@ -111,6 +114,8 @@ static void __exit memattr_exit(void)
 	memattr_acct_stop();
 	memattr_netlink_exit();
 	memattr_debugfs_exit();
+	/* ORDER: after the hooks and netlink, before the process table. */
+	memattr_profile_exit();
 	memattr_pm_exit();
 	memattr_oom_exit();
 	memattr_events_exit();

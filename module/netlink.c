@@ -46,6 +46,7 @@
 #include "oom.h"
 #include "params.h"
 #include "parse.h"
+#include "profile.h"
 
 /* Longest watermarks string: 8 levels of 2 digits, 7 commas, a newline. */
 #define MEMATTR_NL_WATERMARKS_LEN	32
@@ -317,6 +318,23 @@ static const struct nla_policy memattr_nl_get_cgroup_policy[MEMATTR_A_CGROUP_PAT
 	[MEMATTR_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 	[MEMATTR_A_CGROUP_PATH] = { .type = NLA_NUL_STRING,
 				    .len = MEMATTR_CGROUP_PATH_MAX - 1 },
+};
+
+static struct netlink_range_validation memattr_nl_every_range __ro_after_init = {
+	.min = 1,
+	.max = 65536,
+};
+
+/* PROFILE_START. */
+static const struct nla_policy memattr_nl_profile_start_policy[MEMATTR_A_PROFILE_SAMPLE_EVERY + 1] = {
+	[MEMATTR_A_PROFILE_PID] = NLA_POLICY_FULL_RANGE(NLA_U32, &memattr_nl_pid_range),
+	[MEMATTR_A_PROFILE_SAMPLE_EVERY] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &memattr_nl_every_range),
+};
+
+/* PROFILE_STOP, GET_PROFILE. */
+static const struct nla_policy memattr_nl_profile_pid_policy[MEMATTR_A_PROFILE_PID + 1] = {
+	[MEMATTR_A_PROFILE_PID] = NLA_POLICY_FULL_RANGE(NLA_U32, &memattr_nl_pid_range),
 };
 
 /*
@@ -691,6 +709,8 @@ err:
 static int memattr_nl_fill_stats(struct sk_buff *msg, const void *arg)
 {
 	const struct memattr_acct_stats *st = arg;
+	u64 profile_bytes;
+	u32 nr_profiles;
 
 	if (nla_put_string(msg, MEMATTR_A_STATS_MODULE_VERSION,
 			   THIS_MODULE->version ?: "none") ||
@@ -728,6 +748,11 @@ static int memattr_nl_fill_stats(struct sk_buff *msg, const void *arg)
 			      memattr_klog_lines(), MEMATTR_A_STATS_PAD) ||
 	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_KLOG_SUPPRESSED,
 			      memattr_klog_suppressed(), MEMATTR_A_STATS_PAD))
+		return -EMSGSIZE;
+	memattr_profile_stats(&nr_profiles, &profile_bytes);
+	if (nla_put_u32(msg, MEMATTR_A_STATS_PROFILES, nr_profiles) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STATS_PROFILE_MEM_BYTES,
+			      profile_bytes, MEMATTR_A_STATS_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -1467,6 +1492,234 @@ void memattr_netlink_event(const struct memattr_event *ev)
 			  MEMATTR_NL_MCGRP_EVENTS, GFP_KERNEL);
 }
 
+/* --- PROFILE_START, PROFILE_STOP, GET_PROFILE ----------------------------- */
+
+/*
+ * The process a profile command names: its pid of the caller's namespace,
+ * as the initial namespace and its start time name it.
+ * Return: 0, -EINVAL without a pid, -ENOENT when there is no such process.
+ */
+static int memattr_nl_profile_pid(struct nlattr **attrs,
+				  struct netlink_ext_ack *extack,
+				  const struct memattr_nl_caller *caller,
+				  struct memattr_nl_pid *p)
+{
+	struct nlattr *attr = attrs ? attrs[MEMATTR_A_PROFILE_PID] : NULL;
+	struct pid *pid;
+	bool found;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(extack, "pid is required");
+		return -EINVAL;
+	}
+	rcu_read_lock();
+	pid = find_pid_ns(nla_get_u32(attr), caller->pid_ns);
+	found = pid && memattr_nl_pid_lookup(caller, pid, nla_get_u32(attr), p);
+	rcu_read_unlock();
+	if (!found) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "no such process");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int memattr_nl_profile_start(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[MEMATTR_A_PROFILE_PID];
+	u32 every = memattr_profile_default_every();
+	struct memattr_nl_caller caller;
+	struct memattr_nl_pid p;
+	int ret;
+
+	ret = memattr_nl_caller_get(&caller, skb);
+	if (ret)
+		return ret;
+	ret = memattr_nl_profile_pid(info->attrs, info->extack, &caller, &p);
+	memattr_nl_caller_put(&caller);
+	if (ret)
+		return ret;
+	if (info->attrs[MEMATTR_A_PROFILE_SAMPLE_EVERY])
+		every = nla_get_u32(info->attrs[MEMATTR_A_PROFILE_SAMPLE_EVERY]);
+	ret = memattr_profile_start(p.tgid, p.start_ns, every, false);
+	switch (ret) {
+	case -ENOENT:
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "process not tracked (kernel thread, exiting or untracked)");
+		break;
+	case -EEXIST:
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "process is profiled already");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG(info->extack,
+			       "profile_max processes are profiled already");
+		break;
+	}
+	return ret;
+}
+
+static int memattr_nl_profile_stop(struct sk_buff *skb, struct genl_info *info)
+{
+	struct memattr_nl_caller caller;
+	struct memattr_nl_pid p;
+	int ret;
+
+	ret = memattr_nl_caller_get(&caller, skb);
+	if (ret)
+		return ret;
+	ret = memattr_nl_profile_pid(info->attrs, info->extack, &caller, &p);
+	memattr_nl_caller_put(&caller);
+	if (ret)
+		return ret;
+	ret = memattr_profile_stop(p.tgid, p.start_ns);
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MEMATTR_A_PROFILE_PID],
+				    "process is not profiled");
+	return ret;
+}
+
+static int memattr_nl_get_profile_start(struct netlink_callback *cb)
+{
+	return memattr_nl_dump_new(cb) ? 0 : -ENOMEM;
+}
+
+/* The summary: PID and the counters. */
+static int memattr_nl_put_profile_summary(struct sk_buff *msg, pid_t nr,
+					  const struct memattr_profile_snap *s)
+{
+	if (nla_put_u32(msg, MEMATTR_A_PROFILE_PID, nr) ||
+	    nla_put_u32(msg, MEMATTR_A_PROFILE_SAMPLE_EVERY, s->every) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_START_MS, s->start_ms,
+			      MEMATTR_A_PROFILE_PAD) ||
+	    nla_put_u8(msg, MEMATTR_A_PROFILE_AUTO, s->autostart) ||
+	    nla_put_u32(msg, MEMATTR_A_PROFILE_PAGE_SIZE, PAGE_SIZE) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_PAGES, s->pages,
+			      MEMATTR_A_PROFILE_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_SAMPLES, s->samples,
+			      MEMATTR_A_PROFILE_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_THROTTLED_PAGES,
+			      s->throttled, MEMATTR_A_PROFILE_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_OTHER_PAGES, s->other,
+			      MEMATTR_A_PROFILE_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_MAP_CALLS, s->map_calls,
+			      MEMATTR_A_PROFILE_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_MAP_BYTES, s->map_bytes,
+			      MEMATTR_A_PROFILE_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_INUSE_PAGES, s->inuse,
+			      MEMATTR_A_PROFILE_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_INUSE_LOST, s->inuse_lost,
+			      MEMATTR_A_PROFILE_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_WALK_ERRORS,
+			      s->walk_errors, MEMATTR_A_PROFILE_PAD) ||
+	    nla_put_u32(msg, MEMATTR_A_PROFILE_NR_STACKS, s->nr_stacks) ||
+	    nla_put_u32(msg, MEMATTR_A_PROFILE_MAX_STACKS, s->max_stacks) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_PROFILE_MEM_BYTES, s->mem_bytes,
+			      MEMATTR_A_PROFILE_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int memattr_nl_put_stack(struct sk_buff *msg,
+				const struct memattr_profile_stack_row *r)
+{
+	struct nlattr *item = nla_nest_start(msg, MEMATTR_A_LIST_ITEM);
+
+	if (!item)
+		return -EMSGSIZE;
+	if (nla_put_u8(msg, MEMATTR_A_STACK_BUCKET, r->bucket) ||
+	    (r->depth && nla_put(msg, MEMATTR_A_STACK_FRAMES,
+				 r->depth * sizeof(r->frames[0]), r->frames)) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STACK_PAGES, r->pages,
+			      MEMATTR_A_STACK_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STACK_SAMPLES, r->samples,
+			      MEMATTR_A_STACK_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STACK_MAP_CALLS, r->map_calls,
+			      MEMATTR_A_STACK_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STACK_MAP_BYTES, r->map_bytes,
+			      MEMATTR_A_STACK_PAD) ||
+	    nla_put_u64_64bit(msg, MEMATTR_A_STACK_INUSE_PAGES, r->inuse,
+			      MEMATTR_A_STACK_PAD)) {
+		nla_nest_cancel(msg, item);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, item);
+	return 0;
+}
+
+/*
+ * The first part checks the request and copies the profile; the summary
+ * goes first (st->pos 0), then the stacks, as many as fit in each message
+ * (st->pos - 1 is the next stack). st->next_pid holds the pid to name.
+ */
+static int memattr_nl_get_profile_dumpit(struct sk_buff *skb,
+					 struct netlink_callback *cb)
+{
+	struct memattr_nl_dump *st = memattr_nl_dump_state(cb);
+	struct memattr_profile_snap *snap;
+	struct memattr_nl_pid p;
+	struct nlattr *list;
+	void *hdr;
+	int ret;
+
+	if (!st->checked) {
+		st->checked = true;
+		ret = memattr_nl_profile_pid(memattr_genl_dump_attrs(cb),
+					     cb->extack, &st->caller, &p);
+		if (ret)
+			return ret;
+		ret = memattr_profile_snapshot(p.tgid, p.start_ns, &snap);
+		if (ret == -ENOENT)
+			NL_SET_ERR_MSG(cb->extack, "process is not profiled");
+		if (ret)
+			return ret;
+		st->rows = snap;
+		st->nr = snap->nr;
+		st->next_pid = p.nr;
+	}
+	snap = st->rows;
+	if (!snap)
+		return 0;
+	if (!st->pos) {
+		hdr = memattr_nl_dump_hdr(skb, cb, MEMATTR_CMD_GET_PROFILE);
+		if (!hdr)
+			return -EMSGSIZE;
+		if (memattr_nl_put_profile_summary(skb, st->next_pid, snap)) {
+			genlmsg_cancel(skb, hdr);
+			return -EMSGSIZE;
+		}
+		genlmsg_end(skb, hdr);
+		st->pos = 1;
+	}
+	while (st->pos - 1 < st->nr) {
+		u32 before = st->pos;
+
+		hdr = memattr_nl_dump_hdr(skb, cb, MEMATTR_CMD_GET_PROFILE);
+		if (!hdr)
+			break;
+		if (nla_put_u32(skb, MEMATTR_A_PROFILE_PID, st->next_pid))
+			goto cancel;
+		list = nla_nest_start(skb, MEMATTR_A_PROFILE_STACKS);
+		if (!list)
+			goto cancel;
+		while (st->pos - 1 < st->nr &&
+		       !memattr_nl_put_stack(skb, &snap->rows[st->pos - 1]))
+			st->pos++;
+		if (st->pos == before) {
+			nla_nest_cancel(skb, list);
+			goto cancel;
+		}
+		nla_nest_end(skb, list);
+		genlmsg_end(skb, hdr);
+		continue;
+cancel:
+		genlmsg_cancel(skb, hdr);
+		break;
+	}
+	if (st->pos - 1 < st->nr && !skb->len)
+		return -EMSGSIZE;	/* one stack larger than a whole skb */
+	return skb->len;
+}
+
 /* --- the family ----------------------------------------------------------- */
 
 static const struct genl_ops memattr_genl_ops[] = {
@@ -1529,6 +1782,29 @@ static const struct genl_ops memattr_genl_ops[] = {
 		.doit = memattr_nl_set_config,
 		.policy = memattr_nl_set_config_policy,
 		.maxattr = ARRAY_SIZE(memattr_nl_set_config_policy) - 1,
+	},
+	{
+		.cmd = MEMATTR_CMD_PROFILE_START,
+		.flags = GENL_ADMIN_PERM,
+		.doit = memattr_nl_profile_start,
+		.policy = memattr_nl_profile_start_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_profile_start_policy) - 1,
+	},
+	{
+		.cmd = MEMATTR_CMD_PROFILE_STOP,
+		.flags = GENL_ADMIN_PERM,
+		.doit = memattr_nl_profile_stop,
+		.policy = memattr_nl_profile_pid_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_profile_pid_policy) - 1,
+	},
+	{
+		.cmd = MEMATTR_CMD_GET_PROFILE,
+		.flags = GENL_ADMIN_PERM,
+		.start = memattr_nl_get_profile_start,
+		.dumpit = memattr_nl_get_profile_dumpit,
+		.done = memattr_nl_dump_done,
+		.policy = memattr_nl_profile_pid_policy,
+		.maxattr = ARRAY_SIZE(memattr_nl_profile_pid_policy) - 1,
 	},
 };
 

@@ -135,9 +135,10 @@
  *	MEMATTR_A_PROFILE_SAMPLE_EVERY (optional, 1..65536; default the
  *	profile_every parameter). Replies with an ACK only.
  *	Errors: -EINVAL without a pid; -ENOENT when the process is not
- *	tracked or not in the caller's pid namespace; -EEXIST when it is
- *	profiled already; -ENOSPC when profile_max processes are profiled
- *	already (0: profiling is off); -ENOMEM.
+ *	tracked (a kernel thread, a zombie or an exiting process) or not in
+ *	the caller's pid namespace; -EEXIST when it is profiled already;
+ *	-ENOSPC when profile_max processes are profiled already (0:
+ *	profiling is off); -ENOMEM. pid 1 is a process like any other.
  *
  * MEMATTR_CMD_PROFILE_STOP (doit, CAP_NET_ADMIN)
  *	Takes MEMATTR_A_PROFILE_PID (required). Ends the profile and frees
@@ -203,7 +204,11 @@
  * saved user registers: at most MEMATTR_PROFILE_MAX_DEPTH frames, leaf
  * first (the faulting or calling instruction, then return addresses; on
  * arm64 pointer-authentication bits stripped). Code built without frame
- * pointers gives short stacks.
+ * pointers gives short stacks. A fault taken in the kernel (a read() into
+ * a new buffer) is the stack of the system call. On arm64 the second frame
+ * is the link register when it differs from the first frame record's
+ * return address: the caller of a leaf function that sets up no record
+ * (in a function that made a call already, it points into that function).
  * - Sampling: one page in SAMPLE_EVERY (Bernoulli), weighted by
  *   SAMPLE_EVERY so that totals estimate all pages; a process's samples
  *   are capped per second (the profile_rate parameter, a token bucket);

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The tables of a growth-site profile (ptable.c): distinct user stacks with
+ * their weights, and the sampled pages still allocated. Pure logic, no hook
+ * and no parameter, so that KUnit tests it directly.
+ */
+#ifndef _MEMATTR_PTABLE_H
+#define _MEMATTR_PTABLE_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+#include <uapi/linux/memattr.h>
+
+/* The pseudo-stacks, at these indices of every stack table. */
+#define MEMATTR_PSTACK_THROTTLED	0
+#define MEMATTR_PSTACK_OTHER		1
+#define MEMATTR_PSTACK_FIRST		2	/* the first real stack */
+
+/* Slots a lookup or an insertion looks at before it gives up. */
+#define MEMATTR_PTABLE_PROBES		32
+
+#define MEMATTR_PSTACKS_MIN		16
+#define MEMATTR_PSTACKS_MAX		16384	/* indices fit 16 bits */
+
+/*
+ * One stack and its weights. @state goes EMPTY -> BUSY -> READY exactly
+ * once (cmpxchg, then a release store): @hash, @depth and @frames are
+ * written only by the CPU that won the slot, before READY, and never after;
+ * readers compare them only after an acquire load of READY. The weights are
+ * atomics, added to in any context.
+ */
+struct memattr_pstack {
+	atomic_t state;			/* MEMATTR_PSTACK_* below */
+	u32 hash;
+	u32 depth;			/* frames held, 1..MAX_DEPTH; 0: bucket */
+	u32 pad;
+	atomic64_t pages;		/* first-touch pages, weighted */
+	atomic64_t samples;		/* pages sampled */
+	atomic64_t map_calls;		/* mmap/brk/mremap calls */
+	atomic64_t map_bytes;		/* bytes they mapped */
+	atomic64_t inuse;		/* sampled, not freed, weighted */
+	u64 frames[MEMATTR_PROFILE_MAX_DEPTH];
+};
+
+enum {
+	MEMATTR_PSTACK_EMPTY,
+	MEMATTR_PSTACK_BUSY,
+	MEMATTR_PSTACK_READY,
+};
+
+/*
+ * The stacks of one profile: @nr slots after the two pseudo-stacks,
+ * open addressing with linear probing. Lock-free: see struct memattr_pstack.
+ */
+struct memattr_pstacks {
+	u32 nr;				/* slots for real stacks */
+	atomic_t used;			/* of them, taken */
+	struct memattr_pstack s[];	/* MEMATTR_PSTACK_FIRST + @nr */
+};
+
+/*
+ * The sampled pages still allocated: open addressing on the pfn, one u64
+ * per slot, written with cmpxchg only, so that the page-free hook can drop
+ * a page in any context (interrupts included) without a lock.
+ * A slot holds EMPTY (0), TOMB (a page freed: lookups go on past it,
+ * insertions reuse it) or a page: pfn << 24 | stack << 8 | order << 2 | 1.
+ */
+struct memattr_pinuse {
+	u32 nr;				/* slots, a power of two */
+	atomic64_t slot[];
+};
+
+#define MEMATTR_PINUSE_EMPTY		0ULL
+#define MEMATTR_PINUSE_TOMB		2ULL
+#define MEMATTR_PINUSE_PFN_BITS		40
+
+/*
+ * A token bucket of stack walks: @tokens counts walks times NSEC_PER_SEC,
+ * refilled at a rate per second, up to one second's worth. The caller
+ * serialises calls on one bucket.
+ */
+struct memattr_pbucket {
+	u64 ns;				/* last refill */
+	u64 tokens;
+};
+
+struct rnd_state;
+
+void memattr_pbucket_init(struct memattr_pbucket *b, u64 now_ns, u32 rate);
+bool memattr_pbucket_take(struct memattr_pbucket *b, u64 now_ns, u32 rate);
+bool memattr_psample(struct rnd_state *rnd, u32 every);
+
+size_t memattr_pstacks_size(u32 nr);
+void memattr_pstacks_init(struct memattr_pstacks *t, u32 nr);
+u32 memattr_pstack_hash(const u64 *frames, unsigned int depth);
+u32 memattr_pstacks_get(struct memattr_pstacks *t, const u64 *frames,
+			unsigned int depth);
+
+size_t memattr_pinuse_size(u32 nr);
+void memattr_pinuse_init(struct memattr_pinuse *t, u32 nr);
+bool memattr_pinuse_add(struct memattr_pinuse *t, unsigned long pfn,
+			u32 stack, unsigned int order);
+bool memattr_pinuse_del(struct memattr_pinuse *t, unsigned long pfn,
+			u32 *stack, unsigned int *order);
+
+#endif /* _MEMATTR_PTABLE_H */
