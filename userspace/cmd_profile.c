@@ -243,12 +243,16 @@ int memattr_profile_to_pprof(const struct memattr_profile *pf,
 
 	for (i = 0; i < ARRAY_SIZE(idx); i++)
 		idx[i] = -1;
+	/*
+	 * in-use and map types when the module reports them; inuse_space
+	 * before space: pprof's -sample_index=inuse_space takes the first
+	 * type named either inuse_space or space (its legacy heap alias)
+	 */
 	idx[MEMATTR_PT_PAGES] = pprof_add_type(p, "pages", "count");
-	idx[MEMATTR_PT_SPACE] = pprof_add_type(p, "space", "bytes");
-	/* in-use and map types when the module reports them */
 	if (pf->present & MEMATTR_BIT(MEMATTR_A_PROFILE_INUSE_PAGES))
 		idx[MEMATTR_PT_INUSE] = pprof_add_type(p, "inuse_space",
 						       "bytes");
+	idx[MEMATTR_PT_SPACE] = pprof_add_type(p, "space", "bytes");
 	if (pf->present & MEMATTR_BIT(MEMATTR_A_PROFILE_MAP_CALLS))
 		idx[MEMATTR_PT_MAP] = pprof_add_type(p, "map_space", "bytes");
 	if (idx[def] < 0)

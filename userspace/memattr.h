@@ -348,8 +348,8 @@ int memattr_profile_type_parse(const char *s, enum memattr_profile_type *t);
 struct pprof_profile;
 /*
  * Fill p (pprof_init()ed) with pf's stacks, leaf first: sample types
- * pages/count and space/bytes, then inuse_space/bytes and map_space/bytes
- * when pf has them; "[throttled]" and "[other]" as frameless stacks.
+ * pages/count, inuse_space/bytes when pf has it, space/bytes, and
+ * map_space/bytes when pf has it; "[throttled]" and "[other]" as frameless stacks.
  * *ti gets the index of type def, also p's default type. Returns 0,
  * -ENOENT when pf has no samples of type def, or -ENOMEM.
  */

@@ -1434,17 +1434,18 @@ static void test_profile_pprof(void)
 	pprof_init(&p);
 	CHECK_INT(memattr_profile_to_pprof(&pf, MEMATTR_PT_INUSE, &p, &ti), 0);
 	CHECK_INT(p.ntypes, 4);
+	/* inuse_space first: pprof's -sample_index=inuse_space finds it */
 	CHECK_STR(p.type[0].type, "pages");
-	CHECK_STR(p.type[1].type, "space");
-	CHECK_STR(p.type[2].type, "inuse_space");
+	CHECK_STR(p.type[1].type, "inuse_space");
+	CHECK_STR(p.type[2].type, "space");
 	CHECK_STR(p.type[3].type, "map_space");
-	CHECK_INT(ti, 2);
-	CHECK_INT(p.default_type, 2);
+	CHECK_INT(ti, 1);
+	CHECK_INT(p.default_type, 1);
 	CHECK_INT(p.period, 8192);
 	CHECK_INT(p.nstacks, 4);
 	if (p.nstacks == 4) {
-		CHECK_INT(p.stack[0].value[1], 80 * 4096);
-		CHECK_INT(p.stack[0].value[2], 70 * 4096);
+		CHECK_INT(p.stack[0].value[2], 80 * 4096);
+		CHECK_INT(p.stack[0].value[1], 70 * 4096);
 		CHECK_INT(p.stack[1].value[3], 1 << 20);
 		CHECK_STR(p.stack[2].pseudo, "[throttled]");
 		CHECK_STR(p.stack[3].pseudo, "[other]");
@@ -1452,7 +1453,7 @@ static void test_profile_pprof(void)
 	f = open_memstream(&buf, &len);
 	if (!f)
 		abort();
-	CHECK_INT(pprof_write_folded(&p, 1, f), 0);
+	CHECK_INT(pprof_write_folded(&p, 2, f), 0);
 	fclose(f);
 	/* no names here: addresses, root first; callers one byte back */
 	CHECK_STR(buf, "0x3003;0x2003;0x1004 327680\n"
