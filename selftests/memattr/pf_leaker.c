@@ -5,7 +5,8 @@
  * while churn() mallocs, writes and frees ten times as much (40 blocks of
  * 256 KiB per MiB leaked, 640 MiB in all); then it prints "done" and
  * waits to be killed. Built with -fno-omit-frame-pointer, so the kernel's
- * walker sees the callers.
+ * walker sees the callers, and -fno-inline, so leak_here(), churn() and
+ * touch() stay functions of their own (noinline).
  *
  *   pf_leaker [nothp]    nothp: PR_SET_THP_DISABLE first
  *
@@ -30,35 +31,31 @@
 #define PAGE		4096
 
 static void *kept[LEAK_BLOCKS];
-static volatile sig_atomic_t go;
-
-static void on_usr1(int sig)
-{
-	go = 1;
-}
 
 /* One page written at a time: the fault's instruction is here. */
-static __attribute__((noinline)) void touch(volatile char *p, size_t len)
+static void touch(char *p, size_t len)
 {
 	size_t off;
 
 	for (off = 0; off < len; off += PAGE)
 		p[off] = 1;
+	__asm__ __volatile__("" : : "r"(p) : "memory");
 }
 
-static __attribute__((noinline)) void leak_here(unsigned int i)
+static void leak_here(unsigned int i)
 {
-	volatile char *p = malloc(MIB);
+	char *p = malloc(MIB);
 	size_t off;
 
 	if (!p)
 		abort();
 	for (off = 0; off < MIB; off += PAGE)
 		p[off] = (char)i;
-	kept[i] = (void *)p;
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+	kept[i] = p;
 }
 
-static __attribute__((noinline)) void churn(void)
+static void churn(void)
 {
 	unsigned int i;
 	char *p;
@@ -74,9 +71,9 @@ static __attribute__((noinline)) void churn(void)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 };
-	sigset_t none;
+	sigset_t usr1;
 	unsigned int i;
+	int sig;
 
 	if (argc > 1 && !strcmp(argv[1], "nothp") &&
 	    prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
@@ -88,12 +85,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pf_leaker: mallopt failed\n");
 		return 1;
 	}
-	sigemptyset(&none);
-	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	printf("ready\n");
 	fflush(stdout);
-	while (!go)
-		sigsuspend(&none);
+	if (sigwait(&usr1, &sig))
+		return 1;
 	for (i = 0; i < LEAK_BLOCKS; i++) {
 		leak_here(i);
 		churn();
