@@ -24,22 +24,24 @@ echo "TAP version 13"
 # The detector's logic runs there as KUnit; its OOM and event paths run
 # there through hardening, storm and klog. hostile is left out there too:
 # its namespace cases need user and pid namespaces, which the debug kernel
-# is built without.
+# is built without. profile (growth-site profiles, about 25 s) runs on
+# every lane: its hooks differ by kernel version and its locking by
+# preemption model.
 case "$LANE" in
 debug)
-	tests="lifecycle params attribution netlink hardening klog"
+	tests="lifecycle params attribution netlink hardening klog profile"
 	cli=yes
 	;;
 stock-5.10-* | stock-6.12-*)
-	tests="lifecycle params attribution hardening hostile"
+	tests="lifecycle params attribution hardening hostile profile"
 	cli=no
 	;;
 stock-rt)
-	tests="lifecycle params attribution detect hardening klog"
+	tests="lifecycle params attribution detect hardening klog profile"
 	cli=no
 	;;
 *)
-	tests="lifecycle params attribution netlink detect hardening hostile klog"
+	tests="lifecycle params attribution netlink detect hardening hostile klog profile"
 	cli=yes
 	;;
 esac
@@ -126,7 +128,7 @@ if [ "$LANE" = debug ]; then
 		echo "1..$(printf '%s\n' "$flat" | grep -c '^')"
 		printf '%s\n' "$flat"
 		grep -q '^[[:space:]]*not ok' "$log" && rc=1
-		for suite in memattr_parse memattr_hist memattr_leak memattr_watermark memattr_oom memattr_klog memattr_report; do
+		for suite in memattr_parse memattr_hist memattr_leak memattr_watermark memattr_oom memattr_klog memattr_report memattr_ustack memattr_ptable; do
 			if ! grep -q "^[[:space:]]*ok [0-9]* $suite\$" "$log"; then
 				echo "not ok 1 kunit: suite $suite did not pass"
 				rc=1
