@@ -518,13 +518,13 @@ static int profile_wait(struct memattr_ctx *ctx, uint32_t pid, uint64_t ms)
 {
 	uint64_t end = memattr_now_ms() + ms, now;
 	struct pollfd pfd[2];
-	sigset_t mask, old;
+	sigset_t mask;
 	int sfd, pidfd, n = 0, gone = 0;
 
+	/* blocked by profile_run() since before the start */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, &old);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd >= 0)
 		pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
@@ -560,15 +560,19 @@ static int profile_wait(struct memattr_ctx *ctx, uint32_t pid, uint64_t ms)
 	return gone;
 }
 
-/* The pending SIGINT/SIGTERM, if any, are delivered as the run ends. */
-static void profile_unblock(void)
+/*
+ * SIGINT and SIGTERM wait from before the start to after the stop, so a
+ * profile this run starts is always stopped; a pending one is delivered
+ * as the run ends.
+ */
+static void profile_block(int how)
 {
 	sigset_t mask;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_UNBLOCK, &mask, NULL);
+	sigprocmask(how, &mask, NULL);
 }
 
 static void profile_print_summary(struct memattr_ctx *ctx,
@@ -692,7 +696,7 @@ static int profile_run(struct memattr_ctx *ctx, const void *data)
 	const struct profile_args *a = data;
 	struct memattr_profile pf = { 0 };
 	uint32_t pid = (uint32_t)a->pid;
-	bool started = false;
+	bool started = false, created = false;
 	struct nl_ctx *nl;
 	int err, ret;
 
@@ -722,6 +726,7 @@ static int profile_run(struct memattr_ctx *ctx, const void *data)
 			return MEMATTR_EXIT_FAIL;
 		}
 		fclose(f);
+		created = true;
 	} else if (a->output && access(a->output, W_OK)) {
 		fprintf(ctx->err, "memattr: profile: %s: %s\n", a->output,
 			strerror(errno));
@@ -731,9 +736,12 @@ static int profile_run(struct memattr_ctx *ctx, const void *data)
 	 * A running profile (profile_auto on a LEAK, or "profile start") is
 	 * used as it is, and left running.
 	 */
+	profile_block(SIG_BLOCK);
 	err = profile_start(ctx, a, true);
-	if (err && err != -EEXIST)
-		return MEMATTR_EXIT_FAIL;
+	if (err && err != -EEXIST) {
+		ret = MEMATTR_EXIT_FAIL;
+		goto out;
+	}
 	started = !err;
 	if (!started)
 		fprintf(ctx->err,
@@ -757,12 +765,18 @@ static int profile_run(struct memattr_ctx *ctx, const void *data)
 				"not %" PRIu64 "\n",
 				pf.sample_every, a->every);
 		ret = profile_write(ctx, a, &pf, started);
+		if (!ret)
+			created = false;	/* written: kept */
 	}
 	/* -ENOENT: the profile ended already, with its process */
 	if (started && !a->keep && err != -ENOENT && profile_stop(ctx, pid))
 		ret = MEMATTR_EXIT_FAIL;
 	memattr_profile_free(&pf);
-	profile_unblock();
+out:
+	/* nothing written: no empty file left behind */
+	if (ret && created)
+		unlink(a->output);
+	profile_block(SIG_UNBLOCK);
 	return ret;
 }
 
