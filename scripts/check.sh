@@ -288,11 +288,16 @@ done
 # 125 s on arm64, 180 s on amd64 (5 to 6 min with the build on a busy host).
 job reboot-stock-amd64 tap scripts/lane.sh --lane stock-amd64 --reboot
 job reboot-stock-arm64 tap scripts/lane.sh --lane stock-arm64 --reboot
-# A lane's promtool step reads its console.log, so it runs once the lane
-# has finished (lane.sh removes an earlier run's log when it starts).
+# A lane's promtool and pprof steps read its console.log, so they run once
+# the lane has finished (lane.sh removes an earlier run's log when it
+# starts). pprof: the growth-site profiles of profile_cli.sh through go
+# tool pprof (a few seconds).
 after_job() {
 	case "$1" in
-	stock-amd64 | stock-arm64) step "promtool-$1" prom_console "$1" ;;
+	stock-amd64 | stock-arm64)
+		step "promtool-$1" prom_console "$1"
+		tap "pprof-$1" scripts/profile-check.sh "$1"
+		;;
 	esac
 }
 run_jobs "${lanes[@]}" reboot-stock-amd64 reboot-stock-arm64

@@ -32,6 +32,7 @@ static const struct memattr_command *const cmds[] = {
 	&cmd_export,
 	&cmd_lastboot,
 	&cmd_report,
+	&cmd_profile,
 };
 
 const char *memattr_version(void)
@@ -365,6 +366,8 @@ int memattr_request(struct memattr_ctx *ctx, struct nlmsghdr *nlh,
 			print_extack(ctx->err, "Warning", ctx->nl.extack);
 		return 0;
 	}
+	if (ctx->quiet_err && err == ctx->quiet_err)
+		return err;
 	if (rc.err) {
 		fprintf(ctx->err,
 			"memattr: %s: invalid reply from the kernel: %s\n",

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <linux/memattr.h>
+
 #include "nl.h"
 #include "print.h"
 #include "util.h"
@@ -44,6 +46,8 @@ struct memattr_ctx {
 	struct pr *pr;		/* all output to out goes through this */
 	struct nl_ctx nl;	/* valid once memattr_nl() succeeded */
 	bool nl_ready;
+	/* an errno memattr_request() returns without a word; 0: none */
+	int quiet_err;
 };
 
 struct memattr_command {
@@ -77,6 +81,7 @@ extern const struct memattr_command cmd_watch;
 extern const struct memattr_command cmd_export;
 extern const struct memattr_command cmd_lastboot;
 extern const struct memattr_command cmd_report;
+extern const struct memattr_command cmd_profile;
 
 /* ---- cli.c ---- */
 
@@ -277,6 +282,80 @@ int memattr_watch_emit(const struct memattr_watch_out *o,
  */
 bool memattr_watch_family_gone(const void *buf, size_t len, uint16_t id);
 void memattr_event_env_free(char **env);
+
+/* ---- cmd_profile.c ---- */
+
+/* Most stacks a dump may hold (the module's profile_stacks is less). */
+#define MEMATTR_PROFILE_STACKS_MAX	65536
+
+/* What a profile's top list, --folded and pprof's default weigh. */
+enum memattr_profile_type {
+	MEMATTR_PT_PAGES,	/* first-touch pages (count) */
+	MEMATTR_PT_SPACE,	/* first-touch bytes */
+	MEMATTR_PT_INUSE,	/* bytes of those pages still allocated */
+	MEMATTR_PT_MAP,		/* bytes mmap/brk/mremap mapped */
+};
+
+/* One stack of a MEMATTR_CMD_GET_PROFILE dump. */
+struct memattr_pstack {
+	uint8_t bucket;			/* enum memattr_stack_bucket */
+	unsigned int depth;		/* 0 for a bucket */
+	uint64_t frames[MEMATTR_PROFILE_MAX_DEPTH];	/* leaf first */
+	uint64_t pages;
+	uint64_t samples;
+	uint64_t map_calls;
+	uint64_t map_bytes;
+	uint64_t inuse_pages;
+};
+
+/* A GET_PROFILE dump: the summary and the stacks of every message. */
+struct memattr_profile {
+	uint64_t present;		/* MEMATTR_BIT(MEMATTR_A_PROFILE_*) */
+	uint32_t pid;
+	uint32_t sample_every;
+	uint64_t start_ms;		/* CLOCK_MONOTONIC */
+	uint8_t auto_started;
+	uint32_t page_size;
+	uint64_t pages;
+	uint64_t samples;
+	uint64_t throttled_pages;
+	uint64_t other_pages;
+	uint64_t map_calls;
+	uint64_t map_bytes;
+	uint64_t inuse_pages;
+	uint64_t inuse_lost;
+	uint64_t walk_errors;
+	uint32_t nr_stacks_held;	/* MEMATTR_A_PROFILE_NR_STACKS */
+	uint32_t max_stacks;
+	uint64_t mem_bytes;
+	struct memattr_pstack *stacks;
+	size_t nr_stacks, cap_stacks;
+};
+
+/*
+ * Decode one message of a MEMATTR_CMD_GET_PROFILE dump at buf (4-byte
+ * aligned, len bytes) into pf, zeroed before the first: its summary
+ * attributes are set, its stacks appended. Every message must carry the
+ * same MEMATTR_A_PROFILE_PID. Attributes it does not know are skipped.
+ * Returns 0, -ENOMEM or -EBADMSG (and the like: a malformed message).
+ */
+int memattr_profile_parse(const void *buf, size_t len,
+			  struct memattr_profile *pf);
+void memattr_profile_free(struct memattr_profile *pf);
+/* "pages", "space", "inuse" or "map": 0, or -EINVAL. */
+int memattr_profile_type_parse(const char *s, enum memattr_profile_type *t);
+
+struct pprof_profile;
+/*
+ * Fill p (pprof_init()ed) with pf's stacks, leaf first: sample types
+ * pages/count, inuse_space/bytes when pf has it, space/bytes, and
+ * map_space/bytes when pf has it; "[throttled]" and "[other]" as frameless stacks.
+ * *ti gets the index of type def, also p's default type. Returns 0,
+ * -ENOENT when pf has no samples of type def, or -ENOMEM.
+ */
+int memattr_profile_to_pprof(const struct memattr_profile *pf,
+			     enum memattr_profile_type def,
+			     struct pprof_profile *p, int *ti);
 
 /* ---- cmd_export.c ---- */
 

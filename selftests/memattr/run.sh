@@ -97,6 +97,18 @@ for t in "$here"/cli_*.sh; do
 	fi
 done
 
+# Growth-site profiles through the CLI, on the C and Go test programs
+# (about 35 s on amd64, 60 s on arm64); the host checks the profiles they
+# print with go tool pprof (scripts/profile-check.sh, in make check).
+case "$LANE" in
+stock-amd64 | stock-arm64)
+	echo "# selftest: profile_cli (uptime $(uptime_s) s)"
+	if ! sh "$here/profile_cli.sh"; then
+		rc=1
+	fi
+	;;
+esac
+
 # KUnit: Debian's stock kernels have no CONFIG_KUNIT, so the suites run on the
 # debug lane only, where they are required.
 if [ "$LANE" = debug ]; then

@@ -26,6 +26,7 @@
 #include "fuzz.h"
 #include "lastboot.h"
 #include "memattr.h"
+#include "pprof.h"
 #include "model.h"
 
 #define BUF_MAX		65536
@@ -153,6 +154,38 @@ static void render_all(emit_fn emit, const void *arg)
 /* A copied string: terminated inside its array. */
 #define CHECK_STR_COPY(a)	assert(strnlen(a, sizeof(a)) < sizeof(a))
 
+/* A GET_PROFILE message: parsed twice (a dump), then as pprof and folded. */
+static void fuzz_profile(const void *buf, size_t size)
+{
+	struct memattr_profile pf = { 0 };
+	struct pprof_profile p;
+	char *out = NULL;
+	size_t len = 0, i;
+	FILE *f;
+	int ti;
+
+	if (memattr_profile_parse(buf, size, &pf) ||
+	    memattr_profile_parse(buf, size, &pf)) {
+		memattr_profile_free(&pf);
+		return;
+	}
+	for (i = 0; i < pf.nr_stacks; i++)
+		assert(pf.stacks[i].depth <= MEMATTR_PROFILE_MAX_DEPTH &&
+		       (pf.stacks[i].depth ||
+			pf.stacks[i].bucket != MEMATTR_STACK_FRAMES));
+	pprof_init(&p);
+	if (!memattr_profile_to_pprof(&pf, MEMATTR_PT_SPACE, &p, &ti)) {
+		f = open_memstream(&out, &len);
+		assert(f);
+		assert(!pprof_write_folded(&p, ti, f));
+		assert(!pprof_write_top(&p, ti, 20, f));
+		fclose(f);
+		free(out);
+	}
+	pprof_free(&p);
+	memattr_profile_free(&pf);
+}
+
 static void fuzz_model(const void *buf, size_t size)
 {
 	struct memattr_proc p;
@@ -194,6 +227,7 @@ static void fuzz_model(const void *buf, size_t size)
 		CHECK_STR_COPY(cfg.watermarks);
 		render_all(emit_config, &cfg);
 	}
+	fuzz_profile(buf, size);
 }
 
 /*

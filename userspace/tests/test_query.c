@@ -23,6 +23,7 @@
 #include "memattr.h"
 #include "model.h"
 #include "msgs.h"
+#include "pprof.h"
 #include "run_cli.h"
 #include "query.h"
 #include "tap.h"
@@ -971,6 +972,17 @@ static void test_cmd_usage_errors(void)
 		{ "config", "x" }, { "config", "bogus=1" },
 		{ "config", "sample_ms=1" }, { "config", "sample_ms=100", "x=1" },
 		{ "config", "watermarks=99,1" }, { "config", "=" },
+		{ "profile" }, { "profile", "0" }, { "profile", "x" },
+		{ "profile", "1", "2" }, { "profile", "-d", "x", "1" },
+		{ "profile", "1", "-d", "86401" }, { "profile", "1", "-d" },
+		{ "profile", "-n", "0", "1" }, { "profile", "-n", "65537", "1" },
+		{ "profile", "-t", "heap", "1" }, { "profile", "1", "-o" },
+		{ "profile", "1", "-o", "" }, { "profile", "--bogus", "1" },
+		{ "profile", "start" }, { "profile", "stop", "1", "-d", "1" },
+		{ "profile", "stop", "-n", "2", "1" },
+		{ "profile", "start", "1", "-o", "f" },
+		{ "profile", "start", "1", "--folded" },
+		{ "profile", "stop", "1", "2" }, { "profile", "start", "stop" },
 	};
 	struct run r;
 	size_t i;
@@ -1009,6 +1021,11 @@ static void test_cmd_parse_ok(void)
 		{ "config", "watermarks=85,92,97", "max_procs=16",
 		  "leak_window_s=20", "leak_min_kb_per_hour=1" },
 		{ "-H", "ps" }, { "--human", "cgroups" }, { "-jH", "system" },
+		{ "profile", "1" }, { "profile", "1", "-d", "0.5", "-o", "f" },
+		{ "profile", "-d5", "--folded", "1" },
+		{ "profile", "--every=16", "--type=inuse", "--keep", "7" },
+		{ "profile", "start", "7" }, { "profile", "start", "-n", "4", "7" },
+		{ "profile", "stop", "7" }, { "profile", "7", "-t", "map" },
 	};
 	FILE *null = fopen("/dev/null", "w");
 	char *argv[8];
@@ -1220,6 +1237,249 @@ static void test_human(void)
 	free(s);
 }
 
+/* ---- GET_PROFILE ---- */
+
+#define PF_PID	4242
+
+static struct nlmsghdr *msg_profile_summary(void *buf)
+{
+	struct nlmsghdr *nlh = msg_genl(buf, 0x20, MEMATTR_CMD_GET_PROFILE);
+
+	mnl_attr_put_u32(nlh, MEMATTR_A_PROFILE_PID, PF_PID);
+	mnl_attr_put_u32(nlh, MEMATTR_A_PROFILE_SAMPLE_EVERY, 2);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_START_MS, 5000,
+			MEMATTR_A_PROFILE_PAD);
+	mnl_attr_put_u8(nlh, MEMATTR_A_PROFILE_AUTO, 1);
+	mnl_attr_put_u32(nlh, MEMATTR_A_PROFILE_PAGE_SIZE, 4096);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_PAGES, 110,
+			MEMATTR_A_PROFILE_PAD);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_SAMPLES, 55,
+			MEMATTR_A_PROFILE_PAD);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_THROTTLED_PAGES, 6,
+			MEMATTR_A_PROFILE_PAD);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_OTHER_PAGES, 4,
+			MEMATTR_A_PROFILE_PAD);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_MAP_CALLS, 3,
+			MEMATTR_A_PROFILE_PAD);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_MAP_BYTES, 1 << 20,
+			MEMATTR_A_PROFILE_PAD);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_INUSE_PAGES, 80,
+			MEMATTR_A_PROFILE_PAD);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_INUSE_LOST, 1,
+			MEMATTR_A_PROFILE_PAD);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_WALK_ERRORS, 2,
+			MEMATTR_A_PROFILE_PAD);
+	mnl_attr_put_u32(nlh, MEMATTR_A_PROFILE_NR_STACKS, 4);
+	mnl_attr_put_u32(nlh, MEMATTR_A_PROFILE_MAX_STACKS, 256);
+	msg_put_u64_pad(nlh, MEMATTR_A_PROFILE_MEM_BYTES, 65536,
+			MEMATTR_A_PROFILE_PAD);
+	mnl_attr_put_u16(nlh, 200, 1);	/* a newer module's attribute */
+	return nlh;
+}
+
+struct pf_stack {
+	uint8_t bucket;
+	unsigned int depth;	/* frames 0x1000 * (i + 1) + 4 */
+	uint64_t pages, inuse, map_bytes;
+	size_t frames_len;	/* 0: depth * 8 */
+};
+
+/* A stacks message: one LIST_ITEM nest per stack, and a stray attribute. */
+static struct nlmsghdr *msg_profile_stacks(void *buf, uint32_t pid,
+					   const struct pf_stack *st, size_t n)
+{
+	struct nlmsghdr *nlh = msg_genl(buf, 0x20, MEMATTR_CMD_GET_PROFILE);
+	struct nlattr *list, *item;
+	uint64_t fr[MEMATTR_PROFILE_MAX_DEPTH + 1];
+	size_t i, j;
+
+	mnl_attr_put_u32(nlh, MEMATTR_A_PROFILE_PID, pid);
+	list = mnl_attr_nest_start(nlh, MEMATTR_A_PROFILE_STACKS);
+	mnl_attr_put_u32(nlh, 77, 1);	/* not an element: skipped */
+	for (i = 0; i < n; i++) {
+		item = mnl_attr_nest_start(nlh, MEMATTR_A_LIST_ITEM);
+		mnl_attr_put_u8(nlh, MEMATTR_A_STACK_BUCKET, st[i].bucket);
+		for (j = 0; j < st[i].depth && j < ARRAY_SIZE(fr); j++)
+			fr[j] = 0x1000 * (j + 1) + 4;
+		if (st[i].depth || st[i].frames_len)
+			mnl_attr_put(nlh, MEMATTR_A_STACK_FRAMES,
+				     st[i].frames_len ? st[i].frames_len :
+				     st[i].depth * 8, fr);
+		msg_put_u64_pad(nlh, MEMATTR_A_STACK_PAGES, st[i].pages,
+				MEMATTR_A_STACK_PAD);
+		msg_put_u64_pad(nlh, MEMATTR_A_STACK_SAMPLES, st[i].pages / 2,
+				MEMATTR_A_STACK_PAD);
+		msg_put_u64_pad(nlh, MEMATTR_A_STACK_MAP_BYTES, st[i].map_bytes,
+				MEMATTR_A_STACK_PAD);
+		msg_put_u64_pad(nlh, MEMATTR_A_STACK_INUSE_PAGES, st[i].inuse,
+				MEMATTR_A_STACK_PAD);
+		mnl_attr_put_u32(nlh, 99, 0);	/* a newer module's */
+		mnl_attr_nest_end(nlh, item);
+	}
+	mnl_attr_nest_end(nlh, list);
+	return nlh;
+}
+
+static const struct pf_stack pf_good[] = {
+	{ MEMATTR_STACK_FRAMES, 3, 80, 70, 0, 0 },
+	{ MEMATTR_STACK_FRAMES, 2, 20, 4, 1 << 20, 0 },
+	{ MEMATTR_STACK_THROTTLED, 0, 6, 6, 0, 0 },
+	{ MEMATTR_STACK_OTHER, 0, 4, 0, 0, 0 },
+};
+
+/* A summary, then stacks over two messages, add up into one profile. */
+static void test_profile_parse(void)
+{
+	struct memattr_profile pf = { 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = msg_profile_summary(buf_a);
+	CHECK_INT(memattr_profile_parse(nlh, nlh->nlmsg_len, &pf), 0);
+	nlh = msg_profile_stacks(buf_a, PF_PID, pf_good, 2);
+	CHECK_INT(memattr_profile_parse(nlh, nlh->nlmsg_len, &pf), 0);
+	nlh = msg_profile_stacks(buf_a, PF_PID, pf_good + 2, 2);
+	CHECK_INT(memattr_profile_parse(nlh, nlh->nlmsg_len, &pf), 0);
+	CHECK_INT(pf.pid, PF_PID);
+	CHECK_INT(pf.sample_every, 2);
+	CHECK_INT(pf.start_ms, 5000);
+	CHECK_INT(pf.auto_started, 1);
+	CHECK_INT(pf.page_size, 4096);
+	CHECK_INT(pf.pages, 110);
+	CHECK_INT(pf.samples, 55);
+	CHECK_INT(pf.throttled_pages, 6);
+	CHECK_INT(pf.other_pages, 4);
+	CHECK_INT(pf.map_calls, 3);
+	CHECK_INT(pf.map_bytes, 1 << 20);
+	CHECK_INT(pf.inuse_pages, 80);
+	CHECK_INT(pf.inuse_lost, 1);
+	CHECK_INT(pf.walk_errors, 2);
+	CHECK_INT(pf.nr_stacks_held, 4);
+	CHECK_INT(pf.max_stacks, 256);
+	CHECK_INT(pf.mem_bytes, 65536);
+	CHECK_INT(pf.nr_stacks, 4);
+	if (pf.nr_stacks == 4) {
+		CHECK_INT(pf.stacks[0].depth, 3);
+		CHECK_INT(pf.stacks[0].frames[0], 0x1004);
+		CHECK_INT(pf.stacks[0].frames[2], 0x3004);
+		CHECK_INT(pf.stacks[0].pages, 80);
+		CHECK_INT(pf.stacks[0].samples, 40);
+		CHECK_INT(pf.stacks[0].inuse_pages, 70);
+		CHECK_INT(pf.stacks[1].map_bytes, 1 << 20);
+		CHECK_INT(pf.stacks[2].bucket, MEMATTR_STACK_THROTTLED);
+		CHECK_INT(pf.stacks[2].depth, 0);
+		CHECK_INT(pf.stacks[3].bucket, MEMATTR_STACK_OTHER);
+	}
+	memattr_profile_free(&pf);
+	CHECK(!pf.stacks && !pf.nr_stacks && !pf.present);
+}
+
+/* Bad frames, a stack without frames, another pid: refused. */
+static void test_profile_malformed(void)
+{
+	static const struct pf_stack bad[][1] = {
+		{ { MEMATTR_STACK_FRAMES, 0, 1, 0, 0, 0 } },	/* no frames */
+		{ { MEMATTR_STACK_FRAMES, 2, 1, 0, 0, 12 } },	/* not u64s */
+		{ { MEMATTR_STACK_FRAMES, MEMATTR_PROFILE_MAX_DEPTH + 1, 1,
+		    0, 0, 0 } },				/* too deep */
+	};
+	struct memattr_profile pf = { 0 };
+	struct nlmsghdr *nlh;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		nlh = msg_profile_stacks(buf_a, PF_PID, bad[i], 1);
+		CHECK(memattr_profile_parse(nlh, nlh->nlmsg_len, &pf) < 0);
+		memattr_profile_free(&pf);
+	}
+	/* the deepest stack is fine */
+	{
+		struct pf_stack deep = { MEMATTR_STACK_FRAMES,
+					 MEMATTR_PROFILE_MAX_DEPTH, 1, 0, 0, 0 };
+
+		nlh = msg_profile_stacks(buf_a, PF_PID, &deep, 1);
+		CHECK_INT(memattr_profile_parse(nlh, nlh->nlmsg_len, &pf), 0);
+		CHECK_INT(pf.nr_stacks, 1);
+		memattr_profile_free(&pf);
+	}
+	nlh = msg_profile_summary(buf_a);
+	CHECK_INT(memattr_profile_parse(nlh, nlh->nlmsg_len, &pf), 0);
+	nlh = msg_profile_stacks(buf_a, PF_PID + 1, pf_good, 1);
+	CHECK_INT(memattr_profile_parse(nlh, nlh->nlmsg_len, &pf), -EBADMSG);
+	memattr_profile_free(&pf);
+	/* no pid */
+	nlh = msg_genl(buf_a, 0x20, MEMATTR_CMD_GET_PROFILE);
+	CHECK_INT(memattr_profile_parse(nlh, nlh->nlmsg_len, &pf), -EBADMSG);
+	/* truncated */
+	nlh = msg_profile_stacks(buf_a, PF_PID, pf_good, 2);
+	CHECK(memattr_profile_parse(nlh, nlh->nlmsg_len - 8, &pf) < 0);
+	memattr_profile_free(&pf);
+}
+
+/* The dump as pprof: types, weights, buckets, the default type. */
+static void test_profile_pprof(void)
+{
+	struct memattr_profile pf = { 0 };
+	enum memattr_profile_type t;
+	struct pprof_profile p;
+	struct nlmsghdr *nlh;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ti = -1;
+
+	nlh = msg_profile_summary(buf_a);
+	CHECK_INT(memattr_profile_parse(nlh, nlh->nlmsg_len, &pf), 0);
+	nlh = msg_profile_stacks(buf_a, PF_PID, pf_good, 4);
+	CHECK_INT(memattr_profile_parse(nlh, nlh->nlmsg_len, &pf), 0);
+	pprof_init(&p);
+	CHECK_INT(memattr_profile_to_pprof(&pf, MEMATTR_PT_INUSE, &p, &ti), 0);
+	CHECK_INT(p.ntypes, 4);
+	/* inuse_space first: pprof's -sample_index=inuse_space finds it */
+	CHECK_STR(p.type[0].type, "pages");
+	CHECK_STR(p.type[1].type, "inuse_space");
+	CHECK_STR(p.type[2].type, "space");
+	CHECK_STR(p.type[3].type, "map_space");
+	CHECK_INT(ti, 1);
+	CHECK_INT(p.default_type, 1);
+	CHECK_INT(p.period, 8192);
+	CHECK_INT(p.nstacks, 4);
+	if (p.nstacks == 4) {
+		CHECK_INT(p.stack[0].value[2], 80 * 4096);
+		CHECK_INT(p.stack[0].value[1], 70 * 4096);
+		CHECK_INT(p.stack[1].value[3], 1 << 20);
+		CHECK_STR(p.stack[2].pseudo, "[throttled]");
+		CHECK_STR(p.stack[3].pseudo, "[other]");
+	}
+	f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	CHECK_INT(pprof_write_folded(&p, 2, f), 0);
+	fclose(f);
+	/* no names here: addresses, root first; callers one byte back */
+	CHECK_STR(buf, "0x3003;0x2003;0x1004 327680\n"
+		       "0x2003;0x1004 81920\n"
+		       "[throttled] 24576\n"
+		       "[other] 16384\n");
+	free(buf);
+	pprof_free(&p);
+	/* a module without in-use or map figures: two types */
+	pf.present &= ~(MEMATTR_BIT(MEMATTR_A_PROFILE_INUSE_PAGES) |
+			MEMATTR_BIT(MEMATTR_A_PROFILE_MAP_CALLS));
+	pprof_init(&p);
+	CHECK_INT(memattr_profile_to_pprof(&pf, MEMATTR_PT_INUSE, &p, &ti),
+		  -ENOENT);
+	pprof_free(&p);
+	pprof_init(&p);
+	CHECK_INT(memattr_profile_to_pprof(&pf, MEMATTR_PT_SPACE, &p, &ti), 0);
+	CHECK_INT(p.ntypes, 2);
+	CHECK_INT(ti, 1);
+	pprof_free(&p);
+	memattr_profile_free(&pf);
+	CHECK_INT(memattr_profile_type_parse("map", &t), 0);
+	CHECK_INT(t, MEMATTR_PT_MAP);
+	CHECK_INT(memattr_profile_type_parse("heap", &t), -EINVAL);
+}
+
 static const struct tap_test tests[] = {
 	{ "print: -H, human-readable sizes in text", test_human },
 	{ "proc: valid reply, with and without history", test_proc_valid },
@@ -1250,6 +1510,12 @@ static const struct tap_test tests[] = {
 	{ "commands: bad arguments exit 2 with one line", test_cmd_usage_errors },
 	{ "commands: good arguments parse", test_cmd_parse_ok },
 	{ "commands: help documents options and JSON fields", test_cmd_help },
+	{ "profile: a dump's summary and stacks over messages",
+	  test_profile_parse },
+	{ "profile: malformed stacks and another pid refused",
+	  test_profile_malformed },
+	{ "profile: the dump as pprof types, weights and buckets",
+	  test_profile_pprof },
 };
 
 int main(int argc, char **argv)
