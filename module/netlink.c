@@ -1538,6 +1538,15 @@ static int memattr_nl_profile_start(struct sk_buff *skb, struct genl_info *info)
 	memattr_nl_caller_put(&caller);
 	if (ret)
 		return ret;
+	/*
+	 * Not init: every page it faults would pay a stack walk, and its
+	 * death panics the machine. A container's init is another pid.
+	 */
+	if (p.tgid == 1) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "init (pid 1 of the initial namespace) is not profiled");
+		return -EPERM;
+	}
 	if (info->attrs[MEMATTR_A_PROFILE_SAMPLE_EVERY])
 		every = nla_get_u32(info->attrs[MEMATTR_A_PROFILE_SAMPLE_EVERY]);
 	ret = memattr_profile_start(p.tgid, p.start_ns, every, false);

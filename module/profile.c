@@ -610,19 +610,21 @@ static struct memattr_profile *memattr_profile_of(struct memattr_proc *p)
  * Is this the first touch of anonymous memory? An anonymous fault takes a
  * zeroed movable user page (alloc_zeroed_user_highpage_movable() on 5.10,
  * vma_alloc_zeroed_movable_folio() from 6.1; arm64 adds __GFP_ZEROTAGS for
- * MTE), a huge page fault GFP_TRANSHUGE(_LIGHT), which is compound and
- * __GFP_NOMEMALLOC, and zeroed after. Page cache and COW copies are not
+ * MTE), a huge page fault GFP_TRANSHUGE_LIGHT and, by the defrag setting,
+ * some reclaim flags (compound, __GFP_NOMEMALLOC, zeroed after). Page cache and COW copies are not
  * zeroed; page tables are not movable; readahead's large folios are not
  * __GFP_NOMEMALLOC.
  */
 static bool memattr_profile_anon_gfp(gfp_t gfp, unsigned int order)
 {
-	if ((gfp & GFP_HIGHUSER_MOVABLE) != GFP_HIGHUSER_MOVABLE)
-		return false;
 	if (!order)
-		return gfp & __GFP_ZERO;
-	return (gfp & (__GFP_COMP | __GFP_NOMEMALLOC)) ==
-	       (__GFP_COMP | __GFP_NOMEMALLOC);
+		return (gfp & (GFP_HIGHUSER_MOVABLE | __GFP_ZERO)) ==
+		       (GFP_HIGHUSER_MOVABLE | __GFP_ZERO);
+	/*
+	 * vma_thp_gfp_mask(): GFP_TRANSHUGE_LIGHT, with or without reclaim
+	 * flags as the defrag setting and MADV_HUGEPAGE ask.
+	 */
+	return (gfp & GFP_TRANSHUGE_LIGHT) == GFP_TRANSHUGE_LIGHT;
 }
 
 /**

@@ -202,7 +202,8 @@ fi
 	--file "$out/selftests:/selftests" \
 	--file "$out/bench:/bench" >&2
 
-: "${timeout:=900}"
+# A stock lane runs 5 to 15 min under TCG; twice that on a loaded host.
+: "${timeout:=1800}"
 append="${lane_append}${lane_append:+${append:+ }}$append"
 args=(--lane "$lane" --arch "$arch" --kernel "$kernel"
       --initrd "$out/initramfs.cpio.gz" --mem "$mem" --timeout "$timeout")

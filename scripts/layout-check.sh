@@ -8,7 +8,8 @@
 # '#include "x.h"' lines in module/*.c is the graph of calls; this checks it
 # against who may include each header, one TAP line a header. Headers not
 # listed (the tables, rings and helpers: acct, cgroup, hist, leak, mem, oom,
-# params, parse, exhaust, watermark, line, report, postmortem, compat) may be
+# params, parse, exhaust, watermark, line, report, postmortem, profile,
+# ptable, ustack, compat) may be
 # included by anyone; the second half checks that they call nothing above
 # them.
 set -uo pipefail
@@ -28,7 +29,7 @@ declare -A allowed=(
 	[hooks.h]="main netlink debugfs"
 )
 # the tables and helpers: what they may include of the module's headers
-lower="acct cgroup hist leak mem oom params parse exhaust watermark line report postmortem compat"
+lower="acct cgroup hist leak mem oom params parse exhaust watermark line report postmortem profile ptable ustack compat"
 
 includes() {	# FILE.c -> the module headers it includes, one a line
 	sed -n 's/^#include "\([a-z0-9_]*\)\.h"$/\1/p' "$1"

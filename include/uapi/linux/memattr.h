@@ -138,7 +138,9 @@
  *	tracked (a kernel thread, a zombie or an exiting process) or not in
  *	the caller's pid namespace; -EEXIST when it is profiled already;
  *	-ENOSPC when profile_max processes are profiled already (0:
- *	profiling is off); -ENOMEM. pid 1 is a process like any other.
+ *	profiling is off); -EPERM for init (pid 1 of the initial pid
+ *	namespace: every page it faults would pay a stack walk, and its death
+ *	panics the machine; a container's init may be profiled); -ENOMEM.
  *
  * MEMATTR_CMD_PROFILE_STOP (doit, CAP_NET_ADMIN)
  *	Takes MEMATTR_A_PROFILE_PID (required). Ends the profile and frees
