@@ -32,6 +32,7 @@
 
 static char *touched;
 static size_t touched_len;
+static int touch_advice = MADV_NOHUGEPAGE;	/* step 4: MADV_HUGEPAGE */
 
 /* Touches every page of a new mapping: the growth site to find. */
 static void mt_touch_here(size_t len)
@@ -40,7 +41,7 @@ static void mt_touch_here(size_t len)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (touched == MAP_FAILED)
 		_exit(3);
-	madvise(touched, len, MADV_NOHUGEPAGE);
+	madvise(touched, len, touch_advice);
 	touched_len = len;
 	for (size_t off = 0; off < len; off += 4096) {
 		touched[off] = 1;
@@ -56,7 +57,8 @@ void (*mt_touch_fn)(size_t len) = mt_touch_here;
 
 /*
  * A child that waits for a byte on @in before each step (1: touch, 2:
- * unmap, 3: exec, 0/EOF: exit) and answers each on @out.
+ * unmap, 3: exec, 4: touch with huge pages, 0/EOF: exit) and answers each
+ * on @out.
  */
 static pid_t mt_child(int *to, int *from)
 {
@@ -76,7 +78,9 @@ static pid_t mt_child(int *to, int *from)
 
 		if (read(a[0], &c, 1) != 1 || !c)
 			_exit(0);
-		if (c == 1)
+		if (c == 4)
+			touch_advice = MADV_HUGEPAGE;
+		if (c == 1 || c == 4)
 			mt_touch_fn((size_t)TOUCH_PAGES * 4096);
 		else if (c == 2)
 			munmap(touched, touched_len);
@@ -328,6 +332,65 @@ TEST_F(prof, finds_growth_site)
 	EXPECT_EQ(0, bytes);
 	ack = mt_prof_get(&self->s, pid, &p);
 	EXPECT_EQ(ENOENT, ack.err);
+	mt_child_end(pid, to, from);
+}
+
+/* AnonHugePages of @pid in KiB, or -1. */
+static long mt_anon_huge_kb(pid_t pid)
+{
+	char path[64], line[128];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * A huge page fault is sampled once and weighs its 512 pages: the touched
+ * 8 MiB still count 2048 pages, from far fewer samples. A kernel without
+ * transparent huge pages (PREEMPT_RT) gives 4 KiB pages: every page is a
+ * sample.
+ */
+TEST_F(prof, huge_pages_weigh_their_size)
+{
+	bool thp = access("/sys/kernel/mm/transparent_hugepage/enabled",
+			  F_OK) == 0;
+	struct genl_ack ack;
+	struct mt_prof p;
+	int to, from;
+	long huge_kb;
+	pid_t pid;
+
+	pid = mt_child(&to, &from);
+	ASSERT_LT(0, pid);
+	ack = mt_prof_cmd(&self->s, MEMATTR_CMD_PROFILE_START, pid, 0);
+	ASSERT_EQ(0, ack.err) TH_LOG("start: %s", ack.msg);
+	ASSERT_EQ(0, mt_child_step(to, from, 4));
+	huge_kb = mt_anon_huge_kb(pid);
+	ack = mt_prof_get(&self->s, pid, &p);
+	ASSERT_EQ(0, ack.err) TH_LOG("get: %s", ack.msg);
+	TH_LOG("thp %d AnonHugePages %ld kB pages %llu samples %llu here %llu",
+	       thp, huge_kb, (unsigned long long)p.pages,
+	       (unsigned long long)p.samples,
+	       (unsigned long long)p.here_pages);
+	EXPECT_LE(TOUCH_PAGES, p.here_pages);
+	EXPECT_LE(TOUCH_PAGES, p.here_inuse);
+	if (thp) {
+		/* 8 MiB, not 2 MiB-aligned: at least three huge pages. */
+		ASSERT_LE(3 * 2048, huge_kb);
+		EXPECT_GT((uint64_t)(TOUCH_PAGES - huge_kb / 4 + 64),
+			  p.samples);
+	} else {
+		EXPECT_LE(TOUCH_PAGES, p.samples);
+	}
 	mt_child_end(pid, to, from);
 }
 
