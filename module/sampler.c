@@ -293,8 +293,9 @@ static void memattr_sampler_fn(struct work_struct *work)
 	memattr_sample_procs(cgs, nr_cgs, sys.mem_available_kb, &cfg,
 			     reset_hist, force, t0, periods, top, &nr_top);
 	memattr_oom_top_publish(top, nr_top);
-	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0, periods);
-	memattr_detect_system(&sys, &cfg, reset_hist, t0, periods);
+	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, force, t0,
+			       periods);
+	memattr_detect_system(&sys, &cfg, reset_hist, force, t0, periods);
 	memattr_report_draft_end(&memattr_report_draft, &sys, cgs, nr_cgs);
 	memattr_pm_publish(&memattr_report_draft);
 
