@@ -130,6 +130,7 @@ static inline bool memattr_leak_lazy_due(const struct memattr_leak_info *info,
 	return !info->judged ||
 	       info->judged_key != memattr_leak_lazy_key(lz, samples);
 }
+
 /*
  * Most page allocations kept to account for shmem mapped later: RSS
  * counters lag the allocations (6.1 caches 64 events a thread).
