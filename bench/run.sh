@@ -17,7 +17,7 @@
 #            read from trace_pipe by a cat in the background
 # Then, with memattr loaded, for each N of --procs: N sleeping processes,
 # the sampler tick's cost, a full netlink dump, the module's own memory;
-# and N processes that all run (each writes to a page every 250 ms), the
+# and N processes that all run (each writes to a page every 500 ms), the
 # sampler tick's cost. --storms: only those storms ("": none, the table
 # sizes alone).
 #
@@ -218,7 +218,7 @@ for np in $procs; do
 	wait "$spawner"
 	# The same number of processes, all of them running between ticks.
 	rm -f /tmp/bench-ready
-	$bench spawn "$np" /tmp/bench-ready 250 &
+	$bench spawn "$np" /tmp/bench-ready 500 &
 	spawner=$!
 	while [ ! -f /tmp/bench-ready ]; do
 		sleep 1

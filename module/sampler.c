@@ -224,6 +224,16 @@ static void memattr_proc_leak_event(struct memattr_proc *p)
  */
 #define MEMATTR_SAMPLER_REFRESH	64
 static_assert(MEMATTR_SAMPLER_REFRESH * MEMATTR_HIST_CATCHUP_MAX <= U16_MAX);
+static_assert(HASH_SIZE(memattr_procs) % 64 == 0);
+
+/* A history's newest sample, 0: none; inline, for every process each tick. */
+static inline u32 memattr_hist_newest(const struct memattr_hist *h)
+{
+	const struct memattr_hist_level *l = &h->level[0];
+
+	return l->used ? l->slot[(l->head + MEMATTR_HIST_SLOTS - 1) %
+				 MEMATTR_HIST_SLOTS] : 0;
+}
 
 /* One tick, as the process walk sees it. */
 struct memattr_tick {
@@ -277,7 +287,7 @@ static bool memattr_proc_idle(struct memattr_proc *p, struct memattr_tick *t)
 	    t->top[t->nr_top - 1].growth_kb_per_hour < growth)
 		return false;
 	/* As above: an exec's reset makes it run, and read at the next tick. */
-	kb = data_race(memattr_hist_get(&p->hist, 0, 0));
+	kb = data_race(memattr_hist_newest(&p->hist));
 	return !memattr_report_draft_ranks(&memattr_report_draft, kb);
 }
 
@@ -326,12 +336,19 @@ static void memattr_sample_proc(struct memattr_proc *p, struct memattr_tick *t,
 	if (t->reset_hist)
 		memattr_hist_reset(&p->hist);
 	if (!read) {
-		/* Not run since its last sample: the same footprint. */
-		memattr_proc_catch_up(p, t);
-		memattr_hist_push_n(&p->hist, memattr_hist_get(&p->hist, 0, 0),
-				    t->periods);
-		p->tick_seen = t->period;
-		p->sampled_ns = t->now_ns;
+		/*
+		 * Not run since its last sample: the same footprint. Unless
+		 * an exec restarted its history since memattr_proc_ran():
+		 * the next tick reads it.
+		 */
+		if (p->hist.samples) {
+			memattr_proc_catch_up(p, t);
+			memattr_hist_push_n(&p->hist,
+					    memattr_hist_get(&p->hist, 0, 0),
+					    t->periods);
+			p->tick_seen = t->period;
+			p->sampled_ns = t->now_ns;
+		}
 		cgid = p->cgroup_id;
 		memattr_fp_unpack(&fp, &p->fp);
 	} else {
@@ -395,42 +412,44 @@ static void memattr_sample_proc(struct memattr_proc *p, struct memattr_tick *t,
  */
 static void memattr_sample_procs(struct memattr_tick *t)
 {
-	unsigned int bkt;
+	unsigned int bkt, end;
 
 	t->nr_top = 0;
-	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); bkt++) {
-		bool refresh = t->all ||
-			       bkt % MEMATTR_SAMPLER_REFRESH == t->turn;
-		struct memattr_proc *p;
-
+	/* One read-side section and one break per 64 buckets. */
+	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); cond_resched()) {
 		rcu_read_lock();
-		hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
-			struct memattr_cgroup_row *cg;
-			struct task_struct *leader;
-			u32 key;
+		for (end = bkt + 64; bkt < end; bkt++) {
+			bool refresh = t->all ||
+				       bkt % MEMATTR_SAMPLER_REFRESH == t->turn;
+			struct memattr_proc *p;
 
-			if (refresh || !p->pid) {
-				t->reads++;
-				memattr_sample_proc(p, t, true);
-				continue;
+			hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
+				struct memattr_cgroup_row *cg;
+				struct task_struct *leader;
+				u32 key;
+
+				if (refresh || !p->pid) {
+					t->reads++;
+					memattr_sample_proc(p, t, true);
+					continue;
+				}
+				leader = pid_task(p->pid, PIDTYPE_TGID);
+				if (!leader ||
+				    memattr_proc_ran(leader, p->ran_key, &key)) {
+					t->reads++;
+					memattr_sample_proc(p, t, true);
+					continue;
+				}
+				if (!memattr_proc_idle(p, t)) {
+					memattr_sample_proc(p, t, false);
+					continue;
+				}
+				cg = memattr_tick_cg(t, p->cgroup_id);
+				if (cg)
+					cg->nr_procs++;
 			}
-			leader = pid_task(p->pid, PIDTYPE_TGID);
-			if (!leader || memattr_proc_ran(leader, p->ran_key, &key)) {
-				t->reads++;
-				memattr_sample_proc(p, t, true);
-				continue;
-			}
-			if (!memattr_proc_idle(p, t)) {
-				memattr_sample_proc(p, t, false);
-				continue;
-			}
-			cg = memattr_tick_cg(t, p->cgroup_id);
-			if (cg)
-				cg->nr_procs++;
 		}
 		rcu_read_unlock();
-		if (bkt % 64 == 63)
-			cond_resched();
 	}
 }
 

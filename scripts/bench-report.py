@@ -202,7 +202,7 @@ def main():
         ns = int(t["ns"] or 0)
         tracked = int(t["tracked"] or 0)
         per = f"{ns / tracked * 1000 / 1e3:.1f} us" if tracked else "-"
-        p(f"| {n} processes that all run (each writes a page every 250 ms; "
+        p(f"| {n} processes that all run (each writes a page every 500 ms; "
           f"{tracked} tracked) | {ns / 1e3:.0f} us | {per} | - |")
     p("")
     if 0 in mems and mems:
