@@ -199,6 +199,9 @@ if ! load; then
 fi
 sleep 2
 res "mem procs=0 tracked=$(stat_get tracked_procs) own_mem_bytes=$(stat_get own_mem_bytes) coresize=$(cat /sys/module/memattr/coresize) entry_bytes=$(stat_get proc_entry_bytes)"
+# The tick with no process started: what it costs whatever the table holds.
+measure_ticks
+res "tickbase procs=0 tracked=$tracked ns=$tick ticks=$(echo $ticks | tr ' ' ',') reads=$reads"
 for np in $procs; do
 	rm -f /tmp/bench-ready
 	$bench spawn "$np" /tmp/bench-ready &

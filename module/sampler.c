@@ -419,10 +419,14 @@ static void memattr_sample_procs(struct memattr_tick *t)
 	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); cond_resched()) {
 		rcu_read_lock();
 		for (end = bkt + 64; bkt < end; bkt++) {
-			bool refresh = t->all ||
-				       bkt % MEMATTR_SAMPLER_REFRESH == t->turn;
 			struct memattr_proc *p;
+			bool refresh;
 
+			/* Most buckets are empty: the least work for those. */
+			if (hlist_empty(&memattr_procs[bkt]))
+				continue;
+			refresh = t->all ||
+				  bkt % MEMATTR_SAMPLER_REFRESH == t->turn;
 			hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
 				struct memattr_cgroup_row *cg;
 				struct task_struct *leader;

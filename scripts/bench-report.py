@@ -32,7 +32,7 @@ def fields(rest):
 
 def parse(log):
     info, runs, ticks, dumps, mems, slabs = {}, [], {}, {}, {}, []
-    runticks = {}
+    runticks, basetick = {}, {}
     with open(log, errors="replace") as f:
         for line in f:
             m = BENCH.search(line.replace("\r", ""))
@@ -47,13 +47,15 @@ def parse(log):
                 ticks[int(kv["procs"])] = kv
             elif kind == "tickrun":
                 runticks[int(kv["procs"])] = kv
+            elif kind == "tickbase":
+                basetick.update(kv)
             elif kind == "dump":
                 dumps[int(kv["procs"])] = kv
             elif kind == "mem":
                 mems[int(kv["procs"])] = kv
             elif kind == "slab":
                 slabs.append(kv)
-    return info, runs, ticks, dumps, mems, slabs, runticks
+    return info, runs, ticks, dumps, mems, slabs, runticks, basetick
 
 
 def ko_sections(path):
@@ -101,7 +103,7 @@ def main():
     ap.add_argument("log")
     a = ap.parse_args()
 
-    info, runs, ticks, dumps, mems, slabs, runticks = parse(a.log)
+    info, runs, ticks, dumps, mems, slabs, runticks, basetick = parse(a.log)
     if not runs:
         print(f"bench-report: no BENCH run lines in {a.log}", file=sys.stderr)
         return 1
@@ -188,6 +190,9 @@ def main():
     p("")
     p("| table size | sampler tick | per 1000 processes | full netlink dump (GET_PROC) |")
     p("|---|---:|---:|---:|")
+    if basetick.get("ns"):
+        p(f"| no process started ({basetick['tracked']} tracked): the tick's "
+          f"fixed part | {int(basetick['ns']) / 1e3:.0f} us | - | - |")
     for n in sorted(ticks):
         t = ticks[n]
         ns = int(t["ns"] or 0)
