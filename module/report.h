@@ -96,21 +96,19 @@ void memattr_report_draft_begin(struct memattr_report_snap *s, u64 now_ms);
 void memattr_report_draft_proc(struct memattr_report_snap *s,
 			       const struct memattr_report_proc *p);
 /**
- * memattr_report_draft_ranks() - would a process join the footprint ranking
+ * memattr_report_draft_floor() - what it takes to join the footprint ranking
  * @s: the draft
- * @footprint_kb: its unreclaimable footprint
  *
  * For a process that does not grow (the growth ranking takes only growers):
- * memattr_report_draft_proc() would leave the draft as it is when false.
- * Return: true when it would take a place.
+ * memattr_report_draft_proc() leaves the draft as it is for a footprint
+ * not above the floor.
+ * Return: the floor, KiB; -1 while the ranking has room.
  */
-static inline bool
-memattr_report_draft_ranks(const struct memattr_report_snap *s,
-			   u64 footprint_kb)
+static inline s64 memattr_report_draft_floor(const struct memattr_report_snap *s)
 {
-	return s->nr_fp < MEMATTR_REPORT_PROCS ||
-	       (s64)min_t(u64, footprint_kb, S64_MAX) >
-	       (s64)min_t(u64, s->fp[s->nr_fp - 1].footprint_kb, S64_MAX);
+	if (s->nr_fp < MEMATTR_REPORT_PROCS)
+		return -1;
+	return min_t(u64, s->fp[s->nr_fp - 1].footprint_kb, S64_MAX);
 }
 
 void memattr_report_draft_cgroups(struct memattr_report_snap *s,

@@ -253,6 +253,8 @@ struct memattr_tick {
 	u32 reads;			/* processes read again */
 	struct memattr_oom_grower *top;
 	u32 nr_top;
+	/* The footprint a process must exceed to rank in the draft; -1: any. */
+	s64 fp_floor;
 };
 
 /* The processes counted in the tick's row of cgroup @id. */
@@ -288,7 +290,7 @@ static bool memattr_proc_idle(struct memattr_proc *p, struct memattr_tick *t)
 		return false;
 	/* As above: an exec's reset makes it run, and read at the next tick. */
 	kb = data_race(memattr_hist_newest(&p->hist));
-	return !memattr_report_draft_ranks(&memattr_report_draft, kb);
+	return (s64)kb <= t->fp_floor;
 }
 
 /*
@@ -397,6 +399,7 @@ static void memattr_sample_proc(struct memattr_proc *p, struct memattr_tick *t,
 	rp.rss_kb = fp.rss_kb;
 	rp.growth_kb_per_hour = g.growth_kb_per_hour;
 	memattr_report_draft_proc(&memattr_report_draft, &rp);
+	t->fp_floor = memattr_report_draft_floor(&memattr_report_draft);
 	if (cg)
 		cg->nr_procs++;
 }
@@ -508,6 +511,7 @@ static void memattr_sampler_fn(struct work_struct *work)
 	t.turn = memattr_refresh_turn++ % MEMATTR_SAMPLER_REFRESH;
 	memattr_report_draft_begin(&memattr_report_draft,
 				   div_u64(t0, NSEC_PER_MSEC));
+	t.fp_floor = memattr_report_draft_floor(&memattr_report_draft);
 	memattr_sample_procs(&t);
 	memattr_oom_top_publish(top, t.nr_top);
 	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, force, t0,
