@@ -122,14 +122,17 @@ static bool memattr_proc_ran(struct task_struct *leader, u32 old, u32 *key)
  * holds the mm, its memory cgroup and its name (the leader's, as in
  * /proc/PID/status: a PR_SET_NAME since fork or exec shows at the next
  * sample), and *@key, its threads' run time before any of that was read
- * (memattr_proc_ran()). The first read takes a reference to its tgid's
- * struct pid, which spares the later ones the lookup. Context: under
- * rcu_read_lock().
+ * (memattr_proc_ran()), unless @keyed: the caller has it already. The name
+ * is copied without the task lock, as the kernel's own messages read it: a
+ * rename racing with the copy may show torn in one sample, and whole in the
+ * next (a rename is the process running). The first read takes a reference
+ * to its tgid's struct pid, which spares the later ones the lookup.
+ * Context: under rcu_read_lock().
  * Return: false when the process is gone (or is another one now).
  */
 static bool memattr_proc_read(struct memattr_proc *p, struct memattr_fp *fp,
 			      u64 *cgid, bool *has_mm,
-			      char comm[TASK_COMM_LEN], u32 *key)
+			      char comm[TASK_COMM_LEN], u32 *key, bool keyed)
 {
 	struct task_struct *leader, *t;
 	struct mem_cgroup *memcg;
@@ -145,8 +148,11 @@ static bool memattr_proc_read(struct memattr_proc *p, struct memattr_fp *fp,
 		if (!leader || leader->start_time != p->start_ns)
 			return false;
 	}
-	memattr_proc_ran(leader, 0, key);
-	__get_task_comm(comm, TASK_COMM_LEN, leader);
+	if (!keyed)
+		memattr_proc_ran(leader, 0, key);
+	/* Racy by design, see above: a torn name lasts one sample. */
+	data_race(memcpy(comm, leader->comm, TASK_COMM_LEN));
+	comm[TASK_COMM_LEN - 1] = '\0';
 	*has_mm = false;
 	for_each_thread(leader, t) {
 		task_lock(t);
@@ -316,7 +322,7 @@ static void memattr_proc_catch_up(struct memattr_proc *p,
  * Context: the sampler, RCU.
  */
 static void memattr_sample_proc(struct memattr_proc *p, struct memattr_tick *t,
-				bool read)
+				bool read, const u32 *ran_key)
 {
 	struct memattr_cgroup_row *cg;
 	struct memattr_report_proc rp;
@@ -327,9 +333,10 @@ static void memattr_sample_proc(struct memattr_proc *p, struct memattr_tick *t,
 	bool changed;
 	u64 room;
 	u64 cgid = 0;
-	u32 key = 0;
+	u32 key = ran_key ? *ran_key : 0;
 
-	if (read && !memattr_proc_read(p, &fp, &cgid, &has_mm, comm, &key)) {
+	if (read && !memattr_proc_read(p, &fp, &cgid, &has_mm, comm, &key,
+				       ran_key)) {
 		/* Gone without our exit hook seeing it. */
 		memattr_acct_reap(p);
 		return;
@@ -437,18 +444,19 @@ static void memattr_sample_procs(struct memattr_tick *t)
 
 				if (refresh || !p->pid) {
 					t->reads++;
-					memattr_sample_proc(p, t, true);
+					memattr_sample_proc(p, t, true, NULL);
 					continue;
 				}
 				leader = pid_task(p->pid, PIDTYPE_TGID);
 				if (!leader ||
 				    memattr_proc_ran(leader, p->ran_key, &key)) {
 					t->reads++;
-					memattr_sample_proc(p, t, true);
+					memattr_sample_proc(p, t, true,
+							    leader ? &key : NULL);
 					continue;
 				}
 				if (!memattr_proc_idle(p, t)) {
-					memattr_sample_proc(p, t, false);
+					memattr_sample_proc(p, t, false, NULL);
 					continue;
 				}
 				cg = memattr_tick_cg(t, p->cgroup_id);
