@@ -4,9 +4,11 @@
  *
  *   bench storm NAME [SCALE_PCT]  run one storm, print its time:
  *                                 "storm NAME ns=N iters=I events=E"
- *   bench spawn N READY_FILE      fork N sleeping children, create
- *                                 READY_FILE, and on SIGTERM kill and reap
- *                                 them all
+ *   bench spawn N READY_FILE [PERIOD_MS]
+ *                                 fork N sleeping children (with PERIOD_MS:
+ *                                 each writes to a page of its own every
+ *                                 PERIOD_MS), create READY_FILE, and on
+ *                                 SIGTERM kill and reap them all
  *   bench dump [REPEAT]           time full GET_PROC netlink dumps:
  *                                 "dump rows=R ns=N" (the median)
  *   bench nop                     exit 0 (what the exec storm executes)
@@ -278,7 +280,12 @@ static void on_term(int sig)
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 }
 
-static int cmd_spawn(long n, const char *ready)
+/*
+ * Fork @n children that sleep, or with @period_ms > 0 that each wake up
+ * every @period_ms, write to a page of their own and sleep again: a table
+ * of processes that all run between two sampler ticks.
+ */
+static int cmd_spawn(long n, const char *ready, long period_ms)
 {
 	pid_t *kids = calloc(n, sizeof(*kids));
 	sigset_t set, old;
@@ -296,10 +303,24 @@ static int cmd_spawn(long n, const char *ready)
 		if (kids[i] < 0)
 			die("fork");
 		if (!kids[i]) {
+			static char page[4096];
+			struct timespec ts = {
+				.tv_sec = period_ms / 1000,
+				.tv_nsec = period_ms % 1000 * 1000000,
+			};
+			unsigned char v = 0;
+
 			sigprocmask(SIG_SETMASK, &old, NULL);
 			signal(SIGTERM, SIG_DFL);
-			for (;;)
-				pause();
+			if (period_ms <= 0)
+				for (;;)
+					pause();
+			for (;;) {
+				__atomic_store_n(&page[(v * 64) % sizeof(page)], v,
+						 __ATOMIC_RELAXED);
+				v++;
+				nanosleep(&ts, NULL);
+			}
 		}
 	}
 	fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -379,11 +400,12 @@ int main(int argc, char **argv)
 			scale_pct = 100;
 		return cmd_storm(argv[2]);
 	}
-	if (argc == 4 && !strcmp(argv[1], "spawn"))
-		return cmd_spawn(atol(argv[2]), argv[3]);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "spawn"))
+		return cmd_spawn(atol(argv[2]), argv[3],
+				 argc == 5 ? atol(argv[4]) : 0);
 	if (argc >= 2 && !strcmp(argv[1], "dump"))
 		return cmd_dump(argc >= 3 ? atoi(argv[2]) : 5);
 	fprintf(stderr,
-		"usage: bench storm NAME [SCALE_PCT] | spawn N READY_FILE | dump [REPEAT] | nop\n");
+		"usage: bench storm NAME [SCALE_PCT] | spawn N READY_FILE [PERIOD_MS] | dump [REPEAT] | nop\n");
 	return 2;
 }

@@ -3,7 +3,8 @@
 #
 # The overhead benchmark's guest driver (busybox sh), packed as /bench/run.sh.
 #
-# usage: run.sh [--rounds N] [--scale PCT] [--procs "N ..."] [--smoke]
+# usage: run.sh [--rounds N] [--scale PCT] [--procs "N ..."] [--storms "S ..."]
+#               [--smoke]
 #
 # Each round runs every storm of /bench/bench in three modes, in an order
 # that rotates from round to round:
@@ -15,7 +16,10 @@
 #            vm_mmap_pgoff, __vm_munmap and the brk and mremap syscalls,
 #            read from trace_pipe by a cat in the background
 # Then, with memattr loaded, for each N of --procs: N sleeping processes,
-# the sampler tick's cost, a full netlink dump, the module's own memory.
+# the sampler tick's cost, a full netlink dump, the module's own memory;
+# and N processes that all run (each writes to a page every 500 ms), the
+# sampler tick's cost. --storms: only those storms ("": none, the table
+# sizes alone).
 #
 # Results are lines starting "BENCH " (scripts/bench.sh turns them into the
 # table) and TAP lines, so that a lane judges the run. --smoke: one round at
@@ -32,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--rounds) rounds=$2; shift 2 ;;
 	--scale) scale=$2; shift 2 ;;
 	--procs) procs=$2; shift 2 ;;
+	--storms) storms=$2; shift 2 ;;
 	--smoke) smoke=1; rounds=1; shift ;;
 	*) echo "# bench: unknown argument $1"; exit 2 ;;
 	esac
@@ -162,23 +167,13 @@ while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
 done
 
-# The sampler, the dump and the module's memory, with N sleeping processes.
-if ! load; then
-	notok "insmod $ko for the table-size runs"
-	exit 1
-fi
-sleep 2
-res "mem procs=0 tracked=$(stat_get tracked_procs) own_mem_bytes=$(stat_get own_mem_bytes) coresize=$(cat /sys/module/memattr/coresize) entry_bytes=$(stat_get proc_entry_bytes)"
-for np in $procs; do
-	rm -f /tmp/bench-ready
-	$bench spawn "$np" /tmp/bench-ready &
-	spawner=$!
-	while [ ! -f /tmp/bench-ready ]; do
-		sleep 1
-	done
-	# Three ticks with the table full; their median cost.
+# Three ticks with the table full, from the second one on: their median
+# cost ($tick), each one's ($ticks), the processes the last one read again
+# ($reads) and the table's size ($tracked).
+measure_ticks() {
 	s0=$(stat_get samples)
 	ticks=
+	reads=
 	last=$s0
 	tries=0
 	while [ $((last - s0)) -lt 4 ] && [ $tries -lt 120 ]; do
@@ -186,19 +181,53 @@ for np in $procs; do
 		tries=$((tries + 1))
 		now=$(stat_get samples)
 		if [ "$now" != "$last" ]; then
-			[ $((now - s0)) -ge 2 ] && ticks="$ticks $(stat_get sample_last_ns)"
+			if [ $((now - s0)) -ge 2 ]; then
+				ticks="$ticks $(stat_get sample_last_ns)"
+				reads=$(stat_get sample_reads)
+			fi
 			last=$now
 		fi
 	done
 	tick=$(echo $ticks | tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] + 0 }')
 	tracked=$(stat_get tracked_procs)
-	res "tick procs=$np tracked=$tracked ns=$tick ticks=$(echo $ticks | tr ' ' ',')"
+}
+
+# The sampler, the dump and the module's memory, with N sleeping processes.
+if ! load; then
+	notok "insmod $ko for the table-size runs"
+	exit 1
+fi
+sleep 2
+res "mem procs=0 tracked=$(stat_get tracked_procs) own_mem_bytes=$(stat_get own_mem_bytes) coresize=$(cat /sys/module/memattr/coresize) entry_bytes=$(stat_get proc_entry_bytes)"
+# The tick with no process started: what it costs whatever the table holds.
+measure_ticks
+res "tickbase procs=0 tracked=$tracked ns=$tick ticks=$(echo $ticks | tr ' ' ',') reads=$reads"
+for np in $procs; do
+	rm -f /tmp/bench-ready
+	$bench spawn "$np" /tmp/bench-ready &
+	spawner=$!
+	while [ ! -f /tmp/bench-ready ]; do
+		sleep 1
+	done
+	measure_ticks
+	res "tick procs=$np tracked=$tracked ns=$tick ticks=$(echo $ticks | tr ' ' ',') reads=$reads"
 	d=$($bench dump 5) || notok "dump of $np processes"
 	res "dump procs=$np tracked=$tracked ${d#dump }"
 	res "mem procs=$np tracked=$tracked own_mem_bytes=$(stat_get own_mem_bytes) coresize=$(cat /sys/module/memattr/coresize) entry_bytes=$(stat_get proc_entry_bytes)"
 	grep -E '^(memattr_proc|kmalloc-1k|kmalloc-2k) ' /proc/slabinfo 2>/dev/null |
 		awk -v np="$np" '{ print "BENCH slab procs=" np " cache=" $1 " active=" $2 " objsize=" $4 " perslab=" $5 " pagesperslab=" $6 }' |
 		tee -a $out_file
+	kill "$spawner"
+	wait "$spawner"
+	# The same number of processes, all of them running between ticks.
+	rm -f /tmp/bench-ready
+	$bench spawn "$np" /tmp/bench-ready 500 &
+	spawner=$!
+	while [ ! -f /tmp/bench-ready ]; do
+		sleep 1
+	done
+	measure_ticks
+	res "tickrun procs=$np tracked=$tracked ns=$tick ticks=$(echo $ticks | tr ' ' ',') reads=$reads"
 	kill "$spawner"
 	wait "$spawner"
 done

@@ -39,6 +39,7 @@
 #include <linux/workqueue.h>
 
 #include "acct.h"
+#include "cgroup.h"
 #include "mem.h"
 #include "params.h"
 
@@ -117,6 +118,9 @@ static u64 memattr_samples;
 static u64 memattr_sample_last_ns;
 static u64 memattr_sample_max_ns;
 static size_t memattr_cgroups_bytes;	/* charged to the module */
+static u32 memattr_sample_period;	/* the last tick's sampler period */
+static u64 memattr_sample_t0;		/* and its time */
+static u32 memattr_sample_reads;	/* processes it read again */
 
 static struct kmem_cache *memattr_proc_cache;
 
@@ -373,6 +377,8 @@ static void memattr_proc_free_rcu(struct rcu_head *rcu)
 {
 	struct memattr_proc *p = container_of(rcu, struct memattr_proc, rcu);
 
+	put_pid(p->pid);
+	p->pid = NULL;
 	if (!memattr_pool_put(p))
 		memattr_proc_release(p);
 }
@@ -849,8 +855,10 @@ int memattr_acct_proc_history(pid_t tgid, struct memattr_hist_point **pts,
 	struct memattr_hist_point *out;
 	struct memattr_hist *h;
 	struct memattr_proc *p;
-	u64 last_ms, period_ms, covered = 0;
+	u64 last_ms, period_ms, covered = 0, tick_ms;
 	unsigned int lvl, age, n = 0;
+	u32 period, behind;
+	u16 seen;
 
 	h = kmalloc(sizeof(*h), GFP_KERNEL);
 	out = kvcalloc(MEMATTR_HIST_LEVELS * MEMATTR_HIST_SLOTS, sizeof(*out),
@@ -860,19 +868,36 @@ int memattr_acct_proc_history(pid_t tgid, struct memattr_hist_point **pts,
 		kvfree(out);
 		return -ENOMEM;
 	}
+	mutex_lock(&memattr_sample_mutex);
+	period = memattr_sample_period;
+	tick_ms = div_u64(memattr_sample_t0, NSEC_PER_MSEC);
 	rcu_read_lock();
 	p = memattr_acct_find(tgid);
 	if (p) {
 		raw_spin_lock(&p->lock);
 		*h = p->hist;
 		last_ms = div_u64(p->sampled_ns, NSEC_PER_MSEC);
+		seen = p->tick_seen;
 		raw_spin_unlock(&p->lock);
 	}
 	rcu_read_unlock();
+	mutex_unlock(&memattr_sample_mutex);
 	if (!p) {
 		kfree(h);
 		kvfree(out);
 		return -ENOENT;
+	}
+	/*
+	 * Not read since @seen (it did not run): its newest sample stands for
+	 * the periods since, up to the last tick, as the sampler will push it.
+	 */
+	behind = (u16)(period - seen);
+	/* Read by a tick not yet published: its periods are in. */
+	if (behind > U16_MAX - MEMATTR_HIST_CATCHUP_MAX)
+		behind = 0;
+	if (behind && h->samples) {
+		memattr_hist_push_n(h, memattr_hist_get(h, 0, 0), behind);
+		last_ms = tick_ms;
 	}
 	period_ms = memattr_params_sample_ms();
 	for (lvl = 0; lvl < MEMATTR_HIST_LEVELS; lvl++) {
@@ -933,6 +958,52 @@ int memattr_acct_snapshot_procs(struct memattr_proc_row **rows, u32 *nr)
 	return 0;
 }
 
+/*
+ * Each row's processes, added up from the table: their footprints as last
+ * sampled, their memory cgroup as last sampled and their activity now. The
+ * sampler reads again only the processes that ran, so it keeps no sums:
+ * whoever reads the rows adds them up. Context: process.
+ */
+static void memattr_acct_sum_cgroups(struct memattr_cgroup_row *rows, u32 nr)
+{
+	unsigned int bkt;
+	u32 i;
+
+	if (!nr)
+		return;
+	for (i = 0; i < nr; i++) {
+		rows[i].nr_procs = 0;
+		memset(&rows[i].procs, 0, sizeof(rows[i].procs));
+		memset(&rows[i].procs_act, 0, sizeof(rows[i].procs_act));
+	}
+	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); bkt++) {
+		struct memattr_proc *p;
+
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
+			struct memattr_cgroup_row *r;
+			struct memattr_activity act;
+			struct memattr_fp fp;
+			u64 id;
+
+			raw_spin_lock(&p->lock);
+			id = p->cgroup_id;
+			memattr_fp_unpack(&fp, &p->fp);
+			memattr_activity_read(p, &act);
+			raw_spin_unlock(&p->lock);
+			r = memattr_cgroup_lookup(rows, nr, id);
+			if (!r)
+				continue;
+			r->nr_procs++;
+			memattr_fp_add(&r->procs, &fp);
+			memattr_activity_add(&r->procs_act, &act);
+		}
+		rcu_read_unlock();
+		if (bkt % 64 == 63)
+			cond_resched();
+	}
+}
+
 /**
  * memattr_acct_snapshot_cgroups() - a copy of the cgroup table
  * @rows: where the array goes (sorted by id); kvfree() it
@@ -953,6 +1024,7 @@ int memattr_acct_snapshot_cgroups(struct memattr_cgroup_row **rows, u32 *nr)
 	mutex_unlock(&memattr_sample_mutex);
 	if (!r)
 		return -ENOMEM;
+	memattr_acct_sum_cgroups(r, n);
 	*rows = r;
 	*nr = n;
 	return 0;
@@ -1024,6 +1096,7 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st)
 	st->samples = memattr_samples;
 	st->sample_last_ns = memattr_sample_last_ns;
 	st->sample_max_ns = memattr_sample_max_ns;
+	st->sample_reads = memattr_sample_reads;
 	mutex_unlock(&memattr_sample_mutex);
 }
 
@@ -1034,12 +1107,15 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st)
  * @cgs_bytes: its size, charged to the module
  * @sys: the system row
  * @t0: when the tick began, for its cost
+ * @period: the sampler period the tick stands at (memattr_proc.tick_seen's)
+ * @reads: how many processes it read again
  *
  * Context: process (the sampler's work item).
  */
 void memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			  size_t cgs_bytes,
-			  const struct memattr_system_row *sys, u64 t0)
+			  const struct memattr_system_row *sys, u64 t0,
+			  u32 period, u32 reads)
 {
 	struct memattr_cgroup_row *old;
 	size_t old_bytes;
@@ -1056,6 +1132,9 @@ void memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 	dt = ktime_get_ns() - t0;
 	memattr_sample_last_ns = dt;
 	memattr_sample_max_ns = max(memattr_sample_max_ns, dt);
+	memattr_sample_period = period;
+	memattr_sample_t0 = t0;
+	memattr_sample_reads = reads;
 	mutex_unlock(&memattr_sample_mutex);
 	kvfree(old);
 	memattr_mem_uncharge(old_bytes);
@@ -1202,6 +1281,7 @@ int memattr_acct_copy_cgroups(bool (*keep)(const struct memattr_cgroup_row *r,
 	mutex_unlock(&memattr_sample_mutex);
 	if (!r)
 		return -ENOMEM;
+	memattr_acct_sum_cgroups(r, n);
 	*rows = r;
 	*nr = n;
 	return 0;

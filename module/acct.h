@@ -72,9 +72,15 @@ struct memattr_activity {
  * at the exit of its last thread or when the sampler finds it gone; freed
  * after an RCU grace period. Lookups by tgid run under RCU.
  *
- * Allocated from a cache of its own (memattr_proc): 1016 bytes on 64-bit,
+ * Allocated from a cache of its own (memattr_proc): 1024 bytes on 64-bit,
  * laid out without holes; at most 1 KiB, history included (asserted at
  * build time where spinlocks carry no debugging state).
+ *
+ * The sampler reads a process again only when one of its threads ran since
+ * its last sample (or at its full refresh): @pid, @ran_key and @tick_seen
+ * say which (sampler.c; but @pid, they fill what were holes). Until then
+ * the history holds the samples up to @tick_seen, and the periods since
+ * repeat the newest one.
  */
 struct memattr_proc {
 	struct hlist_node node;		/* memattr_procs; its bucket lock */
@@ -111,11 +117,15 @@ struct memattr_proc {
 	u32 vm_base_kb;			/* VmSize at fork/exec/adoption */
 	bool vm_base_set;		/* @vm_base_kb is known */
 	bool fp_at_exit;		/* @fp was read as its threads exit */
+	u16 tick_seen;			/* sampler period of the newest sample */
 	struct memattr_leak_shmem shmem;	/* mapped shmem it allocated */
 	u32 allocs_seen;		/* @page_allocs at the last sample */
+	u32 ran_key;			/* the sampler's: its threads' run time */
 	struct memattr_hist hist;	/* unreclaimable footprint, KiB */
 	struct memattr_leak_info leak;	/* the detector's last verdict */
 	s64 exhaust_s;			/* at @leak's growth; -1: never */
+	/* The sampler's; the entry's free puts it after its grace period. */
+	struct pid *pid;		/* its tgid's, referenced; NULL: none */
 };
 
 /* One point of a footprint history. */
@@ -190,6 +200,7 @@ struct memattr_acct_stats {
 	u64 samples;			/* sampler ticks */
 	u64 sample_last_ns;		/* cost of the last tick */
 	u64 sample_max_ns;
+	u32 sample_reads;		/* processes the last tick read again */
 	u64 irq_pages;			/* allocated in IRQ/softirq context */
 	u64 kthread_pages;		/* allocated by kernel threads */
 	u64 untracked_pages;		/* allocated by untracked processes */
@@ -224,7 +235,8 @@ void memattr_acct_reap(struct memattr_proc *p);
 void memattr_acct_count_oom_dropped(void);
 void memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 			  size_t cgs_bytes,
-			  const struct memattr_system_row *sys, u64 t0);
+			  const struct memattr_system_row *sys, u64 t0,
+			  u32 period, u32 reads);
 
 /* Hot-path entry points, called by hooks.c. */
 struct memattr_proc *memattr_acct_find(pid_t tgid);

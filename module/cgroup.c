@@ -169,7 +169,8 @@ struct memattr_cgroup_row *memattr_cgroups_collect(u32 *nr, size_t *bytes)
 	rcu_read_unlock();
 
 	cap += 16;
-	rows = kvcalloc(cap, sizeof(*rows), GFP_KERNEL);
+	/* Zeroed row by row as they are filled: the room to spare is not. */
+	rows = kvmalloc_array(cap, sizeof(*rows), GFP_KERNEL);
 	if (!rows)
 		return NULL;
 	memattr_mem_charge(cap * sizeof(*rows));
@@ -184,6 +185,7 @@ struct memattr_cgroup_row *memattr_cgroups_collect(u32 *nr, size_t *bytes)
 				break;
 			if (!(css->flags & CSS_ONLINE) && css != root_css)
 				continue;
+			memset(&rows[n], 0, sizeof(rows[n]));
 			memattr_cgroup_fill(&rows[n++], mem_cgroup_from_css(css));
 		}
 	}

@@ -486,6 +486,7 @@ static int memattr_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "%-20s %llu\n", "samples", st.samples);
 	seq_printf(m, "%-20s %llu\n", "sample_last_ns", st.sample_last_ns);
 	seq_printf(m, "%-20s %llu\n", "sample_max_ns", st.sample_max_ns);
+	seq_printf(m, "%-20s %u\n", "sample_reads", st.sample_reads);
 	seq_printf(m, "%-20s %zu\n", "proc_entry_bytes", sizeof(struct memattr_proc));
 	seq_printf(m, "%-20s %llu\n", "own_mem_bytes", memattr_mem_bytes());
 	seq_printf(m, "%-20s %llu\n", "klog_lines", memattr_klog_lines());

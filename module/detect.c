@@ -116,21 +116,27 @@ static void memattr_leak_event(const struct memattr_leak_info *leak, u8 entity,
  * @nr: how many
  * @cfg: the detector's configuration
  * @reset: the sampling period changed: restart every history
+ * @force: the parameters changed: judge every cgroup afresh
  * @now_ns: ktime_get_ns() of this tick
  * @periods: sampling periods this tick stands for (memattr_hist_periods())
  *
+ * Judging is lazy, as a process's (memattr_leak_step_lazy()): the detector
+ * runs when a history completes a slot it reads, not at every tick; the
+ * verdicts are the same (the replay, selftests/replay, checks it).
  * Context: the sampler (process, may sleep).
  */
 void memattr_detect_cgroups(struct memattr_cgroup_row *cgs, u32 nr,
 			    const struct memattr_leak_cfg *cfg, bool reset,
-			    u64 now_ns, unsigned int periods)
+			    bool force, u64 now_ns, unsigned int periods)
 {
 	struct memattr_cg_state *st;
+	struct memattr_leak_lazy lz;
 	struct hlist_node *tmp;
 	unsigned int bkt;
 	u32 i;
 
 	memattr_detect_ticks++;
+	memattr_leak_lazy_init(&lz, cfg);
 	for (i = 0; i < nr; i++) {
 		struct memattr_cgroup_row *r = &cgs[i];
 		struct memattr_event *ev;
@@ -149,7 +155,8 @@ void memattr_detect_cgroups(struct memattr_cgroup_row *cgs, u32 nr,
 							    r->shmem_kb));
 		memattr_hist_push_n(&st->hist, min_t(u64, metric, U32_MAX),
 				    periods);
-		changed = memattr_leak_step(&st->leak, cfg, &st->hist, now_ns);
+		changed = memattr_leak_step_keyed(&st->leak, cfg, &lz, &st->hist,
+						  now_ns, force);
 		r->leak = st->leak;
 		if (r->limit_kb != U64_MAX)
 			r->exhaust_s = memattr_leak_exhaust_s(r->limit_kb -
@@ -179,14 +186,16 @@ void memattr_detect_cgroups(struct memattr_cgroup_row *cgs, u32 nr,
  *	 filled in
  * @cfg: the detector's configuration
  * @reset: the sampling period changed: restart the history
+ * @force: the parameters changed: judge afresh
  * @now_ns: ktime_get_ns() of this tick
  * @periods: sampling periods this tick stands for
  *
+ * Judged lazily, as a cgroup is (memattr_detect_cgroups()).
  * Context: the sampler.
  */
 void memattr_detect_system(struct memattr_system_row *sys,
 			   const struct memattr_leak_cfg *cfg, bool reset,
-			   u64 now_ns, unsigned int periods)
+			   bool force, u64 now_ns, unsigned int periods)
 {
 	struct memattr_wm_crossing cross[MEMATTR_WATERMARKS_MAX];
 	u8 levels[MEMATTR_WATERMARKS_MAX];
@@ -198,7 +207,8 @@ void memattr_detect_system(struct memattr_system_row *sys,
 	used = sys->mem_total_kb - min(sys->mem_total_kb, sys->mem_available_kb);
 	memattr_hist_push_n(&memattr_sys_hist, min_t(u64, used, U32_MAX),
 			    periods);
-	memattr_leak_step(&memattr_sys_leak, cfg, &memattr_sys_hist, now_ns);
+	memattr_leak_step_lazy(&memattr_sys_leak, cfg, &memattr_sys_hist, now_ns,
+			       force);
 	sys->growth_kb_per_hour = memattr_sys_leak.growth_kb_per_hour;
 	sys->exhaust_s = memattr_leak_exhaust_s(sys->mem_available_kb,
 						sys->growth_kb_per_hour);

@@ -19,10 +19,10 @@ void memattr_detect_cfg(struct memattr_leak_cfg *cfg);
 struct memattr_event *memattr_detect_event_slot(void);
 void memattr_detect_cgroups(struct memattr_cgroup_row *cgs, u32 nr,
 			    const struct memattr_leak_cfg *cfg, bool reset,
-			    u64 now_ns, unsigned int periods);
+			    bool force, u64 now_ns, unsigned int periods);
 void memattr_detect_system(struct memattr_system_row *sys,
 			   const struct memattr_leak_cfg *cfg, bool reset,
-			   u64 now_ns, unsigned int periods);
+			   bool force, u64 now_ns, unsigned int periods);
 void memattr_detect_flush(const struct memattr_cgroup_row *cgs, u32 nr);
 void memattr_detect_exit(void);
 

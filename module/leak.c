@@ -515,15 +515,47 @@ bool memattr_leak_step_lazy(struct memattr_leak_info *info,
 			    const struct memattr_leak_cfg *cfg,
 			    const struct memattr_hist *h, u64 now_ns, bool force)
 {
+	struct memattr_leak_lazy lz;
+
+	memattr_leak_lazy_init(&lz, cfg);
+	return memattr_leak_step_keyed(info, cfg, &lz, h, now_ns, force);
+}
+
+/**
+ * memattr_leak_lazy_init() - memattr_leak_step_lazy()'s key, for @cfg
+ * @lz: where it goes
+ * @cfg: the detector's parameters
+ */
+void memattr_leak_lazy_init(struct memattr_leak_lazy *lz,
+			    const struct memattr_leak_cfg *cfg)
+{
 	u32 sample_ms = max_t(u32, cfg->sample_ms, 1);
 	unsigned int lvl;
-	u64 w_full, w_half;
-	u32 key;
 
-	memattr_leak_level(cfg->window_s, sample_ms, &w_full);
-	lvl = memattr_leak_level(cfg->window_s / 2, sample_ms, &w_half);
-	key = (u32)(h->samples >> (MEMATTR_HIST_FANOUT_SHIFT * lvl)) << 2 |
-	      (h->samples >= w_full) << 1 | (h->samples >= w_half);
+	memattr_leak_level(cfg->window_s, sample_ms, &lz->w_full);
+	lvl = memattr_leak_level(cfg->window_s / 2, sample_ms, &lz->w_half);
+	lz->shift = MEMATTR_HIST_FANOUT_SHIFT * lvl;
+}
+
+/**
+ * memattr_leak_step_keyed() - memattr_leak_step_lazy() with its key worked out
+ * @info: the entity's verdict, updated
+ * @cfg: the detector's parameters
+ * @lz: memattr_leak_lazy_init() of @cfg
+ * @h: the entity's history
+ * @now_ns: now, for @info->since_ns
+ * @force: judge whatever the history says (the parameters changed)
+ *
+ * Return: as memattr_leak_step_lazy().
+ */
+bool memattr_leak_step_keyed(struct memattr_leak_info *info,
+			     const struct memattr_leak_cfg *cfg,
+			     const struct memattr_leak_lazy *lz,
+			     const struct memattr_hist *h, u64 now_ns,
+			     bool force)
+{
+	u32 key = memattr_leak_lazy_key(lz, h->samples);
+
 	if (!force && info->judged && info->judged_key == key)
 		return false;
 	info->judged = true;

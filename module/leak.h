@@ -83,6 +83,58 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 bool memattr_leak_step_lazy(struct memattr_leak_info *info,
 			    const struct memattr_leak_cfg *cfg,
 			    const struct memattr_hist *h, u64 now_ns, bool force);
+
+/*
+ * What memattr_leak_step_lazy() keys its input on, worked out once for a
+ * configuration (memattr_leak_lazy_init()), so that a caller judging many
+ * entities per tick, or asking whether an entity is due at all, pays a
+ * shift and two compares each (memattr_leak_lazy_key()).
+ */
+struct memattr_leak_lazy {
+	unsigned int shift;	/* samples per slot of the half window's level, log2 */
+	u64 w_full;		/* the window, samples */
+	u64 w_half;		/* the half window, samples */
+};
+
+void memattr_leak_lazy_init(struct memattr_leak_lazy *lz,
+			    const struct memattr_leak_cfg *cfg);
+bool memattr_leak_step_keyed(struct memattr_leak_info *info,
+			     const struct memattr_leak_cfg *cfg,
+			     const struct memattr_leak_lazy *lz,
+			     const struct memattr_hist *h, u64 now_ns,
+			     bool force);
+
+/**
+ * memattr_leak_lazy_key() - what a history of @samples samples is judged on
+ * @lz: memattr_leak_lazy_init()'s
+ * @samples: the history's sample count
+ *
+ * Return: a key that changes exactly when a judge's input may have.
+ */
+static inline u32 memattr_leak_lazy_key(const struct memattr_leak_lazy *lz,
+					u64 samples)
+{
+	return (u32)(samples >> lz->shift) << 2 |
+	       (samples >= lz->w_full) << 1 | (samples >= lz->w_half);
+}
+
+/**
+ * memattr_leak_lazy_due() - would memattr_leak_step_keyed() judge now
+ * @info: the entity's verdict
+ * @lz: memattr_leak_lazy_init()'s
+ * @samples: the history's sample count, as it would be judged
+ *
+ * Return: true when a step over a history of @samples samples would run
+ * the detector, not skip it.
+ */
+static inline bool memattr_leak_lazy_due(const struct memattr_leak_info *info,
+					 const struct memattr_leak_lazy *lz,
+					 u64 samples)
+{
+	return !info->judged ||
+	       info->judged_key != memattr_leak_lazy_key(lz, samples);
+}
+
 /*
  * Most page allocations kept to account for shmem mapped later: RSS
  * counters lag the allocations (6.1 caches 64 events a thread).

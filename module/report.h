@@ -95,6 +95,22 @@ struct memattr_report_in {
 void memattr_report_draft_begin(struct memattr_report_snap *s, u64 now_ms);
 void memattr_report_draft_proc(struct memattr_report_snap *s,
 			       const struct memattr_report_proc *p);
+/**
+ * memattr_report_draft_floor() - what it takes to join the footprint ranking
+ * @s: the draft
+ *
+ * For a process that does not grow (the growth ranking takes only growers):
+ * memattr_report_draft_proc() leaves the draft as it is for a footprint
+ * not above the floor.
+ * Return: the floor, KiB; -1 while the ranking has room.
+ */
+static inline s64 memattr_report_draft_floor(const struct memattr_report_snap *s)
+{
+	if (s->nr_fp < MEMATTR_REPORT_PROCS)
+		return -1;
+	return min_t(u64, s->fp[s->nr_fp - 1].footprint_kb, S64_MAX);
+}
+
 void memattr_report_draft_cgroups(struct memattr_report_snap *s,
 				  const struct memattr_cgroup_row *cgs, u32 nr);
 void memattr_report_draft_end(struct memattr_report_snap *s,

@@ -47,6 +47,16 @@ static u32 memattr_sample_ms_seen;
  */
 static u64 memattr_tick_start_ns;
 static u64 memattr_tick_n;
+/*
+ * Periods since the sampler started, across changes of the period (the
+ * processes' tick_seen count in it), and the ticks, for the refresh's
+ * turns: the sampler's own.
+ */
+static u32 memattr_period;
+static u32 memattr_refresh_turn;
+
+/* The post-mortem's snapshot being drafted: the sampler's alone. */
+static struct memattr_report_snap memattr_report_draft;
 /* The detector's parameters at the last tick: the sampler's own. */
 static struct memattr_leak_cfg memattr_cfg_seen;
 
@@ -81,23 +91,68 @@ static u32 memattr_proc_leak_kb(struct memattr_proc *p,
 }
 
 /*
+ * Whether a thread of @leader's process ran since @old was taken: the sum
+ * of its threads' run time (the scheduler's own per-task counter) moved, or
+ * one of them is on a CPU now, whose run time may not show it yet. The
+ * process's mm counters, name and memory cgroup only change while one of
+ * its threads runs, but for what others do to it (reclaim, swap-out, KSM,
+ * khugepaged, the OOM reaper, process_vm_writev(), a write to its comm, a
+ * move to another cgroup): the full refresh catches those. *@key: the sum
+ * now, its low 32 bits (a sum that moved by a multiple of 2^32 ns exactly
+ * is missed until the refresh). Context: RCU.
+ */
+static bool memattr_proc_ran(struct task_struct *leader, u32 old, u32 *key)
+{
+	struct task_struct *t;
+	bool on_cpu = false;
+	u64 sum = 0;
+
+	for_each_thread(leader, t) {
+		sum += READ_ONCE(t->se.sum_exec_runtime);
+#ifdef CONFIG_SMP
+		on_cpu |= READ_ONCE(t->on_cpu);
+#endif
+	}
+	*key = (u32)sum;
+	return on_cpu || *key != old;
+}
+
+/*
  * Read one process: its footprint from the first of its threads that still
  * holds the mm, its memory cgroup and its name (the leader's, as in
  * /proc/PID/status: a PR_SET_NAME since fork or exec shows at the next
- * sample). Context: under rcu_read_lock().
+ * sample), and *@key, its threads' run time before any of that was read
+ * (memattr_proc_ran()), unless @keyed: the caller has it already. The name
+ * is copied without the task lock, as the kernel's own messages read it: a
+ * rename racing with the copy may show torn in one sample, and whole in the
+ * next (a rename is the process running). The first read takes a reference
+ * to its tgid's struct pid, which spares the later ones the lookup.
+ * Context: under rcu_read_lock().
  * Return: false when the process is gone (or is another one now).
  */
 static bool memattr_proc_read(struct memattr_proc *p, struct memattr_fp *fp,
 			      u64 *cgid, bool *has_mm,
-			      char comm[TASK_COMM_LEN])
+			      char comm[TASK_COMM_LEN], u32 *key, bool keyed)
 {
 	struct task_struct *leader, *t;
 	struct mem_cgroup *memcg;
+	struct pid *pid = p->pid;
 
-	leader = pid_task(find_pid_ns(p->tgid, &init_pid_ns), PIDTYPE_TGID);
-	if (!leader || leader->start_time != p->start_ns)
-		return false;
-	__get_task_comm(comm, TASK_COMM_LEN, leader);
+	if (pid) {
+		leader = pid_task(pid, PIDTYPE_TGID);
+		if (!leader)
+			return false;
+	} else {
+		pid = find_pid_ns(p->tgid, &init_pid_ns);
+		leader = pid_task(pid, PIDTYPE_TGID);
+		if (!leader || leader->start_time != p->start_ns)
+			return false;
+	}
+	if (!keyed)
+		memattr_proc_ran(leader, 0, key);
+	/* Racy by design, see above: a torn name lasts one sample. */
+	data_race(memcpy(comm, leader->comm, TASK_COMM_LEN));
+	comm[TASK_COMM_LEN - 1] = '\0';
 	*has_mm = false;
 	for_each_thread(leader, t) {
 		task_lock(t);
@@ -115,6 +170,16 @@ static bool memattr_proc_read(struct memattr_proc *p, struct memattr_fp *fp,
 	}
 	memcg = mem_cgroup_from_task(leader);
 	*cgid = memcg ? cgroup_id(memcg->css.cgroup) : 0;
+	/*
+	 * Skipped while it does not run only with an mm: the history of one
+	 * whose mm is gone stops, and nothing may extend it.
+	 */
+	if (*has_mm && !p->pid) {
+		p->pid = get_pid(pid);
+	} else if (!*has_mm && p->pid) {
+		put_pid(p->pid);
+		p->pid = NULL;
+	}
 	return true;
 }
 
@@ -154,113 +219,264 @@ static void memattr_proc_leak_event(struct memattr_proc *p)
 	ev->exhaust_s = p->exhaust_s;
 }
 
-/* The post-mortem's snapshot being drafted: the sampler's alone. */
-static struct memattr_report_snap memattr_report_draft;
+/*
+ * Every process is read again at least once every MEMATTR_SAMPLER_REFRESH
+ * ticks, whether it ran or not: the buckets of the table take turns, 1/64
+ * of them each tick, so the refresh costs the same at every tick. What
+ * changes a process's footprint, name or cgroup without it running shows
+ * within that many ticks (64 s at the default sample_ms). So a process's
+ * history is at most 64 ticks of at most MEMATTR_HIST_CATCHUP_MAX periods
+ * behind, which its 16-bit tick_seen counts.
+ */
+#define MEMATTR_SAMPLER_REFRESH	64
+static_assert(MEMATTR_SAMPLER_REFRESH * MEMATTR_HIST_CATCHUP_MAX <= U16_MAX);
+static_assert(HASH_SIZE(memattr_procs) % 64 == 0);
+
+/* A history's newest sample, 0: none; inline, for every process each tick. */
+static inline u32 memattr_hist_newest(const struct memattr_hist *h)
+{
+	const struct memattr_hist_level *l = &h->level[0];
+
+	return l->used ? l->slot[(l->head + MEMATTR_HIST_SLOTS - 1) %
+				 MEMATTR_HIST_SLOTS] : 0;
+}
+
+/* One tick, as the process walk sees it. */
+struct memattr_tick {
+	struct memattr_cgroup_row *cgs;	/* this tick's, sorted by id */
+	u32 nr_cgs;
+	struct memattr_cgroup_row *cg_last;	/* the last row looked up */
+	u64 avail_kb;			/* MemAvailable, for exhaust_s */
+	const struct memattr_leak_cfg *cfg;
+	struct memattr_leak_lazy lz;
+	bool all;			/* read every process (new parameters) */
+	bool reset_hist;
+	bool force;
+	u64 now_ns;
+	unsigned int periods;		/* this tick stands for */
+	u32 period;			/* the period it stands at */
+	u32 turn;			/* whose buckets are refreshed */
+	u32 reads;			/* processes read again */
+	struct memattr_oom_grower *top;
+	u32 nr_top;
+	/* The footprint a process must exceed to rank in the draft; -1: any. */
+	s64 fp_floor;
+};
+
+/* The processes counted in the tick's row of cgroup @id. */
+static struct memattr_cgroup_row *memattr_tick_cg(struct memattr_tick *t,
+						  u64 id)
+{
+	if (!t->cg_last || t->cg_last->id != id)
+		t->cg_last = memattr_cgroup_lookup(t->cgs, t->nr_cgs, id);
+	return t->cg_last;
+}
+
+/*
+ * Whether a process that did not run needs nothing this tick: its detector
+ * would not judge (memattr_leak_lazy_due()), its time to exhaustion is
+ * none and stays none (it does not grow), and it ranks neither among the
+ * fastest growers nor among the post-mortem's largest. Its history is
+ * extended when it is next touched. Context: the sampler, RCU; reads only
+ * what the sampler writes (a racing exec's history reset is seen at the
+ * next tick: the exec ran).
+ */
+static bool memattr_proc_idle(struct memattr_proc *p, struct memattr_tick *t)
+{
+	/* The exec hook may reset the history: the exec ran, see above. */
+	u64 samples = data_race(p->hist.samples) +
+		      (u16)(t->period - p->tick_seen);
+	s64 growth = p->leak.growth_kb_per_hour;
+	u32 kb;
+
+	if (growth > 0 || memattr_leak_lazy_due(&p->leak, &t->lz, samples))
+		return false;
+	if (t->nr_top < MEMATTR_OOM_TOP ||
+	    t->top[t->nr_top - 1].growth_kb_per_hour < growth)
+		return false;
+	/* As above: an exec's reset makes it run, and read at the next tick. */
+	kb = data_race(memattr_hist_newest(&p->hist));
+	return (s64)kb <= t->fp_floor;
+}
+
+/*
+ * Extend @p's history to the period before this tick's: the periods since
+ * its newest sample repeat it, as they would have had it been read at each
+ * (it did not run). A history restarted since (an exec, a new sampling
+ * period) has nothing to repeat. Context: under @p->lock.
+ */
+static void memattr_proc_catch_up(struct memattr_proc *p,
+				  const struct memattr_tick *t)
+{
+	u32 behind = (u16)(t->period - p->tick_seen);
+
+	lockdep_assert_held(&p->lock);
+	if (p->hist.samples && behind > t->periods)
+		memattr_hist_push_n(&p->hist, memattr_hist_get(&p->hist, 0, 0),
+				    behind - t->periods);
+}
+
+/*
+ * Sample one process: read it again when @read, else extend its history
+ * with its newest sample; judge it, and weigh it for the rankings.
+ * Context: the sampler, RCU.
+ */
+static void memattr_sample_proc(struct memattr_proc *p, struct memattr_tick *t,
+				bool read, const u32 *ran_key)
+{
+	struct memattr_cgroup_row *cg;
+	struct memattr_report_proc rp;
+	struct memattr_oom_grower g;
+	char comm[TASK_COMM_LEN];
+	struct memattr_fp fp;
+	bool has_mm = false;
+	bool changed;
+	u64 room;
+	u64 cgid = 0;
+	u32 key = ran_key ? *ran_key : 0;
+
+	if (read && !memattr_proc_read(p, &fp, &cgid, &has_mm, comm, &key,
+				       ran_key)) {
+		/* Gone without our exit hook seeing it. */
+		memattr_acct_reap(p);
+		return;
+	}
+	raw_spin_lock(&p->lock);
+	if (t->reset_hist)
+		memattr_hist_reset(&p->hist);
+	if (!read) {
+		/*
+		 * Not run since its last sample: the same footprint. Unless
+		 * an exec restarted its history since memattr_proc_ran():
+		 * the next tick reads it.
+		 */
+		if (p->hist.samples) {
+			memattr_proc_catch_up(p, t);
+			memattr_hist_push_n(&p->hist,
+					    memattr_hist_get(&p->hist, 0, 0),
+					    t->periods);
+			p->tick_seen = t->period;
+			p->sampled_ns = t->now_ns;
+		}
+		cgid = p->cgroup_id;
+		memattr_fp_unpack(&fp, &p->fp);
+	} else {
+		p->ran_key = key;
+		/* Once exit_mm() ran, keep the footprint at exit. */
+		if (has_mm) {
+			/* Adopted: the address space as first seen. */
+			u32 kb;
+
+			if (!p->vm_base_set)
+				memattr_proc_set_vm_base(p, fp.vm_kb);
+			kb = memattr_proc_leak_kb(p, &fp);
+			memattr_fp_pack(&p->fp, &fp);
+			p->sampled_ns = t->now_ns;	/* the tick's */
+			memattr_proc_catch_up(p, t);
+			memattr_hist_push_n(&p->hist, kb, t->periods);
+			p->tick_seen = t->period;
+		}
+		p->cgroup_id = cgid;
+		memcpy(p->comm, comm, sizeof(p->comm));
+		memattr_fp_unpack(&fp, &p->fp);
+	}
+	cg = memattr_tick_cg(t, cgid);
+	changed = memattr_leak_step_keyed(&p->leak, t->cfg, &t->lz, &p->hist,
+					  t->now_ns, t->force);
+	/* Every tick: the headrooms move even when it does not. */
+	room = cg ? cg->headroom_kb : MEMATTR_EXHAUST_NO_LIMIT;
+	p->exhaust_s = memattr_exhaust_proc_s(t->avail_kb, room,
+					      p->leak.growth_kb_per_hour);
+	if (changed)
+		memattr_proc_leak_event(p);
+	g.pid = p->tgid;
+	memcpy(g.comm, p->comm, sizeof(g.comm));
+	g.growth_kb_per_hour = p->leak.growth_kb_per_hour;
+	g.rss_kb = fp.rss_kb;
+	rp.leak = p->leak.state;
+	rp.since_ms = div_u64(p->leak.since_ns, NSEC_PER_MSEC);
+	/* What the detector judges: its newest sample. */
+	rp.footprint_kb = memattr_hist_used(&p->hist, 0) ?
+			  memattr_hist_get(&p->hist, 0, 0) : 0;
+	raw_spin_unlock(&p->lock);
+	memattr_oom_top_insert(t->top, &t->nr_top, &g);
+	rp.pid = g.pid;
+	memcpy(rp.comm, g.comm, sizeof(rp.comm));
+	rp.cgroup_id = cgid;
+	rp.rss_kb = fp.rss_kb;
+	rp.growth_kb_per_hour = g.growth_kb_per_hour;
+	memattr_report_draft_proc(&memattr_report_draft, &rp);
+	t->fp_floor = memattr_report_draft_floor(&memattr_report_draft);
+	if (cg)
+		cg->nr_procs++;
+}
 
 /*
  * Sample every tracked process, bucket by bucket, with breaks between, and
- * collect the fastest growers into @top (*@nr_top of them). Each sample
- * goes into the histories @periods times: the sampling periods this tick
- * stands for (memattr_hist_periods()). @avail_kb: the system's available
- * memory, for times to exhaustion.
+ * collect the fastest growers into @t->top. A process is read again only
+ * when one of its threads ran since its last read, or when its bucket's
+ * turn for the full refresh comes (MEMATTR_SAMPLER_REFRESH); else its
+ * history is extended with its newest sample, when it is next touched. The
+ * cgroup rows count their processes here; their sums are added up when
+ * they are read (acct.c).
  */
-static void memattr_sample_procs(struct memattr_cgroup_row *cgs, u32 nr_cgs,
-				 u64 avail_kb,
-				 const struct memattr_leak_cfg *cfg,
-				 bool reset_hist, bool force, u64 now_ns,
-				 unsigned int periods,
-				 struct memattr_oom_grower *top, u32 *nr_top)
+static void memattr_sample_procs(struct memattr_tick *t)
 {
-	unsigned int bkt;
+	unsigned int bkt, end;
 
-	*nr_top = 0;
-	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); bkt++) {
-		struct memattr_proc *p;
-
+	t->nr_top = 0;
+	/* One read-side section and one break per 64 buckets. */
+	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); cond_resched()) {
 		rcu_read_lock();
-		hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
-			struct memattr_cgroup_row *cg;
-			struct memattr_report_proc rp;
-			struct memattr_oom_grower g;
-			struct memattr_activity act;
-			char comm[TASK_COMM_LEN];
-			struct memattr_fp fp;
-			bool has_mm = false;
-			bool changed;
-			u64 room;
-			u64 cgid = 0;
+		for (end = bkt + 64; bkt < end; bkt++) {
+			struct memattr_proc *p;
+			bool refresh;
 
-			if (!memattr_proc_read(p, &fp, &cgid, &has_mm, comm)) {
-				/* Gone without our exit hook seeing it. */
-				memattr_acct_reap(p);
+			/* Most buckets are empty: the least work for those. */
+			if (hlist_empty(&memattr_procs[bkt]))
 				continue;
-			}
-			raw_spin_lock(&p->lock);
-			if (reset_hist)
-				memattr_hist_reset(&p->hist);
-			/* Once exit_mm() ran, keep the footprint at exit. */
-			if (has_mm) {
-				/* Adopted: the address space as first seen. */
-				u32 kb;
+			refresh = t->all ||
+				  bkt % MEMATTR_SAMPLER_REFRESH == t->turn;
+			hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
+				struct memattr_cgroup_row *cg;
+				struct task_struct *leader;
+				u32 key;
 
-				if (!p->vm_base_set)
-					memattr_proc_set_vm_base(p, fp.vm_kb);
-				kb = memattr_proc_leak_kb(p, &fp);
-				memattr_fp_pack(&p->fp, &fp);
-				p->sampled_ns = now_ns;	/* the tick's */
-				memattr_hist_push_n(&p->hist, kb, periods);
-			}
-			p->cgroup_id = cgid;
-			memcpy(p->comm, comm, sizeof(p->comm));
-			memattr_fp_unpack(&fp, &p->fp);
-			cg = memattr_cgroup_lookup(cgs, nr_cgs, cgid);
-			changed = memattr_leak_step_lazy(&p->leak, cfg, &p->hist,
-							 now_ns, force);
-			/* Every tick: the headrooms move even when it does not. */
-			room = cg ? cg->headroom_kb : MEMATTR_EXHAUST_NO_LIMIT;
-			p->exhaust_s = memattr_exhaust_proc_s(avail_kb, room,
-							      p->leak.growth_kb_per_hour);
-			if (changed)
-				memattr_proc_leak_event(p);
-			memattr_activity_read(p, &act);
-			g.pid = p->tgid;
-			memcpy(g.comm, p->comm, sizeof(g.comm));
-			g.growth_kb_per_hour = p->leak.growth_kb_per_hour;
-			g.rss_kb = fp.rss_kb;
-			rp.leak = p->leak.state;
-			rp.since_ms = div_u64(p->leak.since_ns, NSEC_PER_MSEC);
-			/* What the detector judges: its newest sample. */
-			rp.footprint_kb = memattr_hist_used(&p->hist, 0) ?
-					  memattr_hist_get(&p->hist, 0, 0) : 0;
-			raw_spin_unlock(&p->lock);
-			memattr_oom_top_insert(top, nr_top, &g);
-			rp.pid = g.pid;
-			memcpy(rp.comm, g.comm, sizeof(rp.comm));
-			rp.cgroup_id = cgid;
-			rp.rss_kb = fp.rss_kb;
-			rp.growth_kb_per_hour = g.growth_kb_per_hour;
-			memattr_report_draft_proc(&memattr_report_draft, &rp);
-
-			if (cg) {
-				cg->nr_procs++;
-				memattr_fp_add(&cg->procs, &fp);
-				memattr_activity_add(&cg->procs_act, &act);
+				if (refresh || !p->pid) {
+					t->reads++;
+					memattr_sample_proc(p, t, true, NULL);
+					continue;
+				}
+				leader = pid_task(p->pid, PIDTYPE_TGID);
+				if (!leader ||
+				    memattr_proc_ran(leader, p->ran_key, &key)) {
+					t->reads++;
+					memattr_sample_proc(p, t, true,
+							    leader ? &key : NULL);
+					continue;
+				}
+				if (!memattr_proc_idle(p, t)) {
+					memattr_sample_proc(p, t, false, NULL);
+					continue;
+				}
+				cg = memattr_tick_cg(t, p->cgroup_id);
+				if (cg)
+					cg->nr_procs++;
 			}
 		}
 		rcu_read_unlock();
-		if (bkt % 64 == 63)
-			cond_resched();
 	}
 }
 
 static void memattr_sampler_fn(struct work_struct *work)
 {
 	struct memattr_oom_grower top[MEMATTR_OOM_TOP];
+	struct memattr_tick t = { .top = top };
 	struct memattr_cgroup_row *cgs;
 	struct memattr_system_row sys;
 	size_t cgs_bytes = 0;
 	struct memattr_leak_cfg cfg;
-	u32 nr_cgs, sample_ms, nr_top;
+	u32 nr_cgs, sample_ms;
 	unsigned int periods;
 	bool reset_hist, force;
 	u64 t0, next, now;
@@ -288,18 +504,33 @@ static void memattr_sampler_fn(struct work_struct *work)
 					       memattr_tick_start_ns, t0,
 					       sample_ms);
 	}
+	memattr_period += periods;
+	t.cgs = cgs;
+	t.nr_cgs = nr_cgs;
+	t.avail_kb = sys.mem_available_kb;
+	t.cfg = &cfg;
+	memattr_leak_lazy_init(&t.lz, &cfg);
+	t.all = force;
+	t.reset_hist = reset_hist;
+	t.force = force;
+	t.now_ns = t0;
+	t.periods = periods;
+	t.period = memattr_period;
+	t.turn = memattr_refresh_turn++ % MEMATTR_SAMPLER_REFRESH;
 	memattr_report_draft_begin(&memattr_report_draft,
 				   div_u64(t0, NSEC_PER_MSEC));
-	memattr_sample_procs(cgs, nr_cgs, sys.mem_available_kb, &cfg,
-			     reset_hist, force, t0, periods, top, &nr_top);
-	memattr_oom_top_publish(top, nr_top);
-	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, t0, periods);
-	memattr_detect_system(&sys, &cfg, reset_hist, t0, periods);
+	t.fp_floor = memattr_report_draft_floor(&memattr_report_draft);
+	memattr_sample_procs(&t);
+	memattr_oom_top_publish(top, t.nr_top);
+	memattr_detect_cgroups(cgs, nr_cgs, &cfg, reset_hist, force, t0,
+			       periods);
+	memattr_detect_system(&sys, &cfg, reset_hist, force, t0, periods);
 	memattr_report_draft_end(&memattr_report_draft, &sys, cgs, nr_cgs);
 	memattr_pm_publish(&memattr_report_draft);
 
 	memattr_sample_ms_seen = sample_ms;
-	memattr_acct_publish(cgs, nr_cgs, cgs_bytes, &sys, t0);
+	memattr_acct_publish(cgs, nr_cgs, cgs_bytes, &sys, t0, t.period,
+			     t.reads);
 	memattr_detect_flush(cgs, nr_cgs);
 
 	/*

@@ -32,6 +32,7 @@ def fields(rest):
 
 def parse(log):
     info, runs, ticks, dumps, mems, slabs = {}, [], {}, {}, {}, []
+    runticks, basetick = {}, {}
     with open(log, errors="replace") as f:
         for line in f:
             m = BENCH.search(line.replace("\r", ""))
@@ -44,13 +45,17 @@ def parse(log):
                 runs.append(kv)
             elif kind == "tick":
                 ticks[int(kv["procs"])] = kv
+            elif kind == "tickrun":
+                runticks[int(kv["procs"])] = kv
+            elif kind == "tickbase":
+                basetick.update(kv)
             elif kind == "dump":
                 dumps[int(kv["procs"])] = kv
             elif kind == "mem":
                 mems[int(kv["procs"])] = kv
             elif kind == "slab":
                 slabs.append(kv)
-    return info, runs, ticks, dumps, mems, slabs
+    return info, runs, ticks, dumps, mems, slabs, runticks, basetick
 
 
 def ko_sections(path):
@@ -98,7 +103,7 @@ def main():
     ap.add_argument("log")
     a = ap.parse_args()
 
-    info, runs, ticks, dumps, mems, slabs = parse(a.log)
+    info, runs, ticks, dumps, mems, slabs, runticks, basetick = parse(a.log)
     if not runs:
         print(f"bench-report: no BENCH run lines in {a.log}", file=sys.stderr)
         return 1
@@ -185,6 +190,9 @@ def main():
     p("")
     p("| table size | sampler tick | per 1000 processes | full netlink dump (GET_PROC) |")
     p("|---|---:|---:|---:|")
+    if basetick.get("ns"):
+        p(f"| no process started ({basetick['tracked']} tracked): the tick's "
+          f"fixed part | {int(basetick['ns']) / 1e3:.0f} us | - | - |")
     for n in sorted(ticks):
         t = ticks[n]
         ns = int(t["ns"] or 0)
@@ -194,6 +202,13 @@ def main():
                 if d.get("ns") else "-")
         per = f"{ns / tracked * 1000 / 1e3:.1f} us" if tracked else "-"
         p(f"| {n} sleeping processes ({tracked} tracked) | {ns / 1e3:.0f} us | {per} | {dump} |")
+    for n in sorted(runticks):
+        t = runticks[n]
+        ns = int(t["ns"] or 0)
+        tracked = int(t["tracked"] or 0)
+        per = f"{ns / tracked * 1000 / 1e3:.1f} us" if tracked else "-"
+        p(f"| {n} processes that all run (each writes a page every 500 ms; "
+          f"{tracked} tracked) | {ns / 1e3:.0f} us | {per} | - |")
     p("")
     if 0 in mems and mems:
         top = max(mems)

@@ -4,25 +4,29 @@
 # make bench: memattr's overhead benchmark in the stock lanes' guests.
 #
 # usage: bench.sh [--arch amd64|arm64|all] [--rounds N] [--scale PCT]
-#                 [--procs "N ..."] [--no-write]
+#                 [--procs "N ..."] [--storms "S ..."] [--no-write]
 #
 # Boots Debian's stock kernel for each architecture under QEMU with
 # -icount shift=0 and runs bench/run.sh there: every storm module-unloaded,
 # memattr-loaded and with the equivalent tracefs events, for --rounds rounds
 # (7), then the sampler tick, a netlink dump and the module's memory with
-# each number of --procs sleeping processes ("1000 5000"). Prints the table
-# and writes it to bench/results-<arch>.md (not with --no-write).
+# each number of --procs sleeping processes ("1000 5000"), and the tick with
+# as many processes that all run. --storms runs only those storms (see
+# bench/run.sh; "": none, for the tick rows alone, with --no-write). Prints
+# the table and writes it to bench/results-<arch>.md (not with --no-write).
 # Console logs: build/bench/<arch>/console.log.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 arches="amd64 arm64" rounds=7 scale=100 procs="1000 5000" write=1
+storms="fault faultthp mmap brk fork exec read"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arches=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--scale) scale=$2; shift 2 ;;
 	--procs) procs=$2; shift 2 ;;
+	--storms) storms=$2; shift 2 ;;
 	--no-write) write=0; shift ;;
 	*) echo "bench: unknown argument '$1'" >&2; exit 2 ;;
 	esac
@@ -32,6 +36,7 @@ done
 	echo "bench: --rounds, --scale and --procs take numbers" >&2
 	exit 2
 }
+[[ $storms =~ ^[a-z\ ]*$ ]] || { echo "bench: --storms takes storm names" >&2; exit 2; }
 
 rc=0
 for arch in $arches; do
@@ -45,7 +50,7 @@ for arch in $arches; do
 	cat >"$out/guest-run.sh" <<-EOF
 		#!/bin/sh
 		# SPDX-License-Identifier: GPL-2.0-only
-		exec /bench/run.sh --rounds $rounds --scale $scale --procs "$procs"
+		exec /bench/run.sh --rounds $rounds --scale $scale --procs "$procs" --storms "$storms"
 	EOF
 	echo "bench: $arch: booting stock-$arch with -icount shift=0 ($rounds rounds)" >&2
 	lrc=0

@@ -15,7 +15,8 @@ echo "TAP version 13"
 
 # The lanes of the other supported kernels run what exercises load and
 # unload, parameters and every hook against /proc and cgroupfs, and the
-# regression tests of issue 16 (hardening); the PREEMPT_RT lane adds the
+# regression tests of issue 16 (hardening) and the sampler's skipping of
+# what did not run (tick, about 10 s); the PREEMPT_RT lane adds the
 # detector's tick and the kernel log lines (klog); the stock 6.1 lanes run
 # everything. The debug lane runs everything but detect, whose acceptance
 # runs at an accelerated scale (100 ms samples, a 20 s window) and times a
@@ -33,7 +34,7 @@ debug)
 	cli=yes
 	;;
 stock-5.10-* | stock-6.12-*)
-	tests="lifecycle params attribution hardening hostile profile"
+	tests="lifecycle params attribution hardening hostile profile tick"
 	cli=no
 	;;
 stock-rt)
@@ -41,7 +42,7 @@ stock-rt)
 	cli=no
 	;;
 *)
-	tests="lifecycle params attribution netlink detect hardening hostile klog profile"
+	tests="lifecycle params attribution netlink detect hardening hostile klog profile tick"
 	cli=yes
 	;;
 esac
