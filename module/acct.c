@@ -1174,7 +1174,7 @@ int memattr_acct_init(void)
 	for (i = 0; i < ARRAY_SIZE(memattr_exited); i++)
 		raw_spin_lock_init(&memattr_exited[i].lock);
 	/*
-	 * A cache of its own: a 1008-byte entry from kmalloc would take a
+	 * A cache of its own: a 1024-byte entry from kmalloc would take a
 	 * 1 KiB object, and one a little bigger a 2 KiB one. Lock debugging
 	 * makes the raw spinlock bigger; without it the entry, history
 	 * included, stays within 1 KiB.

@@ -102,12 +102,6 @@ struct memattr_proc {
 	atomic64_t munmap_calls;
 	atomic64_t brk_calls;
 	atomic64_t mremap_calls;
-	/*
-	 * Its growth-site profile, or NULL (profile.c): set and cleared with
-	 * cmpxchg/WRITE_ONCE, read by the hooks with READ_ONCE; a profile is
-	 * freed only after a grace period once no entry points to it.
-	 */
-	struct memattr_profile *prof;
 
 	/* Everything below: under @lock (never taken in IRQ context). */
 	char comm[TASK_COMM_LEN];

@@ -5,14 +5,15 @@
  *
  * Lifetime. A profile is allocated whole (its stack table and its table of
  * sampled pages) in process context, by PROFILE_START or by the auto-start
- * work, never in a hook. It is published twice: in memattr_profiles[] (for
- * the page-free hook, which must find a sampled page whatever task frees
- * it, and for the outputs), and in its process's entry, memattr_proc.prof
- * (for the page-allocator and mapping hooks, which already hold that
- * entry). It ends at PROFILE_STOP, at exec, at the exit of its last thread,
- * or when the work finds its process gone: the exec and exit hooks only
- * mark it ended and unhook it from its process (they run with preemption
- * off and may not sleep); the work then takes it out of memattr_profiles[],
+ * work, never in a hook. It is published in memattr_profiles[], a few
+ * slots that every hook scans while a profile exists (the page-free hook
+ * must find a sampled page whatever task frees it; the page-allocator and
+ * mapping hooks look up their process's tgid and start time there rather
+ * than in struct memattr_proc, which has no byte to spare). It ends at
+ * PROFILE_STOP, at exec, at the exit of its last thread, or when the work
+ * finds its process gone: the exec and exit hooks only mark it ended (they
+ * run with preemption off and may not sleep); the work then takes it out
+ * of memattr_profiles[],
  * waits for a grace period (every hook runs with preemption off, so
  * synchronize_rcu() waits for any that still holds it) and frees it.
  *
@@ -281,16 +282,10 @@ static void memattr_profile_free(struct memattr_profile *prof)
 static void memattr_profile_remove(unsigned int i)
 {
 	struct memattr_profile *prof = memattr_profile_deref(i);
-	struct memattr_proc *p;
 
 	lockdep_assert_held(&memattr_profile_mutex);
 	WRITE_ONCE(prof->ended, true);
 	RCU_INIT_POINTER(memattr_profiles[i], NULL);
-	rcu_read_lock();
-	p = memattr_acct_find(prof->tgid);
-	if (p)
-		cmpxchg(&p->prof, prof, NULL);
-	rcu_read_unlock();
 	memattr_profiles_nr--;
 	memattr_profiles_bytes -= prof->mem_bytes;
 	/* ORDER: unpublished, then no hook holds it, then free. */
@@ -411,8 +406,7 @@ int memattr_profile_start(pid_t tgid, u64 start_ns, u32 every, bool autostart)
 	memattr_profiles_bytes += prof->mem_bytes;
 	rcu_read_lock();
 	p = memattr_acct_find(tgid);
-	hooked = p && p->start_ns == start_ns && memattr_profile_alive(prof) &&
-		 !cmpxchg(&p->prof, NULL, prof);
+	hooked = p && p->start_ns == start_ns && memattr_profile_alive(prof);
 	rcu_read_unlock();
 	ret = 0;
 	if (!hooked) {
@@ -599,11 +593,16 @@ static u32 memattr_profile_stack(struct memattr_profile *prof)
  */
 static struct memattr_profile *memattr_profile_of(struct memattr_proc *p)
 {
-	struct memattr_profile *prof = READ_ONCE(p->prof);
+	struct memattr_profile *prof;
+	unsigned int i;
 
-	if (!prof || READ_ONCE(prof->ended))
-		return NULL;
-	return prof;
+	for (i = 0; i < MEMATTR_PROFILES_MAX; i++) {
+		prof = rcu_dereference_sched(memattr_profiles[i]);
+		if (prof && prof->tgid == p->tgid &&
+		    prof->start_ns == p->start_ns && !READ_ONCE(prof->ended))
+			return prof;
+	}
+	return NULL;
 }
 
 /*
@@ -756,7 +755,6 @@ void memattr_profile_map_slow(struct memattr_proc *p, enum memattr_hook_id id)
 void memattr_profile_task_end_slow(struct task_struct *task, bool exec)
 {
 	struct memattr_profile *prof;
-	struct memattr_proc *p;
 	bool any = false;
 	unsigned int i;
 
@@ -773,11 +771,6 @@ void memattr_profile_task_end_slow(struct task_struct *task, bool exec)
 	}
 	if (!any)
 		return;
-	rcu_read_lock();
-	p = memattr_acct_find(task->tgid);
-	if (p)
-		WRITE_ONCE(p->prof, NULL);
-	rcu_read_unlock();
 	schedule_work(&memattr_profile_gc_work);	/* raw locks only */
 }
 
