@@ -136,6 +136,8 @@ def main():
         for r in runs:
             if r["storm"] == name:
                 by[(int(r["round"]), r["mode"])] = r
+        if not by:
+            continue            # not run (bench.sh --storms)
         ratios = {"memattr": [], "trace": [], "floor": []}
         base_ns, mem_ns, events, iters = [], [], [], 1
         for rd in rounds:
@@ -183,7 +185,7 @@ def main():
         p("| " + " | ".join(cells) + " |")
         if ratios["floor"]:
             fr = statistics.median(ratios["floor"])
-            p(f"| the same, empty page-allocator probes only (the floor) | "
+            p(f"| the same, memattr's hooks with empty bodies (the floor: memattr_floor.ko) | "
               f"{statistics.median(base_ns) / 1e6:.1f} | {fmt_ratio(fr)} "
               f"({min(ratios['floor']):.3f}-{max(ratios['floor']):.3f}) | - | - | "
               f"memattr above the floor: {mr - fr:+.4f} | - | - |")
