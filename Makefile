@@ -9,9 +9,10 @@
 #   make demo            boot the arm64 guest and show memattr working
 #   make vm              boot a guest with memattr loaded (LANE=stock-amd64,
 #                        stock-arm64 or debug) for a person to explore
-#   make bench           the overhead benchmark in the stock-amd64 and
-#                        stock-arm64 guests (BENCH_ARCH=amd64 or arm64 for
-#                        one); writes bench/results-<arch>.md
+#   make bench           the overhead benchmark in the stock-amd64,
+#                        stock-arm64 and stock-6.12-arm64 guests
+#                        (BENCH_ARCH=amd64, arm64 or arm64-6.12 for one);
+#                        writes bench/results-<arch>.md
 #   make replay          the leak detector's day-scale replay on the host;
 #                        writes selftests/replay/results.md
 #   make dkms-install    what DKMS needs, into $(DESTDIR)/usr/src/memattr-VERSION

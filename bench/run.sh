@@ -3,13 +3,17 @@
 #
 # The overhead benchmark's guest driver (busybox sh), packed as /bench/run.sh.
 #
-# usage: run.sh [--rounds N] [--scale PCT] [--procs "N ..."] [--storms "S ..."]
-#               [--smoke]
+# usage: run.sh [--rounds N] [--scale PCT] [--procs "N ..."] [--smoke]
+#               [--storms "S ..."] [--modes "M ..."]
 #
-# Each round runs every storm of /bench/bench in three modes, in an order
+# Each round runs every storm of /bench/bench (or those of --storms) in each
+# mode (those of --modes, base always; default "memattr trace"), in an order
 # that rotates from round to round:
 #   base     memattr not loaded, no tracing
 #   memattr  memattr.ko loaded (default parameters but max_procs)
+#   floor    memattr_floor.ko loaded instead (scripts/bench.sh builds it):
+#            the page allocator's tracepoints with an empty probe each,
+#            the floor under memattr's page hooks
 #   trace    no memattr; tracefs events for what memattr observes:
 #            kmem:mm_page_alloc, kmem:mm_page_free, kmem:rss_stat,
 #            sched:sched_process_fork/exec/exit, and kprobe events on
@@ -26,10 +30,12 @@
 # --scale, and TAP lines that check the numbers are sane, not budgets.
 
 ko=/lib/modules/memattr/memattr.ko
+floor_ko=/lib/modules/memattr/memattr_floor.ko
 bench=$(dirname "$0")/bench
 stats=/sys/kernel/debug/memattr/stats
 T=/sys/kernel/tracing
 storms="fault faultthp mmap brk fork exec read"
+modes="base memattr trace"
 rounds=7 scale=100 procs="1000 5000" smoke=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -37,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--scale) scale=$2; shift 2 ;;
 	--procs) procs=$2; shift 2 ;;
 	--storms) storms=$2; shift 2 ;;
+	--modes) modes="base ${2#base}"; shift 2 ;;
 	--smoke) smoke=1; rounds=1; shift ;;
 	*) echo "# bench: unknown argument $1"; exit 2 ;;
 	esac
@@ -61,6 +68,9 @@ notok() {
 unload() {
 	if [ -d /sys/module/memattr ]; then
 		rmmod memattr || return 1
+	fi
+	if [ -d /sys/module/memattr_floor ]; then
+		rmmod memattr_floor || return 1
 	fi
 	return 0
 }
@@ -123,13 +133,14 @@ mode_on() {
 	case "$1" in
 	base) unload ;;
 	memattr) load ;;
+	floor) unload && insmod $floor_ko ;;
 	trace) unload && trace_on ;;
 	esac
 }
 
 mode_off() {
 	case "$1" in
-	memattr) unload ;;
+	memattr | floor) unload ;;
 	trace) trace_off ;;
 	esac
 }
@@ -145,11 +156,16 @@ done
 
 r=0
 while [ $r -lt "$rounds" ]; do
-	case $((r % 3)) in
-	0) order="base memattr trace" ;;
-	1) order="memattr trace base" ;;
-	*) order="trace base memattr" ;;
-	esac
+	# The modes rotated left by r.
+	set -- $modes
+	k=$((r % $#))
+	while [ $k -gt 0 ]; do
+		first=$1
+		shift
+		set -- "$@" "$first"
+		k=$((k - 1))
+	done
+	order="$*"
 	for m in $order; do
 		if ! mode_on $m; then
 			notok "round $r: set up mode $m"
@@ -236,22 +252,30 @@ unload || notok "rmmod memattr at the end"
 # Sanity, not budgets: every storm ran in every mode with a plausible ratio;
 # the sampler ticked and the dump saw every process.
 for s in $storms; do
-	line=$(awk -v s="$s" '
+	line=$(awk -v s="$s" -v modes="$modes" '
 		$2 == "run" {
 			for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 			if (f["storm"] == s) { ns[f["mode"]] += f["ns"]; seen[f["mode"]]++ }
 		}
 		END {
-			if (!seen["base"] || !seen["memattr"] || !seen["trace"] || ns["base"] <= 0)
-				{ print "missing"; exit }
-			printf "%.3f %.3f\n", ns["memattr"] / ns["base"], ns["trace"] / ns["base"]
+			n = split(modes, m, " ")
+			for (i = 1; i <= n; i++)
+				if (!seen[m[i]]) { print "missing " m[i]; exit }
+			if (ns["base"] <= 0) { print "missing base"; exit }
+			# ratio, and whether it is plausible (tracefs: up to 50x)
+			for (i = 1; i <= n; i++) {
+				if (m[i] == "base")
+					continue
+				r = ns[m[i]] / ns["base"]
+				bad = bad || r <= 0.2 || r >= (m[i] == "trace" ? 50 : 5)
+				printf "%s %.3fx, ", m[i], r
+			}
+			print bad ? "implausible" : "ok"
 		}' $out_file)
-	set -- $line
-	if [ "$1" != missing ] && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > 0.2 && a < 5 && b > 0.2 && b < 50) }'; then
-		ok "storm $s ran in every mode (memattr ${1}x, tracefs ${2}x)"
-	else
-		notok "storm $s ran in every mode ($line)"
-	fi
+	case "$line" in
+	*ok) ok "storm $s ran in every mode (${line%, ok})" ;;
+	*) notok "storm $s ran in every mode ($line)" ;;
+	esac
 done
 for np in $procs; do
 	set -- $(awk -v np="$np" '$2 == "tick" && $3 == "procs=" np { t = $5 } $2 == "dump" && $3 == "procs=" np { d = $5 " " $6 }

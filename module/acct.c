@@ -81,9 +81,10 @@ atomic_long_t memattr_procs_gen = ATOMIC_LONG_INIT(0);
 
 DEFINE_PER_CPU(struct memattr_cur, memattr_cur);
 
-static DEFINE_PER_CPU(u64, memattr_irq_pages);
-static DEFINE_PER_CPU(u64, memattr_kthread_pages);
-static DEFINE_PER_CPU(u64, memattr_untracked_pages);
+/* Pages of no process, counted by the page hooks: see acct.h. */
+DEFINE_PER_CPU(u64, memattr_irq_pages);
+DEFINE_PER_CPU(u64, memattr_kthread_pages);
+DEFINE_PER_CPU(u64, memattr_untracked_pages);
 
 /*
  * Recently exited processes: a ring of MEMATTR_EXITED_MAX slots. An exit
@@ -263,16 +264,7 @@ struct memattr_proc *memattr_acct_find_current_slow(struct memattr_cur *c,
 						    pid_t tgid,
 						    unsigned long gen)
 {
-	struct memattr_proc *p;
-
-	smp_rmb();	/* the generation, then the table (memattr_proc_unlink) */
-	p = memattr_acct_find(tgid);
-	if (p) {
-		c->p = p;
-		c->tgid = tgid;
-		c->gen = gen;
-	}
-	return p;
+	return memattr_acct_cur_fill(c, tgid, gen);
 }
 
 /* An entry from the slab, charged to the module. Context: process. */
@@ -648,40 +640,6 @@ void memattr_acct_exit_task(struct task_struct *task)
 	if (p && p->start_ns == task->group_leader->start_time)
 		memattr_proc_retire(p, peak_kb);
 	rcu_read_unlock();
-}
-
-/**
- * memattr_acct_count_irq_pages() - pages allocated in interrupt context
- * @nr: pages
- *
- * They belong to no process, whichever task was interrupted.
- */
-void memattr_acct_count_irq_pages(unsigned int nr)
-{
-	this_cpu_add(memattr_irq_pages, nr);
-}
-
-/**
- * memattr_acct_count_kthread_pages() - pages allocated by kernel threads
- * @nr: pages
- *
- * Context: task, preemption disabled (a page hook); never in interrupt
- * context, so the per-CPU add needs no protection against one.
- */
-void memattr_acct_count_kthread_pages(unsigned int nr)
-{
-	__this_cpu_add(memattr_kthread_pages, nr);
-}
-
-/**
- * memattr_acct_count_untracked_pages() - pages of processes not tracked
- * @nr: pages
- *
- * Context: as memattr_acct_count_kthread_pages().
- */
-void memattr_acct_count_untracked_pages(unsigned int nr)
-{
-	__this_cpu_add(memattr_untracked_pages, nr);
 }
 
 /**

@@ -237,12 +237,17 @@ struct memattr_proc *memattr_acct_find(pid_t tgid);
 
 /*
  * The entry of the process last seen by the hooks on a CPU; only that CPU
- * reads or writes it, with preemption disabled.
+ * writes it, in task context with preemption disabled (interrupt context
+ * never touches it, so plain increments cannot lose a count). The page
+ * hooks' hit counts live here, next to what they read anyway on every
+ * page: one per-CPU address for both; `stats` sums them over the CPUs.
  */
 struct memattr_cur {
 	struct memattr_proc *p;
 	pid_t tgid;
 	unsigned long gen;	/* 64 bits on 64-bit: never wraps */
+	u64 page_alloc_hits;	/* task-context runs of the page hooks */
+	u64 page_free_hits;
 };
 
 DECLARE_PER_CPU(struct memattr_cur, memattr_cur);
@@ -258,7 +263,38 @@ struct memattr_proc *memattr_acct_find_current_slow(struct memattr_cur *c,
 						    unsigned long gen);
 
 /**
- * memattr_acct_find_current() - the tracked process of current, cached
+ * memattr_acct_cur_fill() - look current's process up, into the cache
+ * @c: this CPU's cache
+ * @tgid: current's
+ * @gen: memattr_procs_gen as the caller read it
+ *
+ * The lookup behind a miss of the cache, inline for the page hooks, whose
+ * every path then is a leaf (see hooks.c); the others call
+ * memattr_acct_find_current_slow().
+ *
+ * Context: as memattr_acct_cur_hit().
+ * Return: the process, or NULL when it is not tracked.
+ */
+static __always_inline struct memattr_proc *
+memattr_acct_cur_fill(struct memattr_cur *c, pid_t tgid, unsigned long gen)
+{
+	struct memattr_proc *p;
+
+	smp_rmb();	/* the generation, then the table (memattr_proc_unlink) */
+	hash_for_each_possible_rcu(memattr_procs, p, node, tgid) {
+		if (p->tgid == tgid) {
+			c->p = p;
+			c->tgid = tgid;
+			c->gen = gen;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * memattr_acct_cur_hit() - the entry a CPU's cache holds for current
+ * @c: this CPU's cache
  *
  * For the hooks, which see the same process event after event (page after
  * page): a per-CPU cache of the last entry found spares the hash lookup
@@ -272,26 +308,76 @@ struct memattr_proc *memattr_acct_find_current_slow(struct memattr_cur *c,
  * Context: task, preemption disabled (a hook's handler: a tracepoint probe,
  * a kprobe handler, or memattr_ft_entry(), which disables it itself): the
  * cache is this CPU's, and interrupt context never reaches it.
+ * Return: the process, or NULL on a miss (memattr_acct_find_current_slow()
+ * then tells).
+ */
+static inline struct memattr_proc *memattr_acct_cur_hit(struct memattr_cur *c)
+{
+	if (likely(c->tgid == current->tgid &&
+		   c->gen == atomic_long_read(&memattr_procs_gen)))
+		return c->p;
+	return NULL;
+}
+
+/**
+ * memattr_acct_find_current() - the tracked process of current, cached
+ *
+ * Context: as memattr_acct_cur_hit().
  * Return: the process, or NULL when it is not tracked.
  */
 static inline struct memattr_proc *memattr_acct_find_current(void)
 {
 	struct memattr_cur *c = this_cpu_ptr(&memattr_cur);
-	unsigned long gen = atomic_long_read(&memattr_procs_gen);
-	pid_t tgid = current->tgid;
+	struct memattr_proc *p = memattr_acct_cur_hit(c);
 
-	if (likely(c->p && c->tgid == tgid && c->gen == gen))
-		return c->p;
-	return memattr_acct_find_current_slow(c, tgid, gen);
+	if (likely(p))
+		return p;
+	return memattr_acct_find_current_slow(c, current->tgid,
+					      atomic_long_read(&memattr_procs_gen));
 }
 
 void memattr_acct_fork(struct task_struct *child);
 void memattr_acct_exec(struct task_struct *task);
 void memattr_acct_exit_mm(struct task_struct *task);
 void memattr_acct_exit_task(struct task_struct *task);
-void memattr_acct_count_irq_pages(unsigned int nr);
-void memattr_acct_count_kthread_pages(unsigned int nr);
-void memattr_acct_count_untracked_pages(unsigned int nr);
+
+DECLARE_PER_CPU(u64, memattr_irq_pages);
+DECLARE_PER_CPU(u64, memattr_kthread_pages);
+DECLARE_PER_CPU(u64, memattr_untracked_pages);
+
+/**
+ * memattr_acct_count_irq_pages() - pages allocated in interrupt context
+ * @nr: pages
+ *
+ * They belong to no process, whichever task was interrupted.
+ */
+static inline void memattr_acct_count_irq_pages(unsigned int nr)
+{
+	this_cpu_add(memattr_irq_pages, nr);
+}
+
+/**
+ * memattr_acct_count_kthread_pages() - pages allocated by kernel threads
+ * @nr: pages
+ *
+ * Context: task, preemption disabled (a page hook); never in interrupt
+ * context, so the per-CPU add needs no protection against one.
+ */
+static inline void memattr_acct_count_kthread_pages(unsigned int nr)
+{
+	__this_cpu_add(memattr_kthread_pages, nr);
+}
+
+/**
+ * memattr_acct_count_untracked_pages() - pages of processes not tracked
+ * @nr: pages
+ *
+ * Context: as memattr_acct_count_kthread_pages().
+ */
+static inline void memattr_acct_count_untracked_pages(unsigned int nr)
+{
+	__this_cpu_add(memattr_untracked_pages, nr);
+}
 
 /* Snapshots for outputs: kvfree() the array when done. */
 int memattr_acct_snapshot_procs(struct memattr_proc_row **rows, u32 *nr);

@@ -54,6 +54,10 @@
 #include "oomkill.h"
 #include "profile.h"
 
+/*
+ * Hook runs, per CPU: every hook's but the page hooks' runs in task
+ * context, which struct memattr_cur counts (see memattr_page_hit()).
+ */
 static DEFINE_PER_CPU(u64, memattr_hook_hits[MEMATTR_HOOK_NR]);
 
 static inline void memattr_hit(enum memattr_hook_id id)
@@ -64,61 +68,125 @@ static inline void memattr_hit(enum memattr_hook_id id)
 /* --- page allocator ----------------------------------------------------- */
 
 /*
- * Whose pages are these? Interrupt context belongs to nobody (not the task
- * that happened to be interrupted); kernel threads are not processes.
+ * The page hooks run for every page the allocator hands out or takes back:
+ * their common case, a page of the process the CPU's cache holds, calls
+ * nothing and makes no atomic access but to the entry's counter. Tests in
+ * the order that leaves earliest: interrupt context, then the cache, whose
+ * hit also tells that current is the tracked process the cache was filled
+ * for. Everything else is memattr_page_miss()'s.
  *
- * Context: a page allocator tracepoint's probe, i.e. with preemption
- * disabled, which is an RCU read-side critical section: the entry stays
- * valid until the probe returns, without an rcu_read_lock() of its own
- * (a function call pair on PREEMPT_RCU kernels, on every page).
+ * Context, both hooks: a tracepoint's probe, i.e. with preemption
+ * disabled, which is an RCU read-side critical section: an entry found
+ * stays valid until the probe returns, without an rcu_read_lock() of its
+ * own (a function call pair on PREEMPT_RCU kernels, on every page). Page
+ * frees also come in hard and soft interrupt context (RCU callbacks,
+ * network buffers), on PREEMPT_RT from threaded handlers (kernel threads,
+ * task context). Interrupt context touches only per-CPU counters through
+ * IRQ-safe this_cpu ops; this CPU's struct memattr_cur is written only in
+ * task context with preemption off, so an interrupt never lands in the
+ * middle of one of its plain increments with an increment of its own.
+ * Nothing here sleeps or takes a lock.
  */
-static struct memattr_proc *memattr_page_owner(unsigned int nr)
+
+/*
+ * Whose pages are these, when the cache does not say: interrupt context's
+ * belong to nobody (not to the task that happened to be interrupted);
+ * kernel threads, and a task after exit_mm() (the frees of its own address
+ * space), are not a process; a process may not be tracked. The pages of
+ * none of them are counted for a process, only allocated ones for the
+ * statistics. Inline, lookup included, so that no path of a page hook
+ * calls a function: with one call, the common case too would set up a
+ * stack frame (kernels build with frame pointers and without sibling
+ * calls).
+ * Context: see above.
+ */
+static __always_inline struct memattr_proc *
+memattr_page_miss(enum memattr_hook_id id, unsigned int nr)
 {
+	bool alloc = id == MEMATTR_HOOK_PAGE_ALLOC;
 	struct memattr_proc *p;
 
 	if (!in_task()) {
-		memattr_acct_count_irq_pages(nr);
+		memattr_hit(id);
+		if (alloc)
+			memattr_acct_count_irq_pages(nr);
 		return NULL;
 	}
 	if ((current->flags & PF_KTHREAD) || !current->mm) {
-		memattr_acct_count_kthread_pages(nr);
+		if (alloc)
+			memattr_acct_count_kthread_pages(nr);
 		return NULL;
 	}
-	p = memattr_acct_find_current();
-	if (!p)
+	p = memattr_acct_cur_fill(this_cpu_ptr(&memattr_cur), current->tgid,
+				  atomic_long_read(&memattr_procs_gen));
+	if (!p && alloc)
 		memattr_acct_count_untracked_pages(nr);
 	return p;
+}
+
+/*
+ * Whether this CPU's cache holds current's process, this hook's run
+ * counted there (interrupt context has its own count: memattr_page_miss()).
+ *
+ * A hit needs current->mm too: a process's task after exit_mm() hits its
+ * tgid still. It then holds an entry: the cache holds a tgid only with its
+ * entry, but for the tgid 0 it starts with, which is the idle tasks', and
+ * they have no mm. It needs no PF_KTHREAD test: the cache is filled for
+ * user tasks only, and a kernel thread whose pid is a cached tgid (the
+ * process dead, its pid reused) finds the generation moved on, for a dead
+ * process's entry leaves the table; only an entry the sampler has not
+ * reaped yet could stay, and then only a kernel thread that borrowed an mm
+ * (kthread_use_mm()) would pass the mm test.
+ */
+static __always_inline bool memattr_page_hit(enum memattr_hook_id id,
+					     struct memattr_cur *c)
+{
+	if (unlikely(!in_task()))
+		return false;
+	if (id == MEMATTR_HOOK_PAGE_ALLOC)
+		c->page_alloc_hits++;
+	else
+		c->page_free_hits++;
+	return likely(c->tgid == current->tgid && current->mm &&
+		      c->gen == atomic_long_read(&memattr_procs_gen));
 }
 
 static void memattr_tp_page_alloc(void *data, struct page *page,
 				  unsigned int order, gfp_t gfp,
 				  int migratetype)
 {
+	struct memattr_cur *c = this_cpu_ptr(&memattr_cur);
 	struct memattr_proc *p;
 
-	if (!page)		/* the allocation failed */
+	if (unlikely(!page))	/* the allocation failed */
 		return;
-	memattr_hit(MEMATTR_HOOK_PAGE_ALLOC);
-	p = memattr_page_owner(1U << order);
-	if (p) {
-		atomic64_add(1U << order, &p->page_allocs);
-		memattr_profile_page_alloc(p, page, order, gfp);
+	if (likely(memattr_page_hit(MEMATTR_HOOK_PAGE_ALLOC, c))) {
+		p = c->p;
+	} else {
+		p = memattr_page_miss(MEMATTR_HOOK_PAGE_ALLOC, 1U << order);
+		if (!p)
+			return;
 	}
+	atomic64_add(1U << order, &p->page_allocs);
+	memattr_profile_page_alloc(p, page, order, gfp);
 }
 
-/* Context: as memattr_page_owner(). */
 static void memattr_tp_page_free(void *data, struct page *page,
 				 unsigned int order)
 {
+	struct memattr_cur *c = this_cpu_ptr(&memattr_cur);
 	struct memattr_proc *p;
 
-	memattr_hit(MEMATTR_HOOK_PAGE_FREE);
+	/* Any context: a sampled page may be freed by whoever frees it. */
 	memattr_profile_page_free(page, order);
-	if (!in_task() || (current->flags & PF_KTHREAD) || !current->mm)
-		return;
-	p = memattr_acct_find_current();
-	if (p)
-		atomic64_add(1U << order, &p->page_frees);
+	if (likely(memattr_page_hit(MEMATTR_HOOK_PAGE_FREE, c))) {
+		p = c->p;
+	} else {
+		p = memattr_page_miss(MEMATTR_HOOK_PAGE_FREE, 1U << order);
+		if (!p)
+			return;
+	}
+	atomic64_add(1U << order, &p->page_frees);
 }
 
 /* --- process life ------------------------------------------------------- */
@@ -611,8 +679,16 @@ void memattr_hooks_info(enum memattr_hook_id id, struct memattr_hook_info *info)
 
 	memset(info, 0, sizeof(*info));
 	info->name = names[id];
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
+		const struct memattr_cur *c = per_cpu_ptr(&memattr_cur, cpu);
+
 		info->hits += per_cpu(memattr_hook_hits[id], cpu);
+		/* Words another CPU writes: a count of a moment. */
+		if (id == MEMATTR_HOOK_PAGE_ALLOC)
+			info->hits += READ_ONCE(c->page_alloc_hits);
+		else if (id == MEMATTR_HOOK_PAGE_FREE)
+			info->hits += READ_ONCE(c->page_free_hits);
+	}
 	for (i = 0; i < ARRAY_SIZE(memattr_tps); i++) {
 		if (memattr_tps[i].id == id) {
 			info->kind = "tracepoint";

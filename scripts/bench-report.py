@@ -96,6 +96,7 @@ def fmt_ratio(r):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--arch", required=True)
+    ap.add_argument("--lane", help="the lane booted (default stock-ARCH)")
     ap.add_argument("--qemu", default="?")
     ap.add_argument("--out")
     ap.add_argument("--ko", help="the memattr.ko the guest loaded")
@@ -117,13 +118,15 @@ def main():
     p(f"- date: {date}")
     p(f"- tree: {a.tree}")
     p(f"- guest kernel: {info.get('kernel', '?')} ({info.get('machine', '?')}), "
-      f"Debian's stock kernel (lane stock-{a.arch})")
+      f"Debian's stock kernel (lane {a.lane or 'stock-' + a.arch})")
     p(f"- QEMU: {a.qemu}, TCG, `-icount shift=0` (guest time counts executed "
       "instructions: ratios repeat to a fraction of a percent, but caches and "
       "contention are not modelled), 1 vCPU, ASLR off, `slab_nomerge` (so that /proc/slabinfo shows memattr's own cache)")
     p(f"- method: {len(rounds)} rounds in one boot; each runs every storm "
-      "module unloaded (base), memattr loaded, and tracefs on (no memattr), "
-      "the order of the three rotating from round to round; ratio = the "
+      "module unloaded (base), memattr loaded, the floor module loaded "
+      "instead (memattr_floor.ko: mm_page_alloc and mm_page_free with an "
+      "empty probe each, attached as memattr attaches its own), and tracefs "
+      "on (no module), the order of the modes rotating from round to round; ratio = the "
       "round's run / the round's base run, then the median over rounds "
       f"(min-max in brackets); scale {info.get('scale', '100')} %")
     p("- tracefs: the events for what memattr observes: kmem:mm_page_alloc, "
@@ -138,7 +141,9 @@ def main():
         for r in runs:
             if r["storm"] == name:
                 by[(int(r["round"]), r["mode"])] = r
-        ratios = {"memattr": [], "trace": []}
+        if not by:
+            continue            # not run (bench.sh --storms)
+        ratios = {"memattr": [], "trace": [], "floor": []}
         base_ns, mem_ns, events, iters = [], [], [], 1
         for rd in rounds:
             b = by.get((rd, "base"))
@@ -183,6 +188,12 @@ def main():
         added = statistics.median(mem_ns) - statistics.median(base_ns)
         cells.append(f"{added / ev:.0f}" if ev else "-")
         p("| " + " | ".join(cells) + " |")
+        if ratios["floor"]:
+            fr = statistics.median(ratios["floor"])
+            p(f"| the same, memattr's hooks with empty bodies (the floor: memattr_floor.ko) | "
+              f"{statistics.median(base_ns) / 1e6:.1f} | {fmt_ratio(fr)} "
+              f"({min(ratios['floor']):.3f}-{max(ratios['floor']):.3f}) | - | - | "
+              f"memattr above the floor: {mr - fr:+.4f} | - | - |")
     p("")
     p("ns / hook event = (median memattr time - median base time) / memattr "
       "hook hits during the storm (debugfs `stats`); it includes the "

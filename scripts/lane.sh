@@ -5,7 +5,7 @@
 #
 # usage: lane.sh --lane LANE [--interactive | --prepare]
 #                [--timeout SEC] [--mem MB] [--append CMDLINE] [--run SCRIPT]
-#                [--icount] [--out DIR] [--reboot]
+#                [--icount] [--out DIR] [--reboot] [--kbuild VAR=VALUE]...
 #
 # --prepare:    only fill the shared cache with what LANE needs (kernel
 #               image, headers tree, the debug kernel build, kselftest
@@ -18,6 +18,9 @@
 # --icount:     guest time counts instructions (QEMU -icount shift=0), for
 #               the benchmark (scripts/bench.sh).
 # --out DIR:    build and log there instead of build/lanes/<lane>.
+# --kbuild VAR=VALUE: one more Kbuild argument for the module's build
+#               (MEMATTR_FLOOR=m: the benchmark's floor module, packed as
+#               /lib/modules/memattr/memattr_floor.ko).
 # --reboot:     the reboot test (stock-amd64, stock-arm64 only): ramoops,
 #               from the stock kernel's own modules, on a reserved 1 MiB of
 #               the guest's RAM; QEMU runs without -no-reboot, so a guest
@@ -50,6 +53,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/selftests/qemu/lib.sh"
 
 lane='' interactive=0 timeout='' mem=1024 append='' run='' icount=0 out='' preempt=''
+kbextra=()
 lane_append=''
 prepare=0 reboot=0
 while [ $# -gt 0 ]; do
@@ -61,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--run) run=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
 	--icount) icount=1; shift ;;
+	--kbuild) kbextra+=("$2"); shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--prepare) prepare=1; shift ;;
 	--reboot) reboot=1; shift ;;
@@ -181,7 +186,7 @@ mkdir -p "$out"
 # reads it after the lane) when this run fails before QEMU starts.
 rm -f "$out/console.log"
 "$top/scripts/build-module.sh" --arch "$arch" --kdir "$kdir" \
-	--out "$out/module" -- "${kbargs[@]}"
+	--out "$out/module" -- "${kbargs[@]}" "${kbextra[@]}"
 make -s -C "$top/userspace" CROSS_COMPILE="$cross" O="$out/userspace" >&2
 make -s -C "$top/selftests/memattr" CROSS_COMPILE="$cross" O="$out/selftests" \
 	KSFT_INC="$ksft/tools/testing/selftests" >&2
@@ -193,6 +198,9 @@ install -m 0755 "${run:-$top/selftests/memattr/run.sh}" "$out/selftests/run.sh"
 kunit=()
 if [ -f "$out/module/memattr_kunit.ko" ]; then
 	kunit=(--file "$out/module/memattr_kunit.ko:/lib/modules/memattr/memattr_kunit.ko")
+fi
+if [ -f "$out/module/memattr_floor.ko" ]; then
+	kunit+=(--file "$out/module/memattr_floor.ko:/lib/modules/memattr/memattr_floor.ko")
 fi
 "$top/selftests/qemu/mkinitramfs.sh" --arch "$arch" --out "$out/initramfs.cpio.gz" \
 	--file "$out/module/memattr.ko:/lib/modules/memattr/memattr.ko" \
