@@ -1523,19 +1523,30 @@ static int memattr_nl_profile_pid(struct nlattr **attrs,
 	return 0;
 }
 
-static int memattr_nl_profile_start(struct sk_buff *skb, struct genl_info *info)
+/* The process a PROFILE_START or PROFILE_STOP request names. */
+static int memattr_nl_profile_target(struct sk_buff *skb,
+				     struct genl_info *info,
+				     struct memattr_nl_pid *p)
 {
-	struct nlattr *attr = info->attrs[MEMATTR_A_PROFILE_PID];
-	u32 every = memattr_profile_default_every();
 	struct memattr_nl_caller caller;
-	struct memattr_nl_pid p;
 	int ret;
 
 	ret = memattr_nl_caller_get(&caller, skb);
 	if (ret)
 		return ret;
-	ret = memattr_nl_profile_pid(info->attrs, info->extack, &caller, &p);
+	ret = memattr_nl_profile_pid(info->attrs, info->extack, &caller, p);
 	memattr_nl_caller_put(&caller);
+	return ret;
+}
+
+static int memattr_nl_profile_start(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[MEMATTR_A_PROFILE_PID];
+	u32 every = memattr_profile_default_every();
+	struct memattr_nl_pid p;
+	int ret;
+
+	ret = memattr_nl_profile_target(skb, info, &p);
 	if (ret)
 		return ret;
 	/*
@@ -1568,15 +1579,10 @@ static int memattr_nl_profile_start(struct sk_buff *skb, struct genl_info *info)
 
 static int memattr_nl_profile_stop(struct sk_buff *skb, struct genl_info *info)
 {
-	struct memattr_nl_caller caller;
 	struct memattr_nl_pid p;
 	int ret;
 
-	ret = memattr_nl_caller_get(&caller, skb);
-	if (ret)
-		return ret;
-	ret = memattr_nl_profile_pid(info->attrs, info->extack, &caller, &p);
-	memattr_nl_caller_put(&caller);
+	ret = memattr_nl_profile_target(skb, info, &p);
 	if (ret)
 		return ret;
 	ret = memattr_profile_stop(p.tgid, p.start_ns);

@@ -210,15 +210,12 @@ static const char *const type_names[] = {
 
 int memattr_profile_type_parse(const char *s, enum memattr_profile_type *t)
 {
-	size_t i;
+	int i = name_index(type_names, ARRAY_SIZE(type_names), s);
 
-	for (i = 0; i < ARRAY_SIZE(type_names); i++) {
-		if (!strcmp(s, type_names[i])) {
-			*t = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (i < 0)
+		return -EINVAL;
+	*t = (enum memattr_profile_type)i;
+	return 0;
 }
 
 static const char *bucket_name(uint8_t bucket)

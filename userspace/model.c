@@ -751,15 +751,12 @@ static const char *const proc_key_names[] = {
 
 int memattr_proc_key_parse(const char *name, enum memattr_proc_key *key)
 {
-	size_t i;
+	int i = name_index(proc_key_names, ARRAY_SIZE(proc_key_names), name);
 
-	for (i = 0; i < ARRAY_SIZE(proc_key_names); i++) {
-		if (!strcmp(name, proc_key_names[i])) {
-			*key = (enum memattr_proc_key)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (i < 0)
+		return -EINVAL;
+	*key = (enum memattr_proc_key)i;
+	return 0;
 }
 
 static enum memattr_proc_key sort_key;
