@@ -26,6 +26,12 @@
  *
  * Times are CLOCK_MONOTONIC. events= is the number of memattr hook hits
  * during the storm when the module is loaded (from debugfs stats), else 0.
+ *
+ * With BENCH_PROFILE=N in the environment, the storm profiles itself:
+ * "memattr profile start PID -n N" before the timed part, and after it the
+ * profile's counters from "memattr -j profile PID -d 0", appended to the
+ * line as "samples=S throttled=T" (the stack walks the storm paid, and
+ * the sampled pages the rate limit let through unwalked).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,6 +97,66 @@ static uint64_t hook_hits(void)
 			sum += hits;
 	fclose(f);
 	return sum;
+}
+
+/*
+ * "memattr profile start PID -n N", retried while the module has not
+ * seen the process yet.
+ */
+static int profile_self(const char *every)
+{
+	char cmd[128];
+	int i;
+
+	snprintf(cmd, sizeof(cmd),
+		 "memattr profile start %d -n %s 2>/dev/null", (int)getpid(),
+		 every);
+	for (i = 0; i < 50; i++) {
+		if (!system(cmd))
+			return 0;
+		usleep(100000);
+	}
+	fprintf(stderr, "bench: %s failed\n", cmd);
+	return -1;
+}
+
+/* The value of "KEY": N in the JSON text S; -1 if absent. */
+static long long json_u64(const char *s, const char *key)
+{
+	char k[64];
+	const char *p;
+
+	snprintf(k, sizeof(k), "\"%s\"", key);
+	p = strstr(s, k);
+	if (!p)
+		return -1;
+	p += strlen(k);
+	while (*p == ' ' || *p == ':')
+		p++;
+	return *p >= '0' && *p <= '9' ? strtoll(p, NULL, 10) : -1;
+}
+
+/* The running profile's samples and throttled pages: 0 when it works. */
+static int profile_counts(long long *samples, long long *throttled)
+{
+	char cmd[128], buf[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "memattr -j profile %d -d 0 2>/dev/null",
+		 (int)getpid());
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	while (fgetc(f) != EOF)
+		;	/* the top sites: not needed */
+	if (pclose(f))
+		return -1;
+	*samples = json_u64(buf, "samples");
+	*throttled = json_u64(buf, "throttled_pages");
+	return *samples < 0 || *throttled < 0 ? -1 : 0;
 }
 
 static long fault_storm(bool thp)
@@ -248,6 +314,8 @@ static const struct {
 
 static int cmd_storm(const char *name)
 {
+	const char *every = getenv("BENCH_PROFILE");
+	long long samples, throttled;
 	uint64_t t0, t1, e0, e1;
 	unsigned int i;
 	long iters;
@@ -259,14 +327,27 @@ static int cmd_storm(const char *name)
 			read_file_prepare();
 			storm_read();	/* into the page cache */
 		}
+		if (every && *every && profile_self(every))
+			return 1;
 		e0 = hook_hits();
 		t0 = now_ns();
 		iters = storms[i].fn();
 		t1 = now_ns();
 		e1 = hook_hits();
-		printf("storm %s ns=%llu iters=%ld events=%llu\n", name,
+		printf("storm %s ns=%llu iters=%ld events=%llu", name,
 		       (unsigned long long)(t1 - t0), iters,
 		       (unsigned long long)(e1 - e0));
+		if (every && *every) {
+			if (profile_counts(&samples, &throttled)) {
+				printf("\n");
+				fprintf(stderr, "bench: no profile of %d\n",
+					(int)getpid());
+				return 1;
+			}
+			printf(" samples=%lld throttled=%lld", samples,
+			       throttled);
+		}
+		printf("\n");
 		return 0;
 	}
 	fprintf(stderr, "bench: no storm '%s'\n", name);

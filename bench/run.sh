@@ -19,6 +19,10 @@
 #            sched:sched_process_fork/exec/exit, and kprobe events on
 #            vm_mmap_pgoff, __vm_munmap and the brk and mremap syscalls,
 #            read from trace_pipe by a cat in the background
+#   prof1    memattr loaded (profile_rate=10000000: no walk throttled), and
+#   prof16   the storm profiles itself: "memattr profile start PID -n N"
+#            (one page in 1, in 16), its walks counted in samples=;
+#            the fault storm only (the others skip these modes)
 # Then, with memattr loaded, for each N of --procs: N sleeping processes,
 # the sampler tick's cost, a full netlink dump, the module's own memory;
 # and N processes that all run (each writes to a page every 500 ms), the
@@ -135,12 +139,13 @@ mode_on() {
 	memattr) load ;;
 	floor) unload && insmod $floor_ko ;;
 	trace) unload && trace_on ;;
+	prof*) load profile_rate=10000000 ;;
 	esac
 }
 
 mode_off() {
 	case "$1" in
-	memattr | floor) unload ;;
+	memattr | floor | prof*) unload ;;
 	trace) trace_off ;;
 	esac
 }
@@ -173,7 +178,11 @@ while [ $r -lt "$rounds" ]; do
 			continue
 		fi
 		for s in $storms; do
-			out=$($bench storm $s "$scale") || { notok "round $r $m: storm $s"; continue; }
+			every=
+			case "$m" in
+			prof*) [ "$s" = fault ] || continue; every=${m#prof} ;;
+			esac
+			out=$(BENCH_PROFILE=$every $bench storm $s "$scale") || { notok "round $r $m: storm $s"; continue; }
 			set -- ${out#storm }
 			shift
 			res "run round=$r mode=$m storm=$s $*"
@@ -249,22 +258,31 @@ for np in $procs; do
 done
 unload || notok "rmmod memattr at the end"
 
-# Sanity, not budgets: every storm ran in every mode with a plausible ratio;
+# Sanity, not budgets: every storm ran in every mode with a plausible ratio
+# (the profile modes: the fault storm, which walked stacks);
 # the sampler ticked and the dump saw every process.
 for s in $storms; do
 	line=$(awk -v s="$s" -v modes="$modes" '
 		$2 == "run" {
+			split("", f)
 			for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-			if (f["storm"] == s) { ns[f["mode"]] += f["ns"]; seen[f["mode"]]++ }
+			if (f["storm"] == s) {
+				ns[f["mode"]] += f["ns"]; seen[f["mode"]]++
+				walks[f["mode"]] += f["samples"]
+			}
 		}
 		END {
 			n = split(modes, m, " ")
-			for (i = 1; i <= n; i++)
+			for (i = 1; i <= n; i++) {
+				if (m[i] ~ /^prof/ && s != "fault")
+					continue
 				if (!seen[m[i]]) { print "missing " m[i]; exit }
+				if (m[i] ~ /^prof/ && walks[m[i]] <= 0) { print "no walks in " m[i]; exit }
+			}
 			if (ns["base"] <= 0) { print "missing base"; exit }
 			# ratio, and whether it is plausible (tracefs: up to 50x)
 			for (i = 1; i <= n; i++) {
-				if (m[i] == "base")
+				if (m[i] == "base" || !seen[m[i]])
 					continue
 				r = ns[m[i]] / ns["base"]
 				bad = bad || r <= 0.2 || r >= (m[i] == "trace" ? 50 : 5)

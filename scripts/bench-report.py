@@ -143,7 +143,9 @@ def main():
                 by[(int(r["round"]), r["mode"])] = r
         if not by:
             continue            # not run (bench.sh --storms)
-        ratios = {"memattr": [], "trace": [], "floor": []}
+        ratios = {"memattr": [], "trace": [], "floor": [], "prof1": [], "prof16": []}
+        mode_ns = {m: [] for m in ratios}
+        walks = {m: [] for m in ratios}
         base_ns, mem_ns, events, iters = [], [], [], 1
         for rd in rounds:
             b = by.get((rd, "base"))
@@ -155,6 +157,9 @@ def main():
                 r = by.get((rd, mode))
                 if r:
                     ratios[mode].append(int(r["ns"]) / int(b["ns"]))
+                    mode_ns[mode].append(int(r["ns"]))
+                    if "samples" in r:
+                        walks[mode].append(int(r["samples"]))
                     if mode == "memattr":
                         mem_ns.append(int(r["ns"]))
                         events.append(int(r["events"]))
@@ -194,10 +199,49 @@ def main():
               f"{statistics.median(base_ns) / 1e6:.1f} | {fmt_ratio(fr)} "
               f"({min(ratios['floor']):.3f}-{max(ratios['floor']):.3f}) | - | - | "
               f"memattr above the floor: {mr - fr:+.4f} | - | - |")
+        split = None
+        if walks["prof1"] and walks["prof16"] and mode_ns["prof1"] and mode_ns["prof16"]:
+            # added = pages * per_page + walks * per_walk; every page is
+            # walked at N=1, so pages = the walks of prof1
+            a1 = statistics.median(mode_ns["prof1"]) - statistics.median(mem_ns)
+            a16 = statistics.median(mode_ns["prof16"]) - statistics.median(mem_ns)
+            w1 = statistics.median(walks["prof1"])
+            w16 = statistics.median(walks["prof16"])
+            if w1 > w16:
+                per_walk = (a1 - a16) / (w1 - w16)
+                split = (per_walk, (a1 - per_walk * w1) / w1)
+        for mode in ("prof1", "prof16"):
+            if not ratios[mode] or not walks[mode]:
+                continue
+            pr = statistics.median(ratios[mode])
+            w = statistics.median(walks[mode])
+            added = statistics.median(mode_ns[mode]) - statistics.median(mem_ns)
+            per = f"{added / w:.0f} ns per sampled walk" if w else "-"
+            p(f"| the same, the storm's own pid profiled: one page in "
+              f"{mode[4:]} (`memattr profile start PID -n {mode[4:]}`) | "
+              f"{statistics.median(base_ns) / 1e6:.1f} | {fmt_ratio(pr)} "
+              f"({min(ratios[mode]):.3f}-{max(ratios[mode]):.3f}) | - | - | "
+              f"above memattr: {pr - mr:+.4f}; {per} | "
+              f"{w / iters:.0f} walks | - |")
+        if split:
+            p(f"| the same, the two profiled rows split: a stack walk, and a "
+              f"page of the profiled process whether sampled or not | - | - | - | - | "
+              f"{split[0]:.0f} ns per walk + {split[1]:.0f} ns per page | - | - |")
     p("")
     p("ns / hook event = (median memattr time - median base time) / memattr "
       "hook hits during the storm (debugfs `stats`); it includes the "
       "sampler's ticks that fell inside the storm.")
+    if any(r["mode"].startswith("prof") for r in runs):
+        p("")
+        p("Profiled rows: memattr loaded with profile_rate=10000000 (no walk "
+          "throttled), the storm process starts a profile of its own pid "
+          "before the timed part; ns per sampled walk = (median profiled time "
+          "- median memattr time) / the profile's samples counter (stack "
+          "walks, median over rounds). The split solves added = pages x "
+          "per page + walks x per walk over the two rows (at N=1 every page "
+          "is walked): per page is what a profile costs whether it samples "
+          "or not (the sampling draw, the in-use table's bookkeeping at "
+          "alloc and at free).")
     p("")
     p("| table size | sampler tick | per 1000 processes | full netlink dump (GET_PROC) |")
     p("|---|---:|---:|---:|")

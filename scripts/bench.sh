@@ -21,14 +21,15 @@
 # stock-6.12-arm64: per-callsite ftrace ops on arm64); all: the three.
 # --storms: some of fault faultthp mmap brk fork exec read ("": none, for
 # the tick rows alone: --rounds 0 --storms "").
-# --modes: some of memattr floor trace (base always runs).
+# --modes: some of memattr floor trace prof1 prof16 (base always runs;
+# prof1, prof16: the fault storm with its own pid profiled, -n 1 and -n 16).
 # Console logs: build/bench/<arch>/console.log.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 all="amd64 arm64 arm64-6.12"
 arches=$all rounds=7 scale=100 procs="1000 5000" write=1
-storms="fault faultthp mmap brk fork exec read" modes="memattr floor trace"
+storms="fault faultthp mmap brk fork exec read" modes="memattr floor trace prof1 prof16"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arches=$2; shift 2 ;;
@@ -46,7 +47,7 @@ done
 	echo "bench: --rounds, --scale and --procs take numbers" >&2
 	exit 2
 }
-[[ $storms =~ ^[a-z\ ]*$ && $modes =~ ^[a-z\ ]*$ ]] || {
+[[ $storms =~ ^[a-z\ ]*$ && $modes =~ ^[a-z0-9\ ]*$ ]] || {
 	echo "bench: --storms and --modes take names" >&2
 	exit 2
 }

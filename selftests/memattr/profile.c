@@ -11,6 +11,9 @@
  * Init (pid 1 of the initial namespace) is refused with -EPERM: every page
  * it faults would pay a stack walk, and its death panics the machine.
  *
+ * profile_auto, in accelerated detection time: a process in LEAK gets a
+ * profile only with the parameter on, once (about 25 s).
+ *
  * Built with frame pointers (see the Makefile).
  */
 #include <signal.h>
@@ -169,6 +172,7 @@ struct mt_prof {
 						 */
 	uint64_t bad_frames;		/* FRAMES of a bad length */
 	uint32_t pid;
+	uint8_t autostart;		/* MEMATTR_A_PROFILE_AUTO */
 };
 
 static int mt_prof_cb(const struct nlmsghdr *nlh, void *arg)
@@ -194,6 +198,8 @@ static int mt_prof_cb(const struct nlmsghdr *nlh, void *arg)
 		p->nr_stacks = genl_u32(tb[MEMATTR_A_PROFILE_NR_STACKS]);
 		p->max_stacks = genl_u32(tb[MEMATTR_A_PROFILE_MAX_STACKS]);
 		p->page_size = genl_u32(tb[MEMATTR_A_PROFILE_PAGE_SIZE]);
+		if (tb[MEMATTR_A_PROFILE_AUTO])
+			p->autostart = genl_u8(tb[MEMATTR_A_PROFILE_AUTO]);
 	}
 	if (!tb[MEMATTR_A_PROFILE_STACKS])
 		return 0;
@@ -619,6 +625,121 @@ TEST_F(prof, unprivileged)
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(0, mt_stats_profiles(&self->s, NULL));
+}
+
+/* --- profile_auto --------------------------------------------------------- */
+
+/*
+ * Accelerated detection, as detect.c's but a 10 s window: a process
+ * growing 1.25 MiB/s is in LEAK about 11 s after it starts.
+ */
+FIXTURE(autoprof) {
+	struct genl_sock s;
+};
+
+FIXTURE_SETUP(autoprof)
+{
+	if (mt_module_loaded())
+		ASSERT_EQ(0, mt_module_unload());
+	ASSERT_EQ(0, mt_module_load("sample_ms=100 leak_window_s=10 leak_min_kb_per_hour=36000"));
+	ASSERT_EQ(0, genl_open(&self->s, MEMATTR_GENL_NAME, NULL));
+	ASSERT_EQ(0, mt_param_read("profile_auto"));
+}
+
+FIXTURE_TEARDOWN(autoprof)
+{
+	genl_close(&self->s);
+	EXPECT_EQ(0, mt_module_unload());
+}
+
+/* 128 KiB more every 100 ms for 40 s at most (50 MiB), then exit. */
+static pid_t mt_leaker(void)
+{
+	pid_t pid = fork();
+	int i;
+
+	if (pid)
+		return pid;
+	for (i = 0; i < 400; i++) {
+		char *p = mmap(NULL, 128 << 10, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(20);
+		memset(p, 0x42, 128 << 10);
+		mt_sleep_ms(100);
+	}
+	_exit(0);
+}
+
+/* Wait up to 30 s for @pid to be in LEAK. Return: 0 when it is. */
+static int mt_wait_leak(pid_t pid)
+{
+	struct mt_proc pr = { 0 };
+	int i;
+
+	for (i = 0; i < 120; i++) {
+		if (!mt_proc_get(pid, &pr) && !strcmp(pr.leak, "leak"))
+			return 0;
+		mt_sleep_ms(250);
+	}
+	return -1;
+}
+
+/*
+ * profile_auto=0: a process in LEAK gets no profile. Set to 1: the process
+ * in LEAK gets one at once, and a process that enters LEAK later gets one
+ * within the auto-start's 2 s; both are flagged auto. A stopped auto
+ * profile is not started again. About 25 s.
+ */
+TEST_F_TIMEOUT(autoprof, starts_on_leak, 120)
+{
+	struct genl_ack ack;
+	struct mt_prof p;
+	pid_t a, b;
+	int st;
+
+	a = mt_leaker();
+	ASSERT_LT(0, a);
+	ASSERT_EQ(0, mt_wait_leak(a));
+	/* Off: longer than the auto-start's period, and still nothing. */
+	mt_sleep_ms(2500);
+	EXPECT_EQ(0, mt_stats_profiles(&self->s, NULL));
+	EXPECT_EQ(ENOENT, mt_prof_get(&self->s, a, &p).err);
+
+	/* On: the process in LEAK is profiled at once. */
+	ASSERT_EQ(0, mt_write_file(MEMATTR_PARAMS "/profile_auto", "1", 1));
+	b = mt_leaker();
+	ASSERT_LT(0, b);
+	EXPECT_EQ(1, mt_wait_profiles(&self->s, 1));
+	mt_sleep_ms(500);
+	ack = mt_prof_get(&self->s, a, &p);
+	ASSERT_EQ(0, ack.err) TH_LOG("get: %s", ack.msg);
+	EXPECT_EQ(1, p.autostart);
+	EXPECT_LT(0, p.samples);
+	TH_LOG("auto profile of the process in LEAK: pages %llu samples %llu",
+	       (unsigned long long)p.pages, (unsigned long long)p.samples);
+	/* Stopped, it stays stopped: once per process. */
+	ack = mt_prof_cmd(&self->s, MEMATTR_CMD_PROFILE_STOP, a, 0);
+	EXPECT_EQ(0, ack.err) TH_LOG("stop: %s", ack.msg);
+
+	/* A process entering LEAK with profile_auto on: profiled within 2 s. */
+	ASSERT_EQ(0, mt_wait_leak(b));
+	if (mt_wait_profiles(&self->s, 1) != 1)	/* 2 s, and some slack */
+		EXPECT_EQ(1, mt_wait_profiles(&self->s, 1));
+	mt_sleep_ms(300);
+	ack = mt_prof_get(&self->s, b, &p);
+	ASSERT_EQ(0, ack.err) TH_LOG("get: %s", ack.msg);
+	EXPECT_EQ(1, p.autostart);
+	EXPECT_LT(0, p.samples);
+	EXPECT_EQ(ENOENT, mt_prof_get(&self->s, a, &p).err);
+	EXPECT_EQ(1, mt_stats_profiles(&self->s, NULL));
+
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	waitpid(a, &st, 0);
+	waitpid(b, &st, 0);
+	EXPECT_EQ(0, mt_wait_profiles(&self->s, 0));
 }
 
 int main(int argc, char **argv)
