@@ -226,7 +226,9 @@ static const char *mt_malformed(const struct nlmsghdr *nlh, uint16_t family)
 		return "a message of an unexpected type";
 	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
 		return "a memattr message shorter than its genl header";
-	if (g->cmd < MEMATTR_CMD_GET_STATS || g->cmd > MEMATTR_CMD_GET_CONFIG)
+	/* Replies: the GET_* commands (GET_PROFILE's dump for a fuzzed pid). */
+	if ((g->cmd < MEMATTR_CMD_GET_STATS || g->cmd > MEMATTR_CMD_GET_CONFIG) &&
+	    g->cmd != MEMATTR_CMD_GET_PROFILE)
 		return "a memattr message with an unexpected command";
 	if (genl_attrs_check(genl_attr_first(nlh), genl_attr_len(nlh)))
 		return "a memattr message whose attributes do not fill it";
@@ -686,11 +688,15 @@ static void fz_print(const char *who, const struct mt_fz *f)
 	fprintf(stderr, "\n");
 }
 
-/* Errors a fuzzed request may get. Return: the first other, or 0. */
+/*
+ * Errors a fuzzed request may get. Return: the first other, or 0. EEXIST
+ * and ENOSPC: PROFILE_START of a profiled process, or over profile_max.
+ */
 static int fz_unexpected_errno(const struct mt_fz *f)
 {
 	static const int ok[] = {
 		0, EINVAL, ERANGE, EOPNOTSUPP, EPERM, ENOENT, EBUSY, EMSGSIZE,
+		EEXIST, ENOSPC,
 	};
 	int i, j;
 
