@@ -17,8 +17,12 @@ echo "TAP version 13"
 # unload, parameters and every hook against /proc and cgroupfs, and the
 # regression tests of issue 16 (hardening) and the sampler's skipping of
 # what did not run (tick, about 10 s); the PREEMPT_RT lane adds the
-# detector's tick and the kernel log lines (klog); the stock 6.1 lanes run
-# everything. The debug lane runs everything but detect, whose acceptance
+# detector's event paths, watermarks and OOM capture (detect) and the
+# kernel log lines (klog), but not the footprint shapes (shapes, about 3
+# minutes: the detector's judgement is kernel-independent and the replay
+# and KUnit judge it; the paths RT can break are detect's); the stock 6.1
+# lanes run everything. The debug lane runs neither detect nor shapes,
+# whose acceptance
 # runs at an accelerated scale (100 ms samples, a 20 s window) and times a
 # sawtooth to the second: under KASAN, PROVE_RCU and full preemption on a
 # shared TCG host its workloads miss their beats (a sawtooth judged a leak).
@@ -43,7 +47,7 @@ stock-rt)
 	cli=no
 	;;
 *)
-	tests="lifecycle params attribution netlink detect hardening hostile klog profile tick"
+	tests="lifecycle params attribution netlink detect shapes hardening hostile klog profile tick"
 	cli=yes
 	;;
 esac
