@@ -385,6 +385,18 @@ static bool memattr_leak_new_high(const struct memattr_hist *h,
 }
 
 /*
+ * W's floor is not falling faster than half the minimum rate. A staircase
+ * between its steps is flat; a floor that wandered up to a level it never
+ * held, which the long horizon reads as a step, and has already turned
+ * back down is not a step that stays.
+ */
+static bool memattr_leak_not_falling(const struct memattr_leak_verdict *v,
+				     u32 min)
+{
+	return 2 * v->slope_kb_per_hour + min >= 0;
+}
+
+/*
  * A staircase still steps: its floor rose over the last
  * MEMATTR_LEAK_STEP_HALVES half windows (2.5 W) by at least what half the
  * minimum rate adds over them. Steps up to 2 windows apart always have one
@@ -423,7 +435,8 @@ static bool memattr_leak_stepping(const struct memattr_hist *h,
  *  - LEAK ("stepwise") when the long horizon shows a leak at a new high,
  *    or the state was a stepwise LEAK and the long horizon still holds it:
  *    a staircase of steps, each a one-off on its own window, that never
- *    come back;
+ *    come back; in both cases W's floor is not falling faster than
+ *    min_kb_per_hour / 2;
  *  - else SUSPECT when the half window shows a leak, or the state was not
  *    OK and the half window still holds it;
  *  - else OK.
@@ -463,12 +476,13 @@ bool memattr_leak_step(struct memattr_leak_info *info,
 	      memattr_leak_holds(&full, min))) &&
 	    memattr_leak_recent(&half, min)) {
 		state = MEMATTR_LEAK_LEAK;
-	} else if ((memattr_leak_shows(&lng, min) &&
-		    memattr_leak_steady(&lng, min) &&
-		    memattr_leak_new_high(h, cfg, long_s, &lng)) ||
-		   (old == MEMATTR_LEAK_LEAK && info->stepwise &&
-		    memattr_leak_holds(&lng, min) &&
-		    memattr_leak_stepping(h, cfg))) {
+	} else if (memattr_leak_not_falling(&full, min) &&
+		   ((memattr_leak_shows(&lng, min) &&
+		     memattr_leak_steady(&lng, min) &&
+		     memattr_leak_new_high(h, cfg, long_s, &lng)) ||
+		    (old == MEMATTR_LEAK_LEAK && info->stepwise &&
+		     memattr_leak_holds(&lng, min) &&
+		     memattr_leak_stepping(h, cfg)))) {
 		state = MEMATTR_LEAK_LEAK;
 		stepwise = true;
 	} else if (memattr_leak_shows(&half, min) ||

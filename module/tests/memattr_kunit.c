@@ -795,6 +795,30 @@ static void memattr_leak_stairs_stop_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, r.inconsistent);
 }
 
+/* The staircase, turned down at sample 700: 2 KiB a sample less from there. */
+static u32 leak_gen_stairs_down(unsigned int i)
+{
+	return i <= 700 ? leak_gen_stairs(i) :
+	       leak_gen_stairs(700) - 2 * (i - 700);
+}
+
+/*
+ * Invariant (a stepwise LEAK needs W's floor not to fall): a floor that
+ * stepped up to levels it never held, then turned down at twice the
+ * minimum rate (72000 KiB/h), is never LEAK. The long horizon alone still
+ * shows the steps at sample 831 and held them to sample 1151; W's slope
+ * there is -72000 KiB/h, below -min / 2 (-18000 KiB/h).
+ */
+static void memattr_leak_stairs_down_test(struct kunit *test)
+{
+	struct leak_run r;
+
+	leak_simulate(test, &leak_cfg, leak_gen_stairs_down, 1200, &r);
+	KUNIT_EXPECT_EQ(test, r.first_leak, -1);
+	KUNIT_EXPECT_EQ(test, r.transitions, 0U);
+	KUNIT_EXPECT_FALSE(test, r.inconsistent);
+}
+
 /* Flat for 60 s, then 1 MiB/s. */
 static u32 leak_gen_hinge(unsigned int i)
 {
@@ -1098,6 +1122,7 @@ static struct kunit_case memattr_leak_cases[] = {
 	KUNIT_CASE(memattr_leak_fill_test),
 	KUNIT_CASE(memattr_leak_stairs_test),
 	KUNIT_CASE(memattr_leak_stairs_stop_test),
+	KUNIT_CASE(memattr_leak_stairs_down_test),
 	KUNIT_CASE(memattr_leak_hinge_test),
 	KUNIT_CASE(memattr_leak_reached_test),
 	KUNIT_CASE(memattr_leak_drawdown_test),
