@@ -338,6 +338,40 @@ static void memattr_pinuse_limits_test(struct kunit *test)
 }
 
 /*
+ * Invariant: the filter says "maybe" for a page set and not taken yet, and
+ * for any page outside its range; "no" for a page never set or taken
+ * already (each set is taken once: no false negative, no stale bit).
+ */
+static void memattr_pfilter_test(struct kunit *test)
+{
+	static const unsigned long lo = 0x40000, nr = 1000;
+	struct memattr_pfilter *f;
+
+	f = kunit_kzalloc(test, memattr_pfilter_size(nr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	memattr_pfilter_init(f, lo, nr);
+
+	memattr_pfilter_set(f, lo);
+	memattr_pfilter_set(f, lo + 65);
+	memattr_pfilter_set(f, lo + nr - 1);
+	memattr_pfilter_set(f, lo + 65);	/* twice: one bit */
+	KUNIT_EXPECT_FALSE(test, memattr_pfilter_take(f, lo + 1));
+	KUNIT_EXPECT_FALSE(test, memattr_pfilter_take(f, lo + 64));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo + 65));
+	KUNIT_EXPECT_FALSE(test, memattr_pfilter_take(f, lo + 65));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo + nr - 1));
+	KUNIT_EXPECT_FALSE(test, memattr_pfilter_take(f, lo + nr - 1));
+	/* Outside the range: always maybe, and set is a no-op there. */
+	memattr_pfilter_set(f, lo + nr);
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo + nr));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo + nr));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo - 1));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, 0));
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(f->bits, nr));
+}
+
+/*
  * Invariant: a bucket holds one second of walks at the rate; it refills
  * in proportion to the time elapsed, never above one second's worth, and
  * shrinks at once when the rate goes down.
@@ -406,6 +440,7 @@ static struct kunit_case memattr_ptable_cases[] = {
 	KUNIT_CASE(memattr_pinuse_add_del_test),
 	KUNIT_CASE(memattr_pinuse_full_test),
 	KUNIT_CASE(memattr_pinuse_limits_test),
+	KUNIT_CASE(memattr_pfilter_test),
 	KUNIT_CASE(memattr_pbucket_test),
 	KUNIT_CASE(memattr_psample_weight_test),
 	{}
