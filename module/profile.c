@@ -232,7 +232,7 @@ static u64 memattr_profiles_bytes;		/* under the mutex */
  * first profile, unpublished with the last one, under the mutex; read by
  * the page-free hook under RCU.
  */
-static struct memattr_pfilter __rcu *memattr_profile_filter;
+struct memattr_pfilter __rcu *memattr_profile_filter;
 static size_t memattr_profile_filter_bytes;	/* under the mutex */
 
 /*
@@ -256,7 +256,7 @@ struct memattr_profile_cur {
 
 static DEFINE_PER_CPU(struct memattr_profile_cur, memattr_profile_cur);
 
-static DEFINE_PER_CPU(struct rnd_state, memattr_profile_rnd);
+static DEFINE_PER_CPU(struct memattr_psampler, memattr_profile_rnd);
 /* A walk's frames: the hooks run with preemption off, never nested. */
 struct memattr_profile_frames {
 	u64 f[MEMATTR_PROFILE_MAX_DEPTH];
@@ -679,7 +679,8 @@ static u32 memattr_profile_stack(struct memattr_profile *prof)
 }
 
 /* The slot of @p's profile, or NULL. Context: as memattr_profile_of(). */
-static struct memattr_profile *memattr_profile_scan(struct memattr_proc *p)
+static noinline struct memattr_profile *
+memattr_profile_scan(struct memattr_proc *p)
 {
 	struct memattr_profile *prof;
 	unsigned int i;
@@ -701,7 +702,8 @@ static struct memattr_profile *memattr_profile_scan(struct memattr_proc *p)
  * Context: a hook in task context, preemption off: an RCU read-side
  * section.
  */
-static struct memattr_profile *memattr_profile_of(struct memattr_proc *p)
+static __always_inline struct memattr_profile *
+memattr_profile_of(struct memattr_proc *p)
 {
 	struct memattr_profile_cur *c = this_cpu_ptr(&memattr_profile_cur);
 	unsigned long gen = READ_ONCE(memattr_profiles_gen);
@@ -742,6 +744,34 @@ static bool memattr_profile_anon_gfp(gfp_t gfp, unsigned int order)
 	return (gfp & GFP_TRANSHUGE_LIGHT) == GFP_TRANSHUGE_LIGHT;
 }
 
+/*
+ * A sampled page: its stack's weights, and in the in-use table. Not
+ * inline: the pages not sampled need none of its stack frame.
+ * Context: as memattr_profile_page_alloc_slow().
+ */
+static noinline void memattr_profile_sampled(struct memattr_profile *prof,
+					     struct page *page,
+					     unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page);
+	u64 weight = (u64)prof->every << order;
+	u32 idx = memattr_profile_stack(prof);
+	struct memattr_pstack *s = &prof->stacks->s[idx];
+
+	atomic64_add(weight, &s->pages);
+	atomic64_inc(&s->samples);
+	atomic64_add(weight, &prof->pages);
+	atomic64_inc(&prof->samples);
+	if (memattr_pinuse_add(prof->pages_in_use, pfn, idx, order)) {
+		atomic64_add(weight, &s->inuse);
+		atomic64_add(weight, &prof->inuse);
+		/* ORDER: in the table, then in the filter. */
+		memattr_pfilter_set(prof->filter, pfn);
+	} else {
+		atomic64_inc(&prof->inuse_lost);
+	}
+}
+
 /**
  * memattr_profile_page_alloc_slow() - a page for a tracked process
  * @p: current's process
@@ -756,42 +786,26 @@ void memattr_profile_page_alloc_slow(struct memattr_proc *p, struct page *page,
 				     unsigned int order, gfp_t gfp)
 {
 	struct memattr_profile *prof;
-	unsigned long pfn;
-	struct memattr_pstack *s;
-	u64 weight;
-	u32 idx;
 
 	if (!memattr_profile_anon_gfp(gfp, order))
 		return;
 	prof = memattr_profile_of(p);
-	if (!prof)
-		return;
-	if (!memattr_psample(this_cpu_ptr(&memattr_profile_rnd), prof->every))
-		return;
-	weight = (u64)prof->every << order;
-	idx = memattr_profile_stack(prof);
-	s = &prof->stacks->s[idx];
-	atomic64_add(weight, &s->pages);
-	atomic64_inc(&s->samples);
-	atomic64_add(weight, &prof->pages);
-	atomic64_inc(&prof->samples);
-	pfn = page_to_pfn(page);
-	if (memattr_pinuse_add(prof->pages_in_use, pfn, idx, order)) {
-		atomic64_add(weight, &s->inuse);
-		atomic64_add(weight, &prof->inuse);
-		/* ORDER: in the table, then in the filter. */
-		memattr_pfilter_set(prof->filter, pfn);
-	} else {
-		atomic64_inc(&prof->inuse_lost);
-	}
+	if (prof && memattr_psample_fast(this_cpu_ptr(&memattr_profile_rnd),
+					 prof->every))
+		memattr_profile_sampled(prof, page, order);
 }
 
-/*
- * Take a freed page out of the table that holds it, if one does.
- * Context: as memattr_profile_page_free_slow(). Not inline: its locals
- * would cost the filter's fast path a stack frame and a canary.
+/**
+ * memattr_profile_inuse_drop() - take a freed page out of its table
+ * @pfn: the page's first frame, which the filter says may be in one
+ *
+ * Whoever frees it (the process, reclaim, another process): looked up in
+ * every profile's table of sampled pages. A huge page split before it is
+ * freed leaves with its first page.
+ * Context: the page-free hook (memattr_profile_page_free()), any context,
+ * preemption off.
  */
-static noinline void memattr_profile_inuse_drop(unsigned long pfn)
+void memattr_profile_inuse_drop(unsigned long pfn)
 {
 	unsigned int i, sorder;
 	u32 idx;
@@ -809,26 +823,6 @@ static noinline void memattr_profile_inuse_drop(unsigned long pfn)
 		atomic64_sub(weight, &prof->inuse);
 		return;
 	}
-}
-
-/**
- * memattr_profile_page_free_slow() - a page goes back to the allocator
- * @page: the page
- * @order: its order
- *
- * Whoever frees it (the process, reclaim, another process): looked up in
- * every profile's table of sampled pages, when the filter says it may be in
- * one. A huge page split before it is freed leaves with its first page.
- * Context: the page-free hook, any context, preemption off.
- */
-void memattr_profile_page_free_slow(struct page *page, unsigned int order)
-{
-	unsigned long pfn = page_to_pfn(page);
-	struct memattr_pfilter *f;
-
-	f = rcu_dereference_sched(memattr_profile_filter);
-	if (f && memattr_pfilter_take(f, pfn))
-		memattr_profile_inuse_drop(pfn);
 }
 
 /**
@@ -980,7 +974,7 @@ void memattr_profile_init(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		prandom_seed_state(per_cpu_ptr(&memattr_profile_rnd, cpu),
+		prandom_seed_state(&per_cpu_ptr(&memattr_profile_rnd, cpu)->rnd,
 				   get_random_u64());
 	memattr_profile_auto_changed();
 }

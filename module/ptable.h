@@ -9,6 +9,8 @@
 
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/log2.h>
+#include <linux/prandom.h>
 #include <linux/types.h>
 #include <uapi/linux/memattr.h>
 
@@ -133,11 +135,49 @@ struct memattr_pbucket {
 	u64 tokens;
 };
 
-struct rnd_state;
+/*
+ * A CPU's sampling draws: its random state, and random bits not used yet,
+ * which the draws of a power-of-two rate take a few at a time.
+ */
+struct memattr_psampler {
+	struct rnd_state rnd;
+	u32 bits;
+	u32 nbits;			/* left in @bits */
+};
 
 void memattr_pbucket_init(struct memattr_pbucket *b, u64 now_ns, u32 rate);
 bool memattr_pbucket_take(struct memattr_pbucket *b, u64 now_ns, u32 rate);
 bool memattr_psample(struct rnd_state *rnd, u32 every);
+
+/**
+ * memattr_psample_fast() - is this page sampled? The draw of the hooks
+ * @s: this CPU's draws
+ * @every: one page in @every is, 1..65536
+ *
+ * As memattr_psample(), but for a power of two, log2(@every) fresh random
+ * bits, all zero with probability 1/@every, out of a 32-bit draw that
+ * serves several pages. Context: the caller's CPU owns @s.
+ * Return: true when it is.
+ */
+static inline bool memattr_psample_fast(struct memattr_psampler *s, u32 every)
+{
+	unsigned int k;
+	bool hit;
+
+	if (every <= 1)
+		return true;
+	if (!is_power_of_2(every))
+		return memattr_psample(&s->rnd, every);
+	k = ilog2(every);
+	if (s->nbits < k) {
+		s->bits = prandom_u32_state(&s->rnd);
+		s->nbits = 32;
+	}
+	hit = !(s->bits & (every - 1));
+	s->bits >>= k;		/* k <= 16 */
+	s->nbits -= k;
+	return hit;
+}
 
 size_t memattr_pstacks_size(u32 nr);
 void memattr_pstacks_init(struct memattr_pstacks *t, u32 nr);

@@ -433,6 +433,36 @@ static void memattr_psample_weight_test(struct kunit *test)
 	}
 }
 
+/*
+ * Invariant: the hooks' draw is Bernoulli too: powers of two from random
+ * bits (several pages per draw), other rates as memattr_psample(); the
+ * weighted total of many pages is their number, within 5 standard
+ * deviations, and N=1 samples every page.
+ */
+static void memattr_psample_fast_weight_test(struct kunit *test)
+{
+	static const u32 everies[] = { 1, 2, 16, 1000, 1024, 65536 };
+	const u32 pages = 200000;
+	struct memattr_psampler s = {};
+	unsigned int k;
+
+	prandom_seed_state(&s.rnd, 42);
+	for (k = 0; k < ARRAY_SIZE(everies); k++) {
+		u32 every = everies[k], i, n = 0;
+		u64 total, dev, sigma;
+
+		for (i = 0; i < pages; i++)
+			n += memattr_psample_fast(&s, every);
+		total = (u64)n * every;
+		sigma = int_sqrt64((u64)pages * every * (every - 1)) + 1;
+		dev = total > pages ? total - pages : pages - total;
+		KUNIT_EXPECT_LE_MSG(test, dev, 5 * sigma, "every %u: %llu sampled pages weigh %llu",
+				    every, (u64)n, total);
+		if (every == 1)
+			KUNIT_EXPECT_EQ(test, n, pages);
+	}
+}
+
 static struct kunit_case memattr_ptable_cases[] = {
 	KUNIT_CASE(memattr_pstacks_same_stack_test),
 	KUNIT_CASE(memattr_pstacks_overflow_test),
@@ -443,6 +473,7 @@ static struct kunit_case memattr_ptable_cases[] = {
 	KUNIT_CASE(memattr_pfilter_test),
 	KUNIT_CASE(memattr_pbucket_test),
 	KUNIT_CASE(memattr_psample_weight_test),
+	KUNIT_CASE(memattr_psample_fast_weight_test),
 	{}
 };
 
