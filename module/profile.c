@@ -33,9 +33,11 @@
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/nodemask.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/prandom.h>
@@ -309,20 +311,25 @@ static void memattr_profiles_changed(void)
 
 /*
  * The filter for a new profile: the one of the profiles running, or a new
- * one covering the page frames of memory at boot. Context: process; the
- * mutex is held.
+ * one covering the page frames of the online nodes (not __pa(PAGE_OFFSET):
+ * arm64 moves its linear map's base below memory, or out of the physical
+ * range, when it randomizes it). Memory added later is "maybe".
+ * Context: process; the mutex is held.
  */
 static struct memattr_pfilter *memattr_profile_filter_get(void)
 {
+	unsigned long lo = ULONG_MAX, hi = 0, nr;
 	struct memattr_pfilter *f;
-	unsigned long lo, hi, nr;
+	int nid;
 
 	f = rcu_dereference_protected(memattr_profile_filter,
 				      lockdep_is_held(&memattr_profile_mutex));
 	if (f)
 		return f;
-	lo = PHYS_PFN(__pa(PAGE_OFFSET));
-	hi = PHYS_PFN(__pa(high_memory - 1)) + 1;
+	for_each_online_node(nid) {
+		lo = min(lo, NODE_DATA(nid)->node_start_pfn);
+		hi = max(hi, pgdat_end_pfn(NODE_DATA(nid)));
+	}
 	/* Beyond 2 TiB of page frames (64 MiB of bits), pages are "maybe". */
 	nr = hi > lo ? min(hi - lo, 1UL << 29) : 0;
 	f = vzalloc(memattr_pfilter_size(nr));
