@@ -6,10 +6,13 @@
  * Lifetime. A profile is allocated whole (its stack table and its table of
  * sampled pages) in process context, by PROFILE_START or by the auto-start
  * work, never in a hook. It is published in memattr_profiles[], a few
- * slots that every hook scans while a profile exists (the page-free hook
- * must find a sampled page whatever task frees it; the page-allocator and
- * mapping hooks look up their process's tgid and start time there rather
- * than in struct memattr_proc, which has no byte to spare). It ends at
+ * slots: the page-allocator and mapping hooks look up their process's tgid
+ * and start time there (struct memattr_proc has no byte to spare), through
+ * a per-CPU cache of the last answer that a generation, bumped at each
+ * change of the slots, invalidates; the page-free hook must find a sampled
+ * page whatever task frees it, and asks a pfn filter shared by all the
+ * profiles (struct memattr_pfilter, allocated with the first profile and
+ * freed with the last) before it looks in each profile's table. It ends at
  * PROFILE_STOP, at exec, at the exit of its last thread, or when the work
  * finds its process gone: the exec and exit hooks only mark it ended (they
  * run with preemption off and may not sleep); the work then takes it out
@@ -30,9 +33,11 @@
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/nodemask.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/prandom.h>
@@ -216,6 +221,7 @@ struct memattr_profile {
 	size_t mem_bytes;
 	struct memattr_pstacks *stacks;
 	struct memattr_pinuse *pages_in_use;
+	struct memattr_pfilter *filter;	/* memattr_profile_filter */
 };
 
 static DEFINE_MUTEX(memattr_profile_mutex);
@@ -223,8 +229,36 @@ static DEFINE_MUTEX(memattr_profile_mutex);
 static struct memattr_profile __rcu *memattr_profiles[MEMATTR_PROFILES_MAX];
 static u32 memattr_profiles_nr;			/* under the mutex */
 static u64 memattr_profiles_bytes;		/* under the mutex */
+/*
+ * The filter of the pages in any profile's table: published before the
+ * first profile, unpublished with the last one, under the mutex; read by
+ * the page-free hook under RCU.
+ */
+struct memattr_pfilter __rcu *memattr_profile_filter;
+static size_t memattr_profile_filter_bytes;	/* under the mutex */
 
-static DEFINE_PER_CPU(struct rnd_state, memattr_profile_rnd);
+/*
+ * Bumped, under the mutex, after each change of memattr_profiles[] (and
+ * before the grace period of a removal): a CPU's cache filled at
+ * generation g holds the answer of the slots as they were at g. Starts at
+ * 1, so that a zeroed cache misses.
+ */
+static unsigned long memattr_profiles_gen = 1;
+
+/*
+ * The profile of the process the hooks last looked up on a CPU (NULL:
+ * none), written only by that CPU in task context with preemption off.
+ */
+struct memattr_profile_cur {
+	pid_t tgid;
+	u64 start_ns;
+	unsigned long gen;
+	struct memattr_profile *prof;
+};
+
+static DEFINE_PER_CPU(struct memattr_profile_cur, memattr_profile_cur);
+
+static DEFINE_PER_CPU(struct memattr_psampler, memattr_profile_rnd);
 /* A walk's frames: the hooks run with preemption off, never nested. */
 struct memattr_profile_frames {
 	u64 f[MEMATTR_PROFILE_MAX_DEPTH];
@@ -267,6 +301,49 @@ static int memattr_profile_find(pid_t tgid, u64 start_ns)
 	return -1;
 }
 
+/* The slots changed. Context: the mutex is held. */
+static void memattr_profiles_changed(void)
+{
+	lockdep_assert_held(&memattr_profile_mutex);
+	smp_wmb();	/* the slots, then the generation */
+	WRITE_ONCE(memattr_profiles_gen, memattr_profiles_gen + 1);
+}
+
+/*
+ * The filter for a new profile: the one of the profiles running, or a new
+ * one covering the page frames of the online nodes (not __pa(PAGE_OFFSET):
+ * arm64 moves its linear map's base below memory, or out of the physical
+ * range, when it randomizes it). Memory added later is "maybe".
+ * Context: process; the mutex is held.
+ */
+static struct memattr_pfilter *memattr_profile_filter_get(void)
+{
+	unsigned long lo = ULONG_MAX, hi = 0, nr;
+	struct memattr_pfilter *f;
+	int nid;
+
+	f = rcu_dereference_protected(memattr_profile_filter,
+				      lockdep_is_held(&memattr_profile_mutex));
+	if (f)
+		return f;
+	for_each_online_node(nid) {
+		lo = min(lo, NODE_DATA(nid)->node_start_pfn);
+		hi = max(hi, pgdat_end_pfn(NODE_DATA(nid)));
+	}
+	/* Beyond 2 TiB of page frames (64 MiB of bits), pages are "maybe". */
+	nr = hi > lo ? min(hi - lo, 1UL << 29) : 0;
+	f = vzalloc(memattr_pfilter_size(nr));
+	if (!f)
+		return NULL;
+	memattr_pfilter_init(f, lo, nr);
+	memattr_profile_filter_bytes = memattr_pfilter_size(nr);
+	memattr_mem_charge(memattr_profile_filter_bytes);
+	memattr_profiles_bytes += memattr_profile_filter_bytes;
+	/* ORDER: published before the profile that sets its bits. */
+	rcu_assign_pointer(memattr_profile_filter, f);
+	return f;
+}
+
 static void memattr_profile_free(struct memattr_profile *prof)
 {
 	memattr_mem_uncharge(prof->mem_bytes);
@@ -282,15 +359,28 @@ static void memattr_profile_free(struct memattr_profile *prof)
 static void memattr_profile_remove(unsigned int i)
 {
 	struct memattr_profile *prof = memattr_profile_deref(i);
+	struct memattr_pfilter *f = NULL;
 
 	lockdep_assert_held(&memattr_profile_mutex);
 	WRITE_ONCE(prof->ended, true);
 	RCU_INIT_POINTER(memattr_profiles[i], NULL);
+	memattr_profiles_changed();
 	memattr_profiles_nr--;
 	memattr_profiles_bytes -= prof->mem_bytes;
+	if (!memattr_profiles_nr) {
+		f = rcu_dereference_protected(memattr_profile_filter,
+					      lockdep_is_held(&memattr_profile_mutex));
+		RCU_INIT_POINTER(memattr_profile_filter, NULL);
+		memattr_profiles_bytes -= memattr_profile_filter_bytes;
+	}
 	/* ORDER: unpublished, then no hook holds it, then free. */
 	synchronize_rcu();
 	memattr_profile_free(prof);
+	if (f) {
+		vfree(f);
+		memattr_mem_uncharge(memattr_profile_filter_bytes);
+		memattr_profile_filter_bytes = 0;
+	}
 	if (!memattr_profiles_nr)
 		static_branch_disable(&memattr_profile_on);
 }
@@ -385,6 +475,13 @@ int memattr_profile_start(pid_t tgid, u64 start_ns, u32 every, bool autostart)
 		kfree(prof);
 		goto out;
 	}
+	prof->filter = memattr_profile_filter_get();
+	if (!prof->filter) {
+		vfree(prof->stacks);
+		vfree(prof->pages_in_use);
+		kfree(prof);
+		goto out;
+	}
 	memattr_pstacks_init(prof->stacks, nstacks);
 	memattr_pinuse_init(prof->pages_in_use, ninuse);
 	prof->tgid = tgid;
@@ -402,6 +499,7 @@ int memattr_profile_start(pid_t tgid, u64 start_ns, u32 every, bool autostart)
 	if (!memattr_profiles_nr)
 		static_branch_enable(&memattr_profile_on);
 	rcu_assign_pointer(memattr_profiles[slot], prof);
+	memattr_profiles_changed();
 	memattr_profiles_nr++;
 	memattr_profiles_bytes += prof->mem_bytes;
 	rcu_read_lock();
@@ -587,11 +685,9 @@ static u32 memattr_profile_stack(struct memattr_profile *prof)
 	return idx;
 }
 
-/*
- * The profile of @p, or NULL. Context: a hook, preemption off: an RCU
- * read-side section.
- */
-static struct memattr_profile *memattr_profile_of(struct memattr_proc *p)
+/* The slot of @p's profile, or NULL. Context: as memattr_profile_of(). */
+static noinline struct memattr_profile *
+memattr_profile_scan(struct memattr_proc *p)
 {
 	struct memattr_profile *prof;
 	unsigned int i;
@@ -599,10 +695,39 @@ static struct memattr_profile *memattr_profile_of(struct memattr_proc *p)
 	for (i = 0; i < MEMATTR_PROFILES_MAX; i++) {
 		prof = rcu_dereference_sched(memattr_profiles[i]);
 		if (prof && prof->tgid == p->tgid &&
-		    prof->start_ns == p->start_ns && !READ_ONCE(prof->ended))
+		    prof->start_ns == p->start_ns)
 			return prof;
 	}
 	return NULL;
+}
+
+/*
+ * The profile of @p, or NULL: this CPU's cache, filled from the slots
+ * when the process or the generation changed. A profile the cache holds
+ * is freed only after the generation moved on and a grace period, which
+ * the caller's section holds off.
+ * Context: a hook in task context, preemption off: an RCU read-side
+ * section.
+ */
+static __always_inline struct memattr_profile *
+memattr_profile_of(struct memattr_proc *p)
+{
+	struct memattr_profile_cur *c = this_cpu_ptr(&memattr_profile_cur);
+	unsigned long gen = READ_ONCE(memattr_profiles_gen);
+	struct memattr_profile *prof;
+
+	if (unlikely(c->gen != gen || c->tgid != p->tgid ||
+		     c->start_ns != p->start_ns)) {
+		smp_rmb();	/* the generation, then the slots */
+		c->prof = memattr_profile_scan(p);
+		c->tgid = p->tgid;
+		c->start_ns = p->start_ns;
+		c->gen = gen;
+	}
+	prof = c->prof;
+	if (prof && READ_ONCE(prof->ended))
+		return NULL;
+	return prof;
 }
 
 /*
@@ -626,6 +751,34 @@ static bool memattr_profile_anon_gfp(gfp_t gfp, unsigned int order)
 	return (gfp & GFP_TRANSHUGE_LIGHT) == GFP_TRANSHUGE_LIGHT;
 }
 
+/*
+ * A sampled page: its stack's weights, and in the in-use table. Not
+ * inline: the pages not sampled need none of its stack frame.
+ * Context: as memattr_profile_page_alloc_slow().
+ */
+static noinline void memattr_profile_sampled(struct memattr_profile *prof,
+					     struct page *page,
+					     unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page);
+	u64 weight = (u64)prof->every << order;
+	u32 idx = memattr_profile_stack(prof);
+	struct memattr_pstack *s = &prof->stacks->s[idx];
+
+	atomic64_add(weight, &s->pages);
+	atomic64_inc(&s->samples);
+	atomic64_add(weight, &prof->pages);
+	atomic64_inc(&prof->samples);
+	if (memattr_pinuse_add(prof->pages_in_use, pfn, idx, order)) {
+		atomic64_add(weight, &s->inuse);
+		atomic64_add(weight, &prof->inuse);
+		/* ORDER: in the table, then in the filter. */
+		memattr_pfilter_set(prof->filter, pfn);
+	} else {
+		atomic64_inc(&prof->inuse_lost);
+	}
+}
+
 /**
  * memattr_profile_page_alloc_slow() - a page for a tracked process
  * @p: current's process
@@ -639,44 +792,28 @@ static bool memattr_profile_anon_gfp(gfp_t gfp, unsigned int order)
 void memattr_profile_page_alloc_slow(struct memattr_proc *p, struct page *page,
 				     unsigned int order, gfp_t gfp)
 {
-	struct memattr_profile *prof = memattr_profile_of(p);
-	struct memattr_pstack *s;
-	u64 weight;
-	u32 idx;
+	struct memattr_profile *prof;
 
-	if (!prof || !memattr_profile_anon_gfp(gfp, order))
+	if (!memattr_profile_anon_gfp(gfp, order))
 		return;
-	if (!memattr_psample(this_cpu_ptr(&memattr_profile_rnd), prof->every))
-		return;
-	weight = (u64)prof->every << order;
-	idx = memattr_profile_stack(prof);
-	s = &prof->stacks->s[idx];
-	atomic64_add(weight, &s->pages);
-	atomic64_inc(&s->samples);
-	atomic64_add(weight, &prof->pages);
-	atomic64_inc(&prof->samples);
-	if (memattr_pinuse_add(prof->pages_in_use, page_to_pfn(page), idx,
-			       order)) {
-		atomic64_add(weight, &s->inuse);
-		atomic64_add(weight, &prof->inuse);
-	} else {
-		atomic64_inc(&prof->inuse_lost);
-	}
+	prof = memattr_profile_of(p);
+	if (prof && memattr_psample_fast(this_cpu_ptr(&memattr_profile_rnd),
+					 prof->every))
+		memattr_profile_sampled(prof, page, order);
 }
 
 /**
- * memattr_profile_page_free_slow() - a page goes back to the allocator
- * @page: the page
- * @order: its order
+ * memattr_profile_inuse_drop() - take a freed page out of its table
+ * @pfn: the page's first frame, which the filter says may be in one
  *
  * Whoever frees it (the process, reclaim, another process): looked up in
  * every profile's table of sampled pages. A huge page split before it is
  * freed leaves with its first page.
- * Context: the page-free hook, any context, preemption off.
+ * Context: the page-free hook (memattr_profile_page_free()), any context,
+ * preemption off.
  */
-void memattr_profile_page_free_slow(struct page *page, unsigned int order)
+void memattr_profile_inuse_drop(unsigned long pfn)
 {
-	unsigned long pfn = page_to_pfn(page);
 	unsigned int i, sorder;
 	u32 idx;
 
@@ -844,7 +981,7 @@ void memattr_profile_init(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		prandom_seed_state(per_cpu_ptr(&memattr_profile_rnd, cpu),
+		prandom_seed_state(&per_cpu_ptr(&memattr_profile_rnd, cpu)->rnd,
 				   get_random_u64());
 	memattr_profile_auto_changed();
 }

@@ -8,12 +8,15 @@
 
 #include <linux/gfp.h>
 #include <linux/jump_label.h>
+#include <linux/mm.h>
 #include <linux/mm_types.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 #include <uapi/linux/memattr.h>
 
 #include "hooks.h"
+#include "ptable.h"
 
 struct memattr_proc;
 
@@ -22,10 +25,12 @@ struct memattr_proc;
 
 /* On while any process is profiled: the hooks cost nothing otherwise. */
 DECLARE_STATIC_KEY_FALSE(memattr_profile_on);
+/* The pages that may be in a profile's in-use table (profile.c). */
+extern struct memattr_pfilter __rcu *memattr_profile_filter;
 
 void memattr_profile_page_alloc_slow(struct memattr_proc *p, struct page *page,
 				     unsigned int order, gfp_t gfp);
-void memattr_profile_page_free_slow(struct page *page, unsigned int order);
+void memattr_profile_inuse_drop(unsigned long pfn);
 void memattr_profile_map_slow(struct memattr_proc *p, enum memattr_hook_id id);
 void memattr_profile_task_end_slow(struct task_struct *task, bool exec);
 
@@ -42,11 +47,21 @@ static inline void memattr_profile_page_alloc(struct memattr_proc *p,
 		memattr_profile_page_alloc_slow(p, page, order, gfp);
 }
 
+/*
+ * Every page freed on the machine: the filter tells the few that may be
+ * in an in-use table, inline, so that the others call nothing.
+ */
 static inline void memattr_profile_page_free(struct page *page,
 					     unsigned int order)
 {
-	if (static_branch_unlikely(&memattr_profile_on))
-		memattr_profile_page_free_slow(page, order);
+	if (static_branch_unlikely(&memattr_profile_on)) {
+		struct memattr_pfilter *f;
+		unsigned long pfn = page_to_pfn(page);
+
+		f = rcu_dereference_sched(memattr_profile_filter);
+		if (f && memattr_pfilter_take(f, pfn))
+			memattr_profile_inuse_drop(pfn);
+	}
 }
 
 static inline void memattr_profile_map(struct memattr_proc *p,

@@ -12,6 +12,7 @@
  * functions only format and fill it.
  */
 #include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/kernel.h>
@@ -271,4 +272,29 @@ bool memattr_pinuse_del(struct memattr_pinuse *t, unsigned long pfn,
 		return true;
 	}
 	return false;
+}
+
+/**
+ * memattr_pfilter_size() - bytes of a page filter
+ * @nr: page frames it covers
+ *
+ * Return: the size to allocate.
+ */
+size_t memattr_pfilter_size(unsigned long nr)
+{
+	return sizeof(struct memattr_pfilter) +
+	       BITS_TO_LONGS(nr) * sizeof(unsigned long);
+}
+
+/**
+ * memattr_pfilter_init() - format a zeroed page filter
+ * @f: the filter, memattr_pfilter_size(@nr) zeroed bytes
+ * @lo: the first page frame it covers
+ * @nr: page frames it covers (0: none, every page is "maybe")
+ */
+void memattr_pfilter_init(struct memattr_pfilter *f, unsigned long lo,
+			  unsigned long nr)
+{
+	f->lo = lo;
+	f->nr = nr;
 }

@@ -8,6 +8,9 @@
 #define _MEMATTR_PTABLE_H
 
 #include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/log2.h>
+#include <linux/prandom.h>
 #include <linux/types.h>
 #include <uapi/linux/memattr.h>
 
@@ -75,6 +78,54 @@ struct memattr_pinuse {
 #define MEMATTR_PINUSE_PFN_BITS		40
 
 /*
+ * A filter in front of the tables of sampled pages, for the page-free hook,
+ * which sees every page freed on the machine: one bit per page frame of
+ * [@lo, @lo + @nr), set once a page is in a table, cleared when the page is
+ * freed. A clear bit says "in no table" (no false negative: a page is added
+ * to its table before its bit is set, and freed after both); a page frame
+ * outside the range is always "maybe". Bits are set and cleared with atomic
+ * bit operations, in any context.
+ */
+struct memattr_pfilter {
+	unsigned long lo;		/* first page frame covered */
+	unsigned long nr;		/* page frames covered */
+	unsigned long bits[];
+};
+
+/**
+ * memattr_pfilter_set() - a page is now in a table
+ * @f: the filter
+ * @pfn: the page's first frame
+ *
+ * Context: any.
+ */
+static inline void memattr_pfilter_set(struct memattr_pfilter *f,
+				       unsigned long pfn)
+{
+	pfn -= f->lo;
+	if (pfn < f->nr && !test_bit(pfn, f->bits))
+		set_bit(pfn, f->bits);
+}
+
+/**
+ * memattr_pfilter_take() - may a page being freed be in a table?
+ * @f: the filter
+ * @pfn: the page's first frame
+ *
+ * Clears the page's bit: the caller then looks it up in the tables.
+ * Context: any; the page is being freed, so no other CPU sets its bit.
+ * Return: false when it is in none, true when it may be.
+ */
+static inline bool memattr_pfilter_take(struct memattr_pfilter *f,
+					unsigned long pfn)
+{
+	pfn -= f->lo;
+	if (pfn >= f->nr)
+		return true;
+	return test_bit(pfn, f->bits) && test_and_clear_bit(pfn, f->bits);
+}
+
+/*
  * A token bucket of stack walks: @tokens counts walks times NSEC_PER_SEC,
  * refilled at a rate per second, up to one second's worth. The caller
  * serialises calls on one bucket.
@@ -84,11 +135,49 @@ struct memattr_pbucket {
 	u64 tokens;
 };
 
-struct rnd_state;
+/*
+ * A CPU's sampling draws: its random state, and random bits not used yet,
+ * which the draws of a power-of-two rate take a few at a time.
+ */
+struct memattr_psampler {
+	struct rnd_state rnd;
+	u32 bits;
+	u32 nbits;			/* left in @bits */
+};
 
 void memattr_pbucket_init(struct memattr_pbucket *b, u64 now_ns, u32 rate);
 bool memattr_pbucket_take(struct memattr_pbucket *b, u64 now_ns, u32 rate);
 bool memattr_psample(struct rnd_state *rnd, u32 every);
+
+/**
+ * memattr_psample_fast() - is this page sampled? The draw of the hooks
+ * @s: this CPU's draws
+ * @every: one page in @every is, 1..65536
+ *
+ * As memattr_psample(), but for a power of two, log2(@every) fresh random
+ * bits, all zero with probability 1/@every, out of a 32-bit draw that
+ * serves several pages. Context: the caller's CPU owns @s.
+ * Return: true when it is.
+ */
+static inline bool memattr_psample_fast(struct memattr_psampler *s, u32 every)
+{
+	unsigned int k;
+	bool hit;
+
+	if (every <= 1)
+		return true;
+	if (!is_power_of_2(every))
+		return memattr_psample(&s->rnd, every);
+	k = ilog2(every);
+	if (s->nbits < k) {
+		s->bits = prandom_u32_state(&s->rnd);
+		s->nbits = 32;
+	}
+	hit = !(s->bits & (every - 1));
+	s->bits >>= k;		/* k <= 16 */
+	s->nbits -= k;
+	return hit;
+}
 
 size_t memattr_pstacks_size(u32 nr);
 void memattr_pstacks_init(struct memattr_pstacks *t, u32 nr);
@@ -102,5 +191,9 @@ bool memattr_pinuse_add(struct memattr_pinuse *t, unsigned long pfn,
 			u32 stack, unsigned int order);
 bool memattr_pinuse_del(struct memattr_pinuse *t, unsigned long pfn,
 			u32 *stack, unsigned int *order);
+
+size_t memattr_pfilter_size(unsigned long nr);
+void memattr_pfilter_init(struct memattr_pfilter *f, unsigned long lo,
+			  unsigned long nr);
 
 #endif /* _MEMATTR_PTABLE_H */

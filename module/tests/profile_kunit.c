@@ -338,6 +338,40 @@ static void memattr_pinuse_limits_test(struct kunit *test)
 }
 
 /*
+ * Invariant: the filter says "maybe" for a page set and not taken yet, and
+ * for any page outside its range; "no" for a page never set or taken
+ * already (each set is taken once: no false negative, no stale bit).
+ */
+static void memattr_pfilter_test(struct kunit *test)
+{
+	static const unsigned long lo = 0x40000, nr = 1000;
+	struct memattr_pfilter *f;
+
+	f = kunit_kzalloc(test, memattr_pfilter_size(nr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	memattr_pfilter_init(f, lo, nr);
+
+	memattr_pfilter_set(f, lo);
+	memattr_pfilter_set(f, lo + 65);
+	memattr_pfilter_set(f, lo + nr - 1);
+	memattr_pfilter_set(f, lo + 65);	/* twice: one bit */
+	KUNIT_EXPECT_FALSE(test, memattr_pfilter_take(f, lo + 1));
+	KUNIT_EXPECT_FALSE(test, memattr_pfilter_take(f, lo + 64));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo + 65));
+	KUNIT_EXPECT_FALSE(test, memattr_pfilter_take(f, lo + 65));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo + nr - 1));
+	KUNIT_EXPECT_FALSE(test, memattr_pfilter_take(f, lo + nr - 1));
+	/* Outside the range: always maybe, and set is a no-op there. */
+	memattr_pfilter_set(f, lo + nr);
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo + nr));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo + nr));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, lo - 1));
+	KUNIT_EXPECT_TRUE(test, memattr_pfilter_take(f, 0));
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(f->bits, nr));
+}
+
+/*
  * Invariant: a bucket holds one second of walks at the rate; it refills
  * in proportion to the time elapsed, never above one second's worth, and
  * shrinks at once when the rate goes down.
@@ -399,6 +433,36 @@ static void memattr_psample_weight_test(struct kunit *test)
 	}
 }
 
+/*
+ * Invariant: the hooks' draw is Bernoulli too: powers of two from random
+ * bits (several pages per draw), other rates as memattr_psample(); the
+ * weighted total of many pages is their number, within 5 standard
+ * deviations, and N=1 samples every page.
+ */
+static void memattr_psample_fast_weight_test(struct kunit *test)
+{
+	static const u32 everies[] = { 1, 2, 16, 1000, 1024, 65536 };
+	const u32 pages = 200000;
+	struct memattr_psampler s = {};
+	unsigned int k;
+
+	prandom_seed_state(&s.rnd, 42);
+	for (k = 0; k < ARRAY_SIZE(everies); k++) {
+		u32 every = everies[k], i, n = 0;
+		u64 total, dev, sigma;
+
+		for (i = 0; i < pages; i++)
+			n += memattr_psample_fast(&s, every);
+		total = (u64)n * every;
+		sigma = int_sqrt64((u64)pages * every * (every - 1)) + 1;
+		dev = total > pages ? total - pages : pages - total;
+		KUNIT_EXPECT_LE_MSG(test, dev, 5 * sigma, "every %u: %llu sampled pages weigh %llu",
+				    every, (u64)n, total);
+		if (every == 1)
+			KUNIT_EXPECT_EQ(test, n, pages);
+	}
+}
+
 static struct kunit_case memattr_ptable_cases[] = {
 	KUNIT_CASE(memattr_pstacks_same_stack_test),
 	KUNIT_CASE(memattr_pstacks_overflow_test),
@@ -406,8 +470,10 @@ static struct kunit_case memattr_ptable_cases[] = {
 	KUNIT_CASE(memattr_pinuse_add_del_test),
 	KUNIT_CASE(memattr_pinuse_full_test),
 	KUNIT_CASE(memattr_pinuse_limits_test),
+	KUNIT_CASE(memattr_pfilter_test),
 	KUNIT_CASE(memattr_pbucket_test),
 	KUNIT_CASE(memattr_psample_weight_test),
+	KUNIT_CASE(memattr_psample_fast_weight_test),
 	{}
 };
 
