@@ -100,7 +100,9 @@ dump() {
 	memattr profile "$pid" -d 0 -o "$tmp/$1.pb.gz" 2>"$tmp/err" &&
 		memattr profile "$pid" -d 0 --folded -t "${2:-space}" \
 			-o "$tmp/$1.folded" 2>>"$tmp/err" &&
-		[ -s "$tmp/$1.pb.gz" ] && [ -s "$tmp/$1.folded" ]
+		[ -s "$tmp/$1.pb.gz" ] && [ -s "$tmp/$1.folded" ] && return 0
+	tap_diag "dump $1: exit $?, stderr: $(tr '\n' ' ' <"$tmp/err")"
+	return 1
 }
 
 memattr_load || { tap_diag "insmod failed"; tap_done; }
