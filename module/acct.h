@@ -233,10 +233,10 @@ void memattr_acct_adopt(bool initial);
 void memattr_acct_adopt_pending(void);
 void memattr_acct_reap(struct memattr_proc *p);
 void memattr_acct_count_oom_dropped(void);
-void memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
-			  size_t cgs_bytes,
-			  const struct memattr_system_row *sys, u64 t0,
-			  u32 period, u32 reads);
+struct memattr_cgroup_row *
+memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
+		     size_t *cgs_bytes, const struct memattr_system_row *sys,
+		     u64 t0, u32 period, u32 reads);
 
 /* Hot-path entry points, called by hooks.c. */
 struct memattr_proc *memattr_acct_find(pid_t tgid);

@@ -33,6 +33,7 @@
 #include "detect.h"
 #include "events.h"
 #include "exhaust.h"
+#include "mem.h"
 #include "oom.h"
 #include "oomkill.h"
 #include "postmortem.h"
@@ -57,6 +58,12 @@ static u32 memattr_refresh_turn;
 
 /* The post-mortem's snapshot being drafted: the sampler's alone. */
 static struct memattr_report_snap memattr_report_draft;
+/*
+ * The cgroup table published before the last one, to fill at the next tick
+ * (memattr_cgroups_collect()), and its size, charged: the sampler's own.
+ */
+static struct memattr_cgroup_row *memattr_cgs_spare;
+static size_t memattr_cgs_spare_bytes;
 /* The detector's parameters at the last tick: the sampler's own. */
 static struct memattr_leak_cfg memattr_cfg_seen;
 
@@ -600,7 +607,9 @@ static void memattr_sampler_fn(struct work_struct *work)
 	memattr_acct_adopt_pending();
 
 	memattr_system_read(&sys);
-	cgs = memattr_cgroups_collect(&nr_cgs, &cgs_bytes);
+	cgs = memattr_cgroups_collect(&memattr_cgs_spare,
+				      &memattr_cgs_spare_bytes, &nr_cgs,
+				      &cgs_bytes);
 	/* A history's time axis is its sampling period: a new one resets it. */
 	reset_hist = memattr_sample_ms_seen && sample_ms != memattr_sample_ms_seen;
 	/* New parameters: judge every process afresh, not only the changed. */
@@ -641,8 +650,9 @@ static void memattr_sampler_fn(struct work_struct *work)
 	memattr_pm_publish(&memattr_report_draft);
 
 	memattr_sample_ms_seen = sample_ms;
-	memattr_acct_publish(cgs, nr_cgs, cgs_bytes, &sys, t0, t.period,
-			     t.reads);
+	memattr_cgs_spare = memattr_acct_publish(cgs, nr_cgs, &cgs_bytes, &sys,
+						 t0, t.period, t.reads);
+	memattr_cgs_spare_bytes = cgs_bytes;
 	memattr_detect_flush(cgs, nr_cgs);
 
 	/*
@@ -706,4 +716,8 @@ void memattr_sampler_stop(void)
 	mutex_unlock(&memattr_sampler_mutex);
 	WRITE_ONCE(memattr_sampler_stopping, true);
 	cancel_delayed_work_sync(&memattr_sampler);
+	kvfree(memattr_cgs_spare);
+	memattr_mem_uncharge(memattr_cgs_spare_bytes);
+	memattr_cgs_spare = NULL;
+	memattr_cgs_spare_bytes = 0;
 }
