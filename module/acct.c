@@ -1062,18 +1062,20 @@ void memattr_acct_get_stats(struct memattr_acct_stats *st)
  * memattr_acct_publish() - publish what a sampler tick built
  * @cgs: the cgroup table, sorted by id; the tables own it from now on
  * @nr_cgs: its length
- * @cgs_bytes: its size, charged to the module
+ * @cgs_bytes: its size, charged to the module; then the returned table's
  * @sys: the system row
  * @t0: when the tick began, for its cost
  * @period: the sampler period the tick stands at (memattr_proc.tick_seen's)
  * @reads: how many processes it read again
  *
  * Context: process (the sampler's work item).
+ * Return: the cgroup table published before, NULL: none, the caller's from
+ * now on (to fill again at the next tick, or to free): no reader holds it.
  */
-void memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
-			  size_t cgs_bytes,
-			  const struct memattr_system_row *sys, u64 t0,
-			  u32 period, u32 reads)
+struct memattr_cgroup_row *
+memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
+		     size_t *cgs_bytes, const struct memattr_system_row *sys,
+		     u64 t0, u32 period, u32 reads)
 {
 	struct memattr_cgroup_row *old;
 	size_t old_bytes;
@@ -1083,7 +1085,7 @@ void memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 	old = memattr_cgroups;
 	old_bytes = memattr_cgroups_bytes;
 	memattr_cgroups = cgs;
-	memattr_cgroups_bytes = cgs_bytes;
+	memattr_cgroups_bytes = *cgs_bytes;
 	memattr_nr_cgroups = nr_cgs;
 	memattr_system = *sys;
 	memattr_samples++;
@@ -1094,8 +1096,8 @@ void memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
 	memattr_sample_t0 = t0;
 	memattr_sample_reads = reads;
 	mutex_unlock(&memattr_sample_mutex);
-	kvfree(old);
-	memattr_mem_uncharge(old_bytes);
+	*cgs_bytes = old_bytes;
+	return old;
 }
 
 /**

@@ -78,7 +78,8 @@ struct memattr_activity {
  *
  * The sampler reads a process again only when one of its threads ran since
  * its last sample (or at its full refresh): @pid, @ran_key and @tick_seen
- * say which (sampler.c; but @pid, they fill what were holes). Until then
+ * say which, and @idle_periods whether it needs judging meanwhile
+ * (sampler.c; but @pid, they fill what were holes). Until then
  * the history holds the samples up to @tick_seen, and the periods since
  * repeat the newest one.
  */
@@ -109,8 +110,13 @@ struct memattr_proc {
 	u64 cgroup_id;			/* memory cgroup at the last sample */
 	u64 sampled_ns;			/* when @fp was read, 0: never */
 	u32 vm_base_kb;			/* VmSize at fork/exec/adoption */
-	bool vm_base_set;		/* @vm_base_kb is known */
-	bool fp_at_exit;		/* @fp was read as its threads exit */
+	bool vm_base_set:1;		/* @vm_base_kb is known */
+	bool fp_at_exit:1;		/* @fp was read as its threads exit */
+	/*
+	 * The sampler's: the periods after @tick_seen for which its detector
+	 * would not judge it (0: it would now), at most U8_MAX.
+	 */
+	u8 idle_periods;
 	u16 tick_seen;			/* sampler period of the newest sample */
 	struct memattr_leak_shmem shmem;	/* mapped shmem it allocated */
 	u32 allocs_seen;		/* @page_allocs at the last sample */
@@ -227,10 +233,10 @@ void memattr_acct_adopt(bool initial);
 void memattr_acct_adopt_pending(void);
 void memattr_acct_reap(struct memattr_proc *p);
 void memattr_acct_count_oom_dropped(void);
-void memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
-			  size_t cgs_bytes,
-			  const struct memattr_system_row *sys, u64 t0,
-			  u32 period, u32 reads);
+struct memattr_cgroup_row *
+memattr_acct_publish(struct memattr_cgroup_row *cgs, u32 nr_cgs,
+		     size_t *cgs_bytes, const struct memattr_system_row *sys,
+		     u64 t0, u32 period, u32 reads);
 
 /* Hot-path entry points, called by hooks.c. */
 struct memattr_proc *memattr_acct_find(pid_t tgid);

@@ -12,7 +12,9 @@
 
 #include "acct.h"
 
-struct memattr_cgroup_row *memattr_cgroups_collect(u32 *nr, size_t *bytes);
+struct memattr_cgroup_row *
+memattr_cgroups_collect(struct memattr_cgroup_row **spare, size_t *spare_bytes,
+			u32 *nr, size_t *bytes);
 struct memattr_cgroup_row *
 memattr_cgroup_lookup(struct memattr_cgroup_row *rows, u32 nr, u64 id);
 void memattr_cgroup_path(u64 id, char *buf, size_t len);

@@ -33,6 +33,7 @@
 #include "detect.h"
 #include "events.h"
 #include "exhaust.h"
+#include "mem.h"
 #include "oom.h"
 #include "oomkill.h"
 #include "postmortem.h"
@@ -57,6 +58,12 @@ static u32 memattr_refresh_turn;
 
 /* The post-mortem's snapshot being drafted: the sampler's alone. */
 static struct memattr_report_snap memattr_report_draft;
+/*
+ * The cgroup table published before the last one, to fill at the next tick
+ * (memattr_cgroups_collect()), and its size, charged: the sampler's own.
+ */
+static struct memattr_cgroup_row *memattr_cgs_spare;
+static size_t memattr_cgs_spare_bytes;
 /* The detector's parameters at the last tick: the sampler's own. */
 static struct memattr_leak_cfg memattr_cfg_seen;
 
@@ -101,12 +108,25 @@ static u32 memattr_proc_leak_kb(struct memattr_proc *p,
  * now, its low 32 bits (a sum that moved by a multiple of 2^32 ns exactly
  * is missed until the refresh). Context: RCU.
  */
-static bool memattr_proc_ran(struct task_struct *leader, u32 old, u32 *key)
+static __always_inline bool memattr_proc_ran(struct task_struct *leader,
+					     u32 old, u32 *key)
 {
 	struct task_struct *t;
 	bool on_cpu = false;
 	u64 sum = 0;
 
+	/*
+	 * The leader alone (a zombie leader counts until its group is reaped):
+	 * most processes have one thread. A thread being cloned makes its
+	 * cloner run, which shows.
+	 */
+	if (READ_ONCE(leader->signal->nr_threads) == 1) {
+		*key = (u32)READ_ONCE(leader->se.sum_exec_runtime);
+#ifdef CONFIG_SMP
+		on_cpu = READ_ONCE(leader->on_cpu);
+#endif
+		return on_cpu || *key != old;
+	}
 	for_each_thread(leader, t) {
 		sum += READ_ONCE(t->se.sum_exec_runtime);
 #ifdef CONFIG_SMP
@@ -118,11 +138,25 @@ static bool memattr_proc_ran(struct task_struct *leader, u32 old, u32 *key)
 }
 
 /*
+ * The leader of the process whose tgid's struct pid is @pid, NULL: none
+ * now; pid_task() inline, for every process at every tick. Context: RCU.
+ */
+static inline struct task_struct *memattr_pid_leader(struct pid *pid)
+{
+	struct hlist_node *first;
+
+	first = rcu_dereference(hlist_first_rcu(&pid->tasks[PIDTYPE_TGID]));
+	return first ? hlist_entry(first, struct task_struct,
+				   pid_links[PIDTYPE_TGID]) : NULL;
+}
+
+/*
  * Read one process: its footprint from the first of its threads that still
  * holds the mm, its memory cgroup and its name (the leader's, as in
  * /proc/PID/status: a PR_SET_NAME since fork or exec shows at the next
  * sample), and *@key, its threads' run time before any of that was read
- * (memattr_proc_ran()), unless @keyed: the caller has it already. The name
+ * (memattr_proc_ran()), unless @leader: the caller found it through
+ * @p->pid, and took the key. The name
  * is copied without the task lock, as the kernel's own messages read it: a
  * rename racing with the copy may show torn in one sample, and whole in the
  * next (a rename is the process running). The first read takes a reference
@@ -130,26 +164,29 @@ static bool memattr_proc_ran(struct task_struct *leader, u32 old, u32 *key)
  * Context: under rcu_read_lock().
  * Return: false when the process is gone (or is another one now).
  */
-static bool memattr_proc_read(struct memattr_proc *p, struct memattr_fp *fp,
+static bool memattr_proc_read(struct memattr_proc *p,
+			      struct task_struct *leader, struct memattr_fp *fp,
 			      u64 *cgid, bool *has_mm,
-			      char comm[TASK_COMM_LEN], u32 *key, bool keyed)
+			      char comm[TASK_COMM_LEN], u32 *key)
 {
-	struct task_struct *leader, *t;
-	struct mem_cgroup *memcg;
 	struct pid *pid = p->pid;
+	struct mem_cgroup *memcg;
+	struct task_struct *t;
 
-	if (pid) {
-		leader = pid_task(pid, PIDTYPE_TGID);
+	if (leader) {
+		/* Found through @p->pid by the caller, keyed. */
+	} else if (pid) {
+		leader = memattr_pid_leader(pid);
 		if (!leader)
 			return false;
+		memattr_proc_ran(leader, 0, key);
 	} else {
 		pid = find_pid_ns(p->tgid, &init_pid_ns);
 		leader = pid_task(pid, PIDTYPE_TGID);
 		if (!leader || leader->start_time != p->start_ns)
 			return false;
-	}
-	if (!keyed)
 		memattr_proc_ran(leader, 0, key);
+	}
 	/* Racy by design, see above: a torn name lasts one sample. */
 	data_race(memcpy(comm, leader->comm, TASK_COMM_LEN));
 	comm[TASK_COMM_LEN - 1] = '\0';
@@ -232,13 +269,17 @@ static void memattr_proc_leak_event(struct memattr_proc *p)
 static_assert(MEMATTR_SAMPLER_REFRESH * MEMATTR_HIST_CATCHUP_MAX <= U16_MAX);
 static_assert(HASH_SIZE(memattr_procs) % 64 == 0);
 
-/* A history's newest sample, 0: none; inline, for every process each tick. */
+/*
+ * A history's newest sample, 0: none (memattr_hist_get(h, 0, 0)); inline,
+ * without the modulo, for every process each tick.
+ */
 static inline u32 memattr_hist_newest(const struct memattr_hist *h)
 {
 	const struct memattr_hist_level *l = &h->level[0];
 
-	return l->used ? l->slot[(l->head + MEMATTR_HIST_SLOTS - 1) %
-				 MEMATTR_HIST_SLOTS] : 0;
+	if (!l->used)
+		return 0;
+	return l->slot[l->head ? l->head - 1 : MEMATTR_HIST_SLOTS - 1];
 }
 
 /* One tick, as the process walk sees it. */
@@ -259,6 +300,12 @@ struct memattr_tick {
 	u32 reads;			/* processes read again */
 	struct memattr_oom_grower *top;
 	u32 nr_top;
+	/*
+	 * Once @top is full: the most a process may grow by and change
+	 * neither @top nor its own time to exhaustion, min(0, the slowest
+	 * kept).
+	 */
+	s64 idle_growth;
 	/* The footprint a process must exceed to rank in the draft; -1: any. */
 	s64 fp_floor;
 };
@@ -272,27 +319,56 @@ static struct memattr_cgroup_row *memattr_tick_cg(struct memattr_tick *t,
 	return t->cg_last;
 }
 
+/* Weigh @g for the fastest growers; keep @t->idle_growth. */
+static inline void memattr_tick_top_insert(struct memattr_tick *t,
+					   const struct memattr_oom_grower *g)
+{
+	memattr_oom_top_insert(t->top, &t->nr_top, g);
+	if (t->nr_top == MEMATTR_OOM_TOP)
+		t->idle_growth = min_t(s64, 0,
+				       t->top[MEMATTR_OOM_TOP - 1].growth_kb_per_hour);
+}
+
+/*
+ * The periods after this sample for which @p's detector would not judge:
+ * until its lazy key (memattr_leak_lazy_key()) moves, which it does only
+ * forward as the history grows; 0 when it would judge now. At most U8_MAX
+ * (the full refresh reads it well before). Context: under @p->lock.
+ */
+static u8 memattr_proc_idle_periods(const struct memattr_proc *p,
+				    const struct memattr_leak_lazy *lz)
+{
+	u64 samples = p->hist.samples, next;
+
+	lockdep_assert_held(&p->lock);
+	if (memattr_leak_lazy_due(&p->leak, lz, samples))
+		return 0;
+	next = ((samples >> lz->shift) + 1) << lz->shift;
+	if (samples < lz->w_half)
+		next = min(next, lz->w_half);
+	if (samples < lz->w_full)
+		next = min(next, lz->w_full);
+	return min_t(u64, next - samples, U8_MAX);
+}
+
 /*
  * Whether a process that did not run needs nothing this tick: its detector
- * would not judge (memattr_leak_lazy_due()), its time to exhaustion is
- * none and stays none (it does not grow), and it ranks neither among the
- * fastest growers nor among the post-mortem's largest. Its history is
- * extended when it is next touched. Context: the sampler, RCU; reads only
- * what the sampler writes (a racing exec's history reset is seen at the
- * next tick: the exec ran).
+ * would not judge (@p->idle_periods, as memattr_leak_lazy_due() would tell
+ * for its history extended to now), its time to exhaustion is none and
+ * stays none (it does not grow), and it ranks neither among the fastest
+ * growers nor among the post-mortem's largest. Its history is extended
+ * when it is next touched. Context: the sampler, RCU; reads only what the
+ * sampler writes (a racing exec's history reset is seen at the next tick:
+ * the exec ran).
  */
-static bool memattr_proc_idle(struct memattr_proc *p, struct memattr_tick *t)
+static inline bool memattr_proc_idle(struct memattr_proc *p,
+				     const struct memattr_tick *t)
 {
-	/* The exec hook may reset the history: the exec ran, see above. */
-	u64 samples = data_race(p->hist.samples) +
-		      (u16)(t->period - p->tick_seen);
 	s64 growth = p->leak.growth_kb_per_hour;
 	u32 kb;
 
-	if (growth > 0 || memattr_leak_lazy_due(&p->leak, &t->lz, samples))
-		return false;
-	if (t->nr_top < MEMATTR_OOM_TOP ||
-	    t->top[t->nr_top - 1].growth_kb_per_hour < growth)
+	if (growth > t->idle_growth || t->nr_top < MEMATTR_OOM_TOP ||
+	    (u16)(t->period - p->tick_seen) >= p->idle_periods)
 		return false;
 	/* As above: an exec's reset makes it run, and read at the next tick. */
 	kb = data_race(memattr_hist_newest(&p->hist));
@@ -305,24 +381,36 @@ static bool memattr_proc_idle(struct memattr_proc *p, struct memattr_tick *t)
  * (it did not run). A history restarted since (an exec, a new sampling
  * period) has nothing to repeat. Context: under @p->lock.
  */
-static void memattr_proc_catch_up(struct memattr_proc *p,
-				  const struct memattr_tick *t)
+static inline void memattr_proc_catch_up(struct memattr_proc *p,
+					 const struct memattr_tick *t)
 {
 	u32 behind = (u16)(t->period - p->tick_seen);
 
 	lockdep_assert_held(&p->lock);
 	if (p->hist.samples && behind > t->periods)
-		memattr_hist_push_n(&p->hist, memattr_hist_get(&p->hist, 0, 0),
+		memattr_hist_push_n(&p->hist, memattr_hist_newest(&p->hist),
 				    behind - t->periods);
+}
+
+/* Push @kb for the tick's periods: one call for the usual one. */
+static inline void memattr_proc_push(struct memattr_proc *p,
+				     const struct memattr_tick *t, u32 kb)
+{
+	if (likely(t->periods == 1))
+		memattr_hist_push(&p->hist, kb);
+	else
+		memattr_hist_push_n(&p->hist, kb, t->periods);
 }
 
 /*
  * Sample one process: read it again when @read, else extend its history
- * with its newest sample; judge it, and weigh it for the rankings.
- * Context: the sampler, RCU.
+ * with its newest sample; judge it, and weigh it for the rankings. @leader:
+ * when the caller found it through @p->pid and took *@ran_key, the run-time
+ * key (memattr_proc_ran()). Context: the sampler, RCU.
  */
 static void memattr_sample_proc(struct memattr_proc *p, struct memattr_tick *t,
-				bool read, const u32 *ran_key)
+				bool read, struct task_struct *leader,
+				u32 ran_key)
 {
 	struct memattr_cgroup_row *cg;
 	struct memattr_report_proc rp;
@@ -333,10 +421,11 @@ static void memattr_sample_proc(struct memattr_proc *p, struct memattr_tick *t,
 	bool changed;
 	u64 room;
 	u64 cgid = 0;
-	u32 key = ran_key ? *ran_key : 0;
+	u32 key = ran_key;
+	s64 growth;
 
-	if (read && !memattr_proc_read(p, &fp, &cgid, &has_mm, comm, &key,
-				       ran_key)) {
+	if (read && !memattr_proc_read(p, leader, &fp, &cgid, &has_mm, comm,
+				       &key)) {
 		/* Gone without our exit hook seeing it. */
 		memattr_acct_reap(p);
 		return;
@@ -352,14 +441,11 @@ static void memattr_sample_proc(struct memattr_proc *p, struct memattr_tick *t,
 		 */
 		if (p->hist.samples) {
 			memattr_proc_catch_up(p, t);
-			memattr_hist_push_n(&p->hist,
-					    memattr_hist_get(&p->hist, 0, 0),
-					    t->periods);
+			memattr_proc_push(p, t, memattr_hist_newest(&p->hist));
 			p->tick_seen = t->period;
 			p->sampled_ns = t->now_ns;
 		}
 		cgid = p->cgroup_id;
-		memattr_fp_unpack(&fp, &p->fp);
 	} else {
 		p->ran_key = key;
 		/* Once exit_mm() ran, keep the footprint at exit. */
@@ -373,95 +459,128 @@ static void memattr_sample_proc(struct memattr_proc *p, struct memattr_tick *t,
 			memattr_fp_pack(&p->fp, &fp);
 			p->sampled_ns = t->now_ns;	/* the tick's */
 			memattr_proc_catch_up(p, t);
-			memattr_hist_push_n(&p->hist, kb, t->periods);
+			memattr_proc_push(p, t, kb);
 			p->tick_seen = t->period;
 		}
 		p->cgroup_id = cgid;
 		memcpy(p->comm, comm, sizeof(p->comm));
-		memattr_fp_unpack(&fp, &p->fp);
 	}
 	cg = memattr_tick_cg(t, cgid);
-	changed = memattr_leak_step_keyed(&p->leak, t->cfg, &t->lz, &p->hist,
+	/* memattr_leak_step_keyed() returns at once when not due: inline. */
+	changed = (t->force ||
+		   memattr_leak_lazy_due(&p->leak, &t->lz, p->hist.samples)) &&
+		  memattr_leak_step_keyed(&p->leak, t->cfg, &t->lz, &p->hist,
 					  t->now_ns, t->force);
+	/* Sampled now: when the detector would judge it next. */
+	p->idle_periods = p->tick_seen == (u16)t->period ?
+			  memattr_proc_idle_periods(p, &t->lz) : 0;
+	growth = p->leak.growth_kb_per_hour;
 	/* Every tick: the headrooms move even when it does not. */
 	room = cg ? cg->headroom_kb : MEMATTR_EXHAUST_NO_LIMIT;
-	p->exhaust_s = memattr_exhaust_proc_s(t->avail_kb, room,
-					      p->leak.growth_kb_per_hour);
+	p->exhaust_s = growth > 0 ?
+		       memattr_exhaust_proc_s(t->avail_kb, room, growth) : -1;
 	if (changed)
 		memattr_proc_leak_event(p);
+	/* The footprint as packed (and clamped) into the entry. */
+	g.rss_kb = p->fp.rss_kb;
 	g.pid = p->tgid;
 	memcpy(g.comm, p->comm, sizeof(g.comm));
-	g.growth_kb_per_hour = p->leak.growth_kb_per_hour;
-	g.rss_kb = fp.rss_kb;
+	g.growth_kb_per_hour = growth;
+	/* What the detector judges: its newest sample. */
+	rp.footprint_kb = memattr_hist_newest(&p->hist);
+	/* Neither ranking would take it: spare building its row. */
+	if (growth <= 0 && (s64)rp.footprint_kb <= t->fp_floor) {
+		raw_spin_unlock(&p->lock);
+		memattr_tick_top_insert(t, &g);
+		goto out;
+	}
 	rp.leak = p->leak.state;
 	rp.since_ms = div_u64(p->leak.since_ns, NSEC_PER_MSEC);
-	/* What the detector judges: its newest sample. */
-	rp.footprint_kb = memattr_hist_used(&p->hist, 0) ?
-			  memattr_hist_get(&p->hist, 0, 0) : 0;
 	raw_spin_unlock(&p->lock);
-	memattr_oom_top_insert(t->top, &t->nr_top, &g);
+	memattr_tick_top_insert(t, &g);
 	rp.pid = g.pid;
 	memcpy(rp.comm, g.comm, sizeof(rp.comm));
 	rp.cgroup_id = cgid;
-	rp.rss_kb = fp.rss_kb;
+	rp.rss_kb = g.rss_kb;
 	rp.growth_kb_per_hour = g.growth_kb_per_hour;
 	memattr_report_draft_proc(&memattr_report_draft, &rp);
 	t->fp_floor = memattr_report_draft_floor(&memattr_report_draft);
+out:
 	if (cg)
 		cg->nr_procs++;
 }
 
 /*
- * Sample every tracked process, bucket by bucket, with breaks between, and
- * collect the fastest growers into @t->top. A process is read again only
- * when one of its threads ran since its last read, or when its bucket's
- * turn for the full refresh comes (MEMATTR_SAMPLER_REFRESH); else its
- * history is extended with its newest sample, when it is next touched. The
- * cgroup rows count their processes here; their sums are added up when
- * they are read (acct.c).
+ * Sample the processes of bucket @head that is not due for the full
+ * refresh: read again only those that ran, judge those due, and only count
+ * the others in their cgroup's row. The path every sleeping process takes
+ * at every tick, so it is kept short. Context: the sampler, RCU.
+ */
+static void memattr_sample_bucket(struct memattr_tick *t,
+				  struct hlist_head *head)
+{
+	struct memattr_proc *p;
+
+	hlist_for_each_entry_rcu(p, head, node) {
+		struct task_struct *leader;
+		u32 key;
+
+		if (!p->pid) {
+			t->reads++;
+			memattr_sample_proc(p, t, true, NULL, 0);
+			continue;
+		}
+		leader = memattr_pid_leader(p->pid);
+		if (!leader || memattr_proc_ran(leader, p->ran_key, &key)) {
+			/* Gone (without a leader) or ran. */
+			t->reads++;
+			memattr_sample_proc(p, t, true, leader,
+					    leader ? key : 0);
+			continue;
+		}
+		if (!memattr_proc_idle(p, t)) {
+			memattr_sample_proc(p, t, false, NULL, 0);
+			continue;
+		}
+		if (likely(t->cg_last && t->cg_last->id == p->cgroup_id))
+			t->cg_last->nr_procs++;
+		else if (memattr_tick_cg(t, p->cgroup_id))
+			t->cg_last->nr_procs++;
+	}
+}
+
+/*
+ * Sample every tracked process, 64 buckets at a time, with a break after
+ * each, and collect the fastest growers into @t->top. A process is read
+ * again only when one of its threads ran since its last read, or when its
+ * bucket's turn for the full refresh comes (MEMATTR_SAMPLER_REFRESH: one
+ * bucket in each 64); else its history is extended with its newest sample,
+ * when it is next touched. The cgroup rows count their processes here;
+ * their sums are added up when they are read (acct.c).
  */
 static void memattr_sample_procs(struct memattr_tick *t)
 {
-	unsigned int bkt, end;
+	struct hlist_head *blk, *b, *end, *turn;
+	struct memattr_proc *p;
 
+	static_assert(MEMATTR_SAMPLER_REFRESH == 64);
 	t->nr_top = 0;
-	/* One read-side section and one break per 64 buckets. */
-	for (bkt = 0; bkt < HASH_SIZE(memattr_procs); cond_resched()) {
+	t->idle_growth = 0;
+	for (blk = memattr_procs; blk < memattr_procs + HASH_SIZE(memattr_procs);
+	     blk += 64, cond_resched()) {
+		turn = t->all ? NULL : blk + t->turn;
 		rcu_read_lock();
-		for (end = bkt + 64; bkt < end; bkt++) {
-			struct memattr_proc *p;
-			bool refresh;
-
-			/* Most buckets are empty: the least work for those. */
-			if (hlist_empty(&memattr_procs[bkt]))
+		/* Most buckets are empty: the least work for those. */
+		for (b = blk, end = blk + 64; b < end; b++) {
+			if (hlist_empty(b))
 				continue;
-			refresh = t->all ||
-				  bkt % MEMATTR_SAMPLER_REFRESH == t->turn;
-			hlist_for_each_entry_rcu(p, &memattr_procs[bkt], node) {
-				struct memattr_cgroup_row *cg;
-				struct task_struct *leader;
-				u32 key;
-
-				if (refresh || !p->pid) {
-					t->reads++;
-					memattr_sample_proc(p, t, true, NULL);
-					continue;
-				}
-				leader = pid_task(p->pid, PIDTYPE_TGID);
-				if (!leader ||
-				    memattr_proc_ran(leader, p->ran_key, &key)) {
-					t->reads++;
-					memattr_sample_proc(p, t, true,
-							    leader ? &key : NULL);
-					continue;
-				}
-				if (!memattr_proc_idle(p, t)) {
-					memattr_sample_proc(p, t, false, NULL);
-					continue;
-				}
-				cg = memattr_tick_cg(t, p->cgroup_id);
-				if (cg)
-					cg->nr_procs++;
+			if (b != turn && turn) {
+				memattr_sample_bucket(t, b);
+				continue;
+			}
+			hlist_for_each_entry_rcu(p, b, node) {
+				t->reads++;
+				memattr_sample_proc(p, t, true, NULL, 0);
 			}
 		}
 		rcu_read_unlock();
@@ -488,7 +607,9 @@ static void memattr_sampler_fn(struct work_struct *work)
 	memattr_acct_adopt_pending();
 
 	memattr_system_read(&sys);
-	cgs = memattr_cgroups_collect(&nr_cgs, &cgs_bytes);
+	cgs = memattr_cgroups_collect(&memattr_cgs_spare,
+				      &memattr_cgs_spare_bytes, &nr_cgs,
+				      &cgs_bytes);
 	/* A history's time axis is its sampling period: a new one resets it. */
 	reset_hist = memattr_sample_ms_seen && sample_ms != memattr_sample_ms_seen;
 	/* New parameters: judge every process afresh, not only the changed. */
@@ -529,8 +650,9 @@ static void memattr_sampler_fn(struct work_struct *work)
 	memattr_pm_publish(&memattr_report_draft);
 
 	memattr_sample_ms_seen = sample_ms;
-	memattr_acct_publish(cgs, nr_cgs, cgs_bytes, &sys, t0, t.period,
-			     t.reads);
+	memattr_cgs_spare = memattr_acct_publish(cgs, nr_cgs, &cgs_bytes, &sys,
+						 t0, t.period, t.reads);
+	memattr_cgs_spare_bytes = cgs_bytes;
 	memattr_detect_flush(cgs, nr_cgs);
 
 	/*
@@ -594,4 +716,8 @@ void memattr_sampler_stop(void)
 	mutex_unlock(&memattr_sampler_mutex);
 	WRITE_ONCE(memattr_sampler_stopping, true);
 	cancel_delayed_work_sync(&memattr_sampler);
+	kvfree(memattr_cgs_spare);
+	memattr_mem_uncharge(memattr_cgs_spare_bytes);
+	memattr_cgs_spare = NULL;
+	memattr_cgs_spare_bytes = 0;
 }
