@@ -290,11 +290,11 @@ memattr_acct_cur_fill(struct memattr_cur *c, pid_t tgid, unsigned long gen)
 	smp_rmb();	/* the generation, then the table (memattr_proc_unlink) */
 	hash_for_each_possible_rcu(memattr_procs, p, node, tgid) {
 		if (p->tgid == tgid) {
+			WRITE_ONCE(c->tgid, tgid);
 			/*
 			 * The tgid, then the entry: memattr_acct_cur_forget()
 			 * empties the cache once it sees @p, after this tgid.
 			 */
-			WRITE_ONCE(c->tgid, tgid);
 			smp_store_release(&c->p, p);
 			/*
 			 * The entry, then the generation; pairs with the
