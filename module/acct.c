@@ -412,6 +412,31 @@ static void memattr_exited_push(struct memattr_proc *p, u64 peak_kb)
 }
 
 /*
+ * Empty every CPU's cache that holds @p, which just left the table: after
+ * this no hook finds it without a lookup, which cannot find it any more,
+ * so the grace period that follows ends its last use. The generation was
+ * bumped before: a fill that stored @p after this looked is emptied by its
+ * owner (memattr_acct_cur_fill()). Context: any; no lock needed.
+ */
+static void memattr_acct_cur_forget(struct memattr_proc *p)
+{
+	int cpu;
+
+	smp_mb();	/* the generation, then the caches */
+	for_each_possible_cpu(cpu) {
+		struct memattr_cur *c = per_cpu_ptr(&memattr_cur, cpu);
+
+		/*
+		 * Its owner wrote the tgid before @p (memattr_acct_cur_fill()):
+		 * the read of @p orders this write after that one. Another
+		 * entry filled in between may be emptied too: one miss.
+		 */
+		if (READ_ONCE(c->p) == p)
+			WRITE_ONCE(c->tgid, 0);
+	}
+}
+
+/*
  * Take @p out of the table. The exit hook and the sampler may race to
  * retire the same process: only one wins, and only the winner may record
  * and free it (after a grace period, through memattr_proc_free()).
@@ -431,8 +456,10 @@ static bool memattr_proc_unlink(struct memattr_proc *p)
 		atomic_long_inc(&memattr_procs_gen);
 	}
 	raw_spin_unlock(lock);
-	if (won)
+	if (won) {
+		memattr_acct_cur_forget(p);
 		atomic64_inc(&memattr_procs_removed);
+	}
 	return won;
 }
 
@@ -516,6 +543,7 @@ static void memattr_proc_add(struct memattr_proc *p, pid_t tgid, u64 start_ns,
 	hash_add_rcu(memattr_procs, &p->node, tgid);
 	raw_spin_unlock(lock);
 	if (old) {
+		memattr_acct_cur_forget(old);
 		atomic64_inc(&memattr_procs_reaped);
 		memattr_proc_free(old);
 	}

@@ -243,24 +243,31 @@ struct memattr_proc *memattr_acct_find(pid_t tgid);
 
 /*
  * The entry of the process last seen by the hooks on a CPU; only that CPU
- * writes it, in task context with preemption disabled (interrupt context
+ * fills it, in task context with preemption disabled (interrupt context
  * never touches it, so plain increments cannot lose a count). The page
  * hooks' hit counts live here, next to what they read anyway on every
  * page: one per-CPU address for both; `stats` sums them over the CPUs.
+ *
+ * @tgid is the one word another CPU writes: whoever takes an entry out of
+ * the table empties every cache that holds it (memattr_acct_cur_forget()),
+ * before the grace period that frees it, so a hit needs no test of the
+ * table's generation; a fill that raced with the removal sees the
+ * generation move and empties its own (memattr_acct_cur_fill()). Empty is
+ * the tgid 0, the idle tasks', which have no mm and so never hit.
  */
 struct memattr_cur {
-	struct memattr_proc *p;
-	pid_t tgid;
-	unsigned long gen;	/* 64 bits on 64-bit: never wraps */
+	struct memattr_proc *p;	/* @tgid's; written after it */
+	pid_t tgid;		/* 0: empty; another CPU may empty it */
 	u64 page_alloc_hits;	/* task-context runs of the page hooks */
 	u64 page_free_hits;
 };
 
 DECLARE_PER_CPU(struct memattr_cur, memattr_cur);
 /*
- * Bumped, after the unlink and before the grace period that frees the
- * entry, each time an entry leaves the table: a per-CPU cache filled at
- * generation g holds an entry still in the table while it reads g.
+ * Bumped, after the unlink and before the caches are emptied and the grace
+ * period that frees the entry, each time an entry leaves the table: a fill
+ * that read generation g found an entry still in the table, or is emptied,
+ * while it reads g after storing it.
  */
 extern atomic_long_t memattr_procs_gen;
 
@@ -289,10 +296,21 @@ memattr_acct_cur_fill(struct memattr_cur *c, pid_t tgid, unsigned long gen)
 	smp_rmb();	/* the generation, then the table (memattr_proc_unlink) */
 	hash_for_each_possible_rcu(memattr_procs, p, node, tgid) {
 		if (p->tgid == tgid) {
-			c->p = p;
-			c->tgid = tgid;
-			c->gen = gen;
-			return p;
+			WRITE_ONCE(c->tgid, tgid);
+			/*
+			 * The tgid, then the entry: memattr_acct_cur_forget()
+			 * empties the cache once it sees @p, after this tgid.
+			 */
+			smp_store_release(&c->p, p);
+			/*
+			 * The entry, then the generation; pairs with the
+			 * barrier of memattr_acct_cur_forget(): either it
+			 * sees @p here, or this sees the generation move.
+			 */
+			smp_mb();
+			if (unlikely(atomic_long_read(&memattr_procs_gen) != gen))
+				WRITE_ONCE(c->tgid, 0);
+			return p;	/* valid until the caller's section ends */
 		}
 	}
 	return NULL;
@@ -303,13 +321,12 @@ memattr_acct_cur_fill(struct memattr_cur *c, pid_t tgid, unsigned long gen)
  * @c: this CPU's cache
  *
  * For the hooks, which see the same process event after event (page after
- * page): a per-CPU cache of the last entry found spares the hash lookup
- * while no entry has left the table since it was filled. Inline: it runs
- * for every page the allocator hands out or takes back.
+ * page): a per-CPU cache of the last entry found spares the hash lookup.
+ * Inline: it runs for every page the allocator hands out or takes back.
  *
- * A hit reads no table, so it needs no barrier: an entry unlinked at a
- * generation the cache does not see yet is only freed after a grace period,
- * which the caller's preemption-disabled section holds off.
+ * A hit reads no table and no generation: an entry that left the table is
+ * emptied from every cache before its grace period starts, and is freed
+ * only after it, which the caller's preemption-disabled section holds off.
  *
  * Context: task, preemption disabled (a hook's handler: a tracepoint probe,
  * a kprobe handler, or memattr_ft_entry(), which disables it itself): the
@@ -317,10 +334,10 @@ memattr_acct_cur_fill(struct memattr_cur *c, pid_t tgid, unsigned long gen)
  * Return: the process, or NULL on a miss (memattr_acct_find_current_slow()
  * then tells).
  */
-static inline struct memattr_proc *memattr_acct_cur_hit(struct memattr_cur *c)
+static __always_inline struct memattr_proc *
+memattr_acct_cur_hit(struct memattr_cur *c)
 {
-	if (likely(c->tgid == current->tgid &&
-		   c->gen == atomic_long_read(&memattr_procs_gen)))
+	if (likely(READ_ONCE(c->tgid) == current->tgid))
 		return c->p;
 	return NULL;
 }

@@ -84,40 +84,50 @@ static inline void memattr_hit(enum memattr_hook_id id)
  * task context). Interrupt context touches only per-CPU counters through
  * IRQ-safe this_cpu ops; this CPU's struct memattr_cur is written only in
  * task context with preemption off, so an interrupt never lands in the
- * middle of one of its plain increments with an increment of its own.
+ * middle of one of its plain increments with an increment of its own (its
+ * tgid, which another CPU may empty, is written whole).
  * Nothing here sleeps or takes a lock.
  */
 
 /*
- * Whose pages are these, when the cache does not say: interrupt context's
- * belong to nobody (not to the task that happened to be interrupted);
+ * Whose pages are these, in interrupt context: nobody's (not the task's
+ * that happened to be interrupted); allocated ones are counted for the
+ * statistics. The run is counted here too: interrupt context never
+ * touches the cache (see memattr_page_hit()).
+ * Context: see above.
+ */
+static __always_inline void memattr_page_irq(enum memattr_hook_id id,
+					     unsigned int nr)
+{
+	memattr_hit(id);
+	if (id == MEMATTR_HOOK_PAGE_ALLOC)
+		memattr_acct_count_irq_pages(nr);
+}
+
+/*
+ * Whose pages are these, in task context when the cache does not say:
  * kernel threads, and a task after exit_mm() (the frees of its own address
  * space), are not a process; a process may not be tracked. The pages of
  * none of them are counted for a process, only allocated ones for the
  * statistics. Inline, lookup included, so that no path of a page hook
- * calls a function: with one call, the common case too would set up a
- * stack frame (kernels build with frame pointers and without sibling
- * calls).
+ * calls a function but the profile's: with one call, the common case too
+ * would set up a stack frame (kernels build with frame pointers and
+ * without sibling calls).
  * Context: see above.
  */
 static __always_inline struct memattr_proc *
-memattr_page_miss(enum memattr_hook_id id, unsigned int nr)
+memattr_page_miss(enum memattr_hook_id id, struct memattr_cur *c,
+		  unsigned int nr)
 {
 	bool alloc = id == MEMATTR_HOOK_PAGE_ALLOC;
 	struct memattr_proc *p;
 
-	if (!in_task()) {
-		memattr_hit(id);
-		if (alloc)
-			memattr_acct_count_irq_pages(nr);
-		return NULL;
-	}
 	if ((current->flags & PF_KTHREAD) || !current->mm) {
 		if (alloc)
 			memattr_acct_count_kthread_pages(nr);
 		return NULL;
 	}
-	p = memattr_acct_cur_fill(this_cpu_ptr(&memattr_cur), current->tgid,
+	p = memattr_acct_cur_fill(c, current->tgid,
 				  atomic_long_read(&memattr_procs_gen));
 	if (!p && alloc)
 		memattr_acct_count_untracked_pages(nr);
@@ -125,68 +135,120 @@ memattr_page_miss(enum memattr_hook_id id, unsigned int nr)
 }
 
 /*
- * Whether this CPU's cache holds current's process, this hook's run
- * counted there (interrupt context has its own count: memattr_page_miss()).
+ * Whether this CPU's cache holds current's process, this hook's
+ * task-context run counted there.
  *
  * A hit needs current->mm too: a process's task after exit_mm() hits its
- * tgid still. It then holds an entry: the cache holds a tgid only with its
- * entry, but for the tgid 0 it starts with, which is the idle tasks', and
- * they have no mm. It needs no PF_KTHREAD test: the cache is filled for
- * user tasks only, and a kernel thread whose pid is a cached tgid (the
- * process dead, its pid reused) finds the generation moved on, for a dead
- * process's entry leaves the table; only an entry the sampler has not
- * reaped yet could stay, and then only a kernel thread that borrowed an mm
- * (kthread_use_mm()) would pass the mm test.
+ * tgid still. It then holds an entry: the cache holds a tgid with its
+ * entry, or the tgid 0 once the entry left the table, which is the idle
+ * tasks', and they have no mm (memattr_acct_cur_hit()). It needs no
+ * PF_KTHREAD test: the cache is filled for user tasks only, and a kernel
+ * thread whose pid is a cached tgid (the process dead, its pid reused)
+ * finds the cache emptied, for a dead process's entry leaves the table;
+ * only an entry the sampler has not reaped yet could stay, and then only a
+ * kernel thread that borrowed an mm (kthread_use_mm()) would pass the mm
+ * test.
+ *
+ * Context: task, see above.
+ */
+#ifdef CONFIG_X86
+/*
+ * x86 addresses a per-CPU word off %gs in the instruction that uses it
+ * (raw per-CPU ops: the caller runs with preemption disabled), where a
+ * pointer to this CPU's cache costs two more instructions.
  */
 static __always_inline bool memattr_page_hit(enum memattr_hook_id id,
-					     struct memattr_cur *c)
+					     struct memattr_proc **pp)
 {
-	if (unlikely(!in_task()))
-		return false;
+	if (id == MEMATTR_HOOK_PAGE_ALLOC)
+		raw_cpu_inc(memattr_cur.page_alloc_hits);
+	else
+		raw_cpu_inc(memattr_cur.page_free_hits);
+	if (likely(raw_cpu_read(memattr_cur.tgid) == current->tgid &&
+		   current->mm)) {
+		*pp = raw_cpu_read(memattr_cur.p);
+		return true;
+	}
+	return false;
+}
+#else
+/*
+ * Elsewhere (arm64) each raw per-CPU op reads the CPU's offset again: one
+ * pointer serves all three words.
+ */
+static __always_inline bool memattr_page_hit(enum memattr_hook_id id,
+					     struct memattr_proc **pp)
+{
+	struct memattr_cur *c = this_cpu_ptr(&memattr_cur);
+
 	if (id == MEMATTR_HOOK_PAGE_ALLOC)
 		c->page_alloc_hits++;
 	else
 		c->page_free_hits++;
-	return likely(c->tgid == current->tgid && current->mm &&
-		      c->gen == atomic_long_read(&memattr_procs_gen));
+	if (likely(READ_ONCE(c->tgid) == current->tgid && current->mm)) {
+		*pp = c->p;
+		return true;
+	}
+	return false;
+}
+#endif
+
+/*
+ * Whether a page hook's 2^@order pages belong to a process, into *@pp.
+ * Tests in the order that leaves earliest for the common case: interrupt
+ * context, then the cache, whose hit needs no test of the entry it holds.
+ */
+static __always_inline bool memattr_page_owner(enum memattr_hook_id id,
+					       unsigned int order,
+					       struct memattr_proc **pp)
+{
+	if (unlikely(!in_task())) {
+		memattr_page_irq(id, 1U << order);
+		return false;
+	}
+	if (likely(memattr_page_hit(id, pp)))
+		return true;
+	*pp = memattr_page_miss(id, this_cpu_ptr(&memattr_cur), 1U << order);
+	return *pp;
+}
+
+/* Order 0, a page, is the common case: an increment spares the shift. */
+static __always_inline void memattr_page_count(atomic64_t *v,
+					       unsigned int order)
+{
+	if (likely(!order))
+		atomic64_inc(v);
+	else
+		atomic64_add(1U << order, v);
 }
 
 static void memattr_tp_page_alloc(void *data, struct page *page,
 				  unsigned int order, gfp_t gfp,
 				  int migratetype)
 {
-	struct memattr_cur *c = this_cpu_ptr(&memattr_cur);
 	struct memattr_proc *p;
 
 	if (unlikely(!page))	/* the allocation failed */
 		return;
-	if (likely(memattr_page_hit(MEMATTR_HOOK_PAGE_ALLOC, c))) {
-		p = c->p;
-	} else {
-		p = memattr_page_miss(MEMATTR_HOOK_PAGE_ALLOC, 1U << order);
-		if (!p)
-			return;
-	}
-	atomic64_add(1U << order, &p->page_allocs);
+	if (!memattr_page_owner(MEMATTR_HOOK_PAGE_ALLOC, order, &p))
+		return;
+	memattr_page_count(&p->page_allocs, order);
 	memattr_profile_page_alloc(p, page, order, gfp);
 }
 
 static void memattr_tp_page_free(void *data, struct page *page,
 				 unsigned int order)
 {
-	struct memattr_cur *c = this_cpu_ptr(&memattr_cur);
 	struct memattr_proc *p;
 
-	/* Any context: a sampled page may be freed by whoever frees it. */
+	if (memattr_page_owner(MEMATTR_HOOK_PAGE_FREE, order, &p))
+		memattr_page_count(&p->page_frees, order);
+	/*
+	 * Any context: a sampled page may be freed by whoever frees it. Last,
+	 * so that nothing is live across the call: the common case then
+	 * saves no register.
+	 */
 	memattr_profile_page_free(page, order);
-	if (likely(memattr_page_hit(MEMATTR_HOOK_PAGE_FREE, c))) {
-		p = c->p;
-	} else {
-		p = memattr_page_miss(MEMATTR_HOOK_PAGE_FREE, 1U << order);
-		if (!p)
-			return;
-	}
-	atomic64_add(1U << order, &p->page_frees);
 }
 
 /* --- process life ------------------------------------------------------- */
