@@ -52,6 +52,8 @@ done
 	exit 2
 }
 
+# The tree as it was before the first results file was written.
+tree=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
 rc=0
 for arch in $arches; do
 	case "$arch" in
@@ -81,7 +83,7 @@ for arch in $arches; do
 	fi
 	args=(--arch "$arch" --lane "$lane" --qemu "$("$qemu" --version | head -n1)"
 	      --ko "$out/module/memattr.ko"
-	      --tree "$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')")
+	      --tree "$tree")
 	[ "$write" = 1 ] && [ "$lrc" = 0 ] && args+=(--out "$top/bench/results-$arch.md")
 	python3 "$top/scripts/bench-report.py" "${args[@]}" "$out/console.log" || rc=1
 done
