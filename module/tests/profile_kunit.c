@@ -405,23 +405,24 @@ static void memattr_pbucket_test(struct kunit *test)
 }
 
 /*
- * Invariant: one page in N sampled, weight N: the weighted total of many
- * pages is their number, within 5 standard deviations.
+ * The weighted total of many pages drawn by @draw at each rate of
+ * @everies is their number, within 5 standard deviations; N=1 samples
+ * every page.
  */
-static void memattr_psample_weight_test(struct kunit *test)
+static void memattr_psample_expect(struct kunit *test, const u32 *everies,
+				   unsigned int nr,
+				   bool (*draw)(void *arg, u32 every),
+				   void *arg)
 {
-	static const u32 everies[] = { 1, 2, 16, 1000 };
 	const u32 pages = 200000;
-	struct rnd_state rnd;
 	unsigned int k;
 
-	prandom_seed_state(&rnd, 42);
-	for (k = 0; k < ARRAY_SIZE(everies); k++) {
+	for (k = 0; k < nr; k++) {
 		u32 every = everies[k], i, n = 0;
 		u64 total, dev, sigma;
 
 		for (i = 0; i < pages; i++)
-			n += memattr_psample(&rnd, every);
+			n += draw(arg, every);
 		total = (u64)n * every;
 		/* sigma of n*every: every * sqrt(pages * p * (1 - p)) */
 		sigma = int_sqrt64((u64)pages * every * (every - 1)) + 1;
@@ -433,34 +434,40 @@ static void memattr_psample_weight_test(struct kunit *test)
 	}
 }
 
+static bool memattr_psample_draw(void *arg, u32 every)
+{
+	return memattr_psample(arg, every);
+}
+
+static bool memattr_psample_fast_draw(void *arg, u32 every)
+{
+	return memattr_psample_fast(arg, every);
+}
+
+/* Invariant: one page in N sampled, weight N (memattr_psample_expect()). */
+static void memattr_psample_weight_test(struct kunit *test)
+{
+	static const u32 everies[] = { 1, 2, 16, 1000 };
+	struct rnd_state rnd;
+
+	prandom_seed_state(&rnd, 42);
+	memattr_psample_expect(test, everies, ARRAY_SIZE(everies),
+			       memattr_psample_draw, &rnd);
+}
+
 /*
  * Invariant: the hooks' draw is Bernoulli too: powers of two from random
- * bits (several pages per draw), other rates as memattr_psample(); the
- * weighted total of many pages is their number, within 5 standard
- * deviations, and N=1 samples every page.
+ * bits (several pages per draw), other rates as memattr_psample()
+ * (memattr_psample_expect()).
  */
 static void memattr_psample_fast_weight_test(struct kunit *test)
 {
 	static const u32 everies[] = { 1, 2, 16, 1000, 1024, 65536 };
-	const u32 pages = 200000;
 	struct memattr_psampler s = {};
-	unsigned int k;
 
 	prandom_seed_state(&s.rnd, 42);
-	for (k = 0; k < ARRAY_SIZE(everies); k++) {
-		u32 every = everies[k], i, n = 0;
-		u64 total, dev, sigma;
-
-		for (i = 0; i < pages; i++)
-			n += memattr_psample_fast(&s, every);
-		total = (u64)n * every;
-		sigma = int_sqrt64((u64)pages * every * (every - 1)) + 1;
-		dev = total > pages ? total - pages : pages - total;
-		KUNIT_EXPECT_LE_MSG(test, dev, 5 * sigma, "every %u: %llu sampled pages weigh %llu",
-				    every, (u64)n, total);
-		if (every == 1)
-			KUNIT_EXPECT_EQ(test, n, pages);
-	}
+	memattr_psample_expect(test, everies, ARRAY_SIZE(everies),
+			       memattr_psample_fast_draw, &s);
 }
 
 static struct kunit_case memattr_ptable_cases[] = {

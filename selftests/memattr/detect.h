@@ -60,31 +60,6 @@ static int mt_events(const char *kind, pid_t pid)
 	return mt_events_with(kind, pid, NULL);
 }
 
-/* A process that grows and frees as its @script says, every 100 ms. */
-typedef long (*mt_shape)(long tick);	/* KiB wanted at tick */
-
-static void mt_shaped(mt_shape shape, long ticks)
-{
-	char *chunks[4096] = { 0 };
-	long have = 0, want, tick;
-
-	for (tick = 0; tick < ticks; tick++) {
-		want = shape(tick) / 64;	/* in 64 KiB chunks */
-		while (have < want && have < 4096) {
-			chunks[have] = mmap(NULL, 64 << 10,
-					    PROT_READ | PROT_WRITE,
-					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (chunks[have] == MAP_FAILED)
-				_exit(20);
-			memset(chunks[have++], 0x42, 64 << 10);
-		}
-		while (have > want)
-			munmap(chunks[--have], 64 << 10);
-		mt_sleep_ms(100);
-	}
-	_exit(0);
-}
-
 FIXTURE(det) {
 	int unused;
 };

@@ -286,26 +286,19 @@ FIXTURE_TEARDOWN(klog)
 	EXPECT_EQ(0, mt_module_unload());
 }
 
-/* Leaks 1 MiB/s for 15 s after 10 s, then holds it; renamed @name first. */
+/* 1 MiB/s for 15 s after 10 s, then held, in KiB at 100 ms tick @tick. */
+static long mt_leak_shape(long tick)
+{
+	if (tick < 100)
+		return 0;
+	return ((tick < 250 ? tick : 250) - 100) * 1024 / 10;
+}
+
+/* Leaks as mt_leak_shape() for 2 minutes; renamed @name first. */
 static void mt_leaker(const char *name)
 {
-	char *chunks[256];
-	int tick, have = 0;
-
 	prctl(PR_SET_NAME, name, 0, 0, 0);
-	for (tick = 0; tick < 1200; tick++) {
-		while (tick >= 100 && tick < 250 &&
-		       have < (tick - 100) * 16 / 10) {
-			chunks[have] = mmap(NULL, 64 << 10,
-					    PROT_READ | PROT_WRITE,
-					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (chunks[have] == MAP_FAILED)
-				_exit(20);
-			memset(chunks[have++], 0x42, 64 << 10);
-		}
-		mt_sleep_ms(100);
-	}
-	_exit(0);
+	mt_shaped(mt_leak_shape, 1200);
 }
 
 /* Every kept line is key=value throughout and starts with event=. */
