@@ -168,10 +168,6 @@ static void memattr_oom_work_fn(struct work_struct *work)
 		memattr_oom_record(&ev->oom);
 		ev->kind = MEMATTR_EV_OOM_KILL;
 		ev->time_ms = ev->oom.time_ms;
-		ev->pid = ev->oom.pid;
-		memcpy(ev->comm, ev->oom.comm, sizeof(ev->comm));
-		ev->cgroup_id = cgid;
-		strscpy(ev->cgroup, ev->oom.cgroup, sizeof(ev->cgroup));
 		memattr_events_emit(ev);
 		kfree(ev);
 	}
