@@ -19,7 +19,7 @@
 
 /*
  * An event: the kind and time, then the fields of that kind only. The
- * kinds share the room of the largest (an OOM report): every reader
+ * kinds share the room of the largest (an OOM kill): every reader
  * switches on @kind and reads its kind's fields, nothing else.
  */
 struct memattr_event {
@@ -46,8 +46,8 @@ struct memattr_event {
 			bool up;	/* crossed upwards */
 			u32 used_pct;
 		};
-		/* OOM_KILL */
-		struct memattr_oom_report oom;
+		/* OOM_KILL: the report without its history */
+		struct memattr_oom_kill oom;
 	};
 };
 
@@ -56,7 +56,7 @@ struct memattr_event {
  * time, then the largest kind's fields, never the sum of all kinds'.
  */
 static_assert(sizeof(struct memattr_event) <=
-	      16 + sizeof(struct memattr_oom_report));
+	      16 + sizeof(struct memattr_oom_kill));
 
 /* The name of event kind @kind (UAPI enum), or NULL for one unknown here. */
 static inline const char *memattr_event_kind_name(u32 kind)
