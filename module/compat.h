@@ -16,6 +16,20 @@
 #endif
 
 #include <net/genetlink.h>
+#include <linux/stddef.h>
+
+/*
+ * struct_group_tagged() came in 5.16 (50d7bd38c3aa "stddef: Introduce
+ * struct_group() helper macro"); 5.10 stable took it as a backport
+ * (Debian's 5.10.0-46 has it). A 5.10 without it gets the same union here.
+ */
+#ifndef struct_group_tagged
+#define struct_group_tagged(TAG, NAME, MEMBERS...)	\
+	union {						\
+		struct { MEMBERS };			\
+		struct TAG { MEMBERS } NAME;		\
+	}
+#endif
 
 /*
  * 6.0 (9c5d03d36251 "genetlink: start to validate reserved header bytes")

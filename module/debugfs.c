@@ -324,7 +324,7 @@ static int memattr_events_show(struct seq_file *m, struct memattr_dfs_snap *s,
 			       const void *row)
 {
 	const struct memattr_event *ev = row;
-	const struct memattr_oom_report *oom;
+	const struct memattr_oom_kill *oom;
 	u32 i;
 
 	if (!ev) {

@@ -131,12 +131,12 @@ size_t memattr_line_end(struct memattr_line *l)
 /**
  * memattr_line_add_oom() - add an OOM report's fields to a line
  * @l: the line
- * @oom: the report
+ * @oom: the kill, as an event or a report tells it
  *
  * The fields of an event=oom_kill line after its time_ms, in that order.
  */
 void memattr_line_add_oom(struct memattr_line *l,
-			  const struct memattr_oom_report *oom)
+			  const struct memattr_oom_kill *oom)
 {
 	u32 i;
 

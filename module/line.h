@@ -41,7 +41,7 @@ void memattr_line_add(struct memattr_line *l, const char *fmt, ...);
 void memattr_line_add_str(struct memattr_line *l, const char *key,
 			  const char *s, size_t len);
 void memattr_line_add_oom(struct memattr_line *l,
-			  const struct memattr_oom_report *oom);
+			  const struct memattr_oom_kill *oom);
 size_t memattr_line_end(struct memattr_line *l);
 size_t memattr_line_escape(char *dst, size_t size, const char *src,
 			   size_t len, bool *cut);

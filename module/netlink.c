@@ -1406,7 +1406,7 @@ static int memattr_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 static int memattr_nl_fill_event(struct sk_buff *msg,
 				 const struct memattr_event *ev)
 {
-	const struct memattr_oom_report *oom = &ev->oom;
+	const struct memattr_oom_kill *oom = &ev->oom;
 
 	if (nla_put_u32(msg, MEMATTR_A_EV_KIND, ev->kind) ||
 	    nla_put_u64_64bit(msg, MEMATTR_A_EV_TIME_MS, ev->time_ms,

@@ -7,6 +7,7 @@
 #define _MEMATTR_OOM_H
 
 #include <linux/sched.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 
 #define MEMATTR_OOM_REPORTS	8
@@ -21,19 +22,26 @@ struct memattr_oom_grower {
 	u64 rss_kb;
 };
 
+/*
+ * A report. Its first part, struct memattr_oom_kill (@kill), is what an
+ * OOM_KILL event and the post-mortem report tell; the history is only in
+ * the reports ring (debugfs `oom`, GET_OOM).
+ */
 struct memattr_oom_report {
-	u64 time_ms;			/* CLOCK_MONOTONIC */
-	pid_t pid;			/* the victim */
-	char comm[TASK_COMM_LEN];
-	char cgroup[MEMATTR_CGROUP_PATH_LEN];
-	u64 rss_kb;			/* read at the kill */
+	/* What an OOM_KILL event tells: all but the history. */
+	struct_group_tagged(memattr_oom_kill, kill, u64 time_ms; /* CLOCK_MONOTONIC */
+		pid_t pid;			/* the victim */
+		char comm[TASK_COMM_LEN];
+		char cgroup[MEMATTR_CGROUP_PATH_LEN];
+		u64 rss_kb;			/* read at the kill */
+		u32 nr_top;
+		struct memattr_oom_grower top[MEMATTR_OOM_TOP];	/* fastest first */
+	);
 	u32 nr_hist;
 	struct {
 		u64 t_ms;
 		u32 kb;
 	} hist[MEMATTR_OOM_HIST];	/* its recent footprint, oldest first */
-	u32 nr_top;
-	struct memattr_oom_grower top[MEMATTR_OOM_TOP];	/* fastest first */
 };
 
 /**

@@ -138,42 +138,46 @@ void memattr_acct_oom_victim(struct task_struct *victim)
 	schedule_work(&memattr_oom_work);	/* raw locks only, RT-safe */
 }
 
+/* A report being finished, and the OOM_KILL event that tells it. */
+struct memattr_oom_done {
+	struct memattr_oom_report report;
+	struct memattr_event ev;
+};
+
 /* Finish every queued report. Context: process (a work item). */
 static void memattr_oom_work_fn(struct work_struct *work)
 {
-	struct memattr_event *ev;
+	struct memattr_oom_done *d;
 	u64 cgid;
 
 	for (;;) {
-		ev = kzalloc(sizeof(*ev), GFP_KERNEL);
+		d = kzalloc(sizeof(*d), GFP_KERNEL);
 		raw_spin_lock(&memattr_oom_lock);
 		if (!memattr_oom_nr) {
 			raw_spin_unlock(&memattr_oom_lock);
-			kfree(ev);
+			kfree(d);
 			return;
 		}
-		if (ev) {
-			ev->oom = memattr_oom_queue[memattr_oom_head].report;
+		if (d) {
+			d->report = memattr_oom_queue[memattr_oom_head].report;
 			cgid = memattr_oom_queue[memattr_oom_head].cgroup_id;
 		}
 		memattr_oom_head = (memattr_oom_head + 1) % MEMATTR_OOM_PENDING;
 		memattr_oom_nr--;
 		raw_spin_unlock(&memattr_oom_lock);
-		if (!ev) {
+		if (!d) {
 			memattr_acct_count_oom_dropped();
 			continue;
 		}
 
-		memattr_cgroup_path(cgid, ev->oom.cgroup, sizeof(ev->oom.cgroup));
-		memattr_oom_record(&ev->oom);
-		ev->kind = MEMATTR_EV_OOM_KILL;
-		ev->time_ms = ev->oom.time_ms;
-		ev->pid = ev->oom.pid;
-		memcpy(ev->comm, ev->oom.comm, sizeof(ev->comm));
-		ev->cgroup_id = cgid;
-		strscpy(ev->cgroup, ev->oom.cgroup, sizeof(ev->cgroup));
-		memattr_events_emit(ev);
-		kfree(ev);
+		memattr_cgroup_path(cgid, d->report.cgroup,
+				    sizeof(d->report.cgroup));
+		memattr_oom_record(&d->report);
+		d->ev.kind = MEMATTR_EV_OOM_KILL;
+		d->ev.time_ms = d->report.time_ms;
+		d->ev.oom = d->report.kill;
+		memattr_events_emit(&d->ev);
+		kfree(d);
 	}
 }
 

@@ -361,7 +361,7 @@ size_t memattr_report_format(char *buf, size_t size,
 	if (in->oom &&
 	    memattr_report_begin_line(&o, &l, "oom", MEMATTR_REPORT_END_ROOM)) {
 		memattr_line_add(&l, " time_ms=%llu", in->oom->time_ms);
-		memattr_line_add_oom(&l, in->oom);
+		memattr_line_add_oom(&l, &in->oom->kill);
 		memattr_report_end_line(&o, &l);
 	}
 	/* The room kept for it is enough: MEMATTR_REPORT_END_ROOM. */
