@@ -7,10 +7,12 @@
 #
 # Logs: build/check/logs/<step>.log.
 #
-# The module builds and the QEMU lanes run two at a time (a 2-core host; each
-# keeps one core busy). Their results are printed in a fixed order, each as
-# soon as it and everything printed before it have finished, so the output
-# does not depend on which one ends first. What lanes share in the cache
+# After the dependencies and the lanes' cache, everything runs two at a time
+# (a 2-core host; a build, a host check or a QEMU lane each keeps about one
+# core busy): the debug lane, the longest, beside the builds and host
+# checks, then the other lanes. The results are printed in a fixed order,
+# each as soon as it and everything printed before it have finished, so
+# the output does not depend on which one ends first. What lanes share in the cache
 # (kernels, headers trees, the debug kernel, kselftest headers, busybox, jq)
 # is filled first, one lane after the other (lane.sh --prepare).
 #
@@ -214,7 +216,37 @@ kdir_612_arm64=$(other_kdir trixie arm64)
 flock -u 8
 exec 8>&-
 
-# Each build copies the sources into its own directory: two run at a time.
+# The lanes, in the order their results are printed. The other kernels'
+# lanes and stock-rt run a reduced set (run.sh).
+lanes=(stock-amd64 stock-arm64 stock-rt debug stock-5.10-amd64 stock-6.12-amd64
+	stock-6.12-arm64)
+# Fill the cache for all of them, one after the other (the first run builds
+# the debug kernel, several minutes), so the lanes below only read it.
+prepare_lanes() {
+	local lane rc=0
+	for lane in "${lanes[@]}"; do
+		echo "# lane.sh --lane $lane --prepare"
+		scripts/lane.sh --lane "$lane" --prepare || rc=1
+	done
+	for lane in stock-amd64 stock-arm64; do
+		echo "# lane.sh --lane $lane --reboot --prepare"
+		scripts/lane.sh --lane "$lane" --reboot --prepare || rc=1
+	done
+	return "$rc"
+}
+step prepare-lanes prepare_lanes
+
+# Everything else is one queue, two jobs at a time. The debug lane, the
+# longest (about 19 min), goes first; the builds and host checks (about 12
+# min, most of them one core's work) run in the other slot meanwhile, then
+# the other lanes, longest first, so that both slots end at about the same
+# time. Each build copies the sources into its own directory; each lane
+# has its own build/lanes/<lane>.
+job debug tap scripts/lane.sh --lane debug
+host_steps=(build-module-amd64-W1 build-module-arm64-W1 sparse-amd64
+	sparse-arm64 build-module-5.10-amd64-W1 build-module-6.12-amd64-W1
+	build-module-6.12-arm64-W1 checkpatch build-cli-amd64 build-cli-arm64
+	cli-unit cli-fuzz layout harness-unit replay install deb)
 job build-module-amd64-W1 step build_strict amd64 "$kdir_amd64" amd64 W=1
 job build-module-arm64-W1 step build_strict arm64 "$kdir_arm64" arm64 W=1
 job sparse-amd64 step build_strict amd64 "$kdir_amd64" sparse-amd64 C=2
@@ -222,20 +254,19 @@ job sparse-arm64 step build_strict arm64 "$kdir_arm64" sparse-arm64 C=2
 job build-module-5.10-amd64-W1 step build_other amd64 "$kdir_510_amd64" bullseye amd64-5.10
 job build-module-6.12-amd64-W1 step build_other amd64 "$kdir_612_amd64" trixie amd64-6.12
 job build-module-6.12-arm64-W1 step build_other arm64 "$kdir_612_arm64" trixie arm64-6.12
-run_jobs "${queue[@]}"
-step checkpatch scripts/style.sh
-step build-cli-amd64 make -C userspace O="$out/cli-amd64"
-step build-cli-arm64 make -C userspace CROSS_COMPILE=aarch64-linux-gnu- O="$out/cli-arm64"
-tap cli-unit make -C userspace O="$out/cli-test" test
-step cli-fuzz make -C userspace O="$out/cli-fuzz" fuzz FUZZ_SECONDS=20
-tap layout scripts/layout-check.sh
-tap harness-unit python3 -m unittest -v selftests/qemu/test_parse_log.py
-tap replay make -s -C selftests/replay check O="$out/replay"
-tap install scripts/install-check.sh
+job checkpatch step scripts/style.sh
+job build-cli-amd64 step make -C userspace O="$out/cli-amd64"
+job build-cli-arm64 step make -C userspace CROSS_COMPILE=aarch64-linux-gnu- O="$out/cli-arm64"
+job cli-unit tap make -C userspace O="$out/cli-test" test
+job cli-fuzz step make -C userspace O="$out/cli-fuzz" fuzz FUZZ_SECONDS=20
+job layout tap scripts/layout-check.sh
+job harness-unit tap python3 -m unittest -v selftests/qemu/test_parse_log.py
+job replay tap make -s -C selftests/replay check O="$out/replay"
+job install tap scripts/install-check.sh
 # The Debian packages; memattr-dkms installed on the host, which is what
 # make dkms-check does (a DKMS build of make dkms-install against the same
 # headers) and more.
-tap deb scripts/deb-check.sh
+job deb tap scripts/deb-check.sh
 
 # The live export a lane's guest printed (selftests/memattr/cli_watch.sh,
 # between MEMATTR-PROM-BEGIN and MEMATTR-PROM-END) through the host's
@@ -256,30 +287,9 @@ prom_console() {
 	[ "$rc" = 0 ] && [ -z "$res" ]
 }
 
-# The lanes, in the order their results are printed. The other kernels'
-# lanes and stock-rt run a reduced set (run.sh).
-lanes=(stock-amd64 stock-arm64 stock-rt debug stock-5.10-amd64 stock-6.12-amd64
-	stock-6.12-arm64)
-# Fill the cache for all of them, one after the other (the first run builds
-# the debug kernel, several minutes), so the lanes below only read it.
-prepare_lanes() {
-	local lane rc=0
-	for lane in "${lanes[@]}"; do
-		echo "# lane.sh --lane $lane --prepare"
-		scripts/lane.sh --lane "$lane" --prepare || rc=1
-	done
-	for lane in stock-amd64 stock-arm64; do
-		echo "# lane.sh --lane $lane --reboot --prepare"
-		scripts/lane.sh --lane "$lane" --reboot --prepare || rc=1
-	done
-	return "$rc"
-}
-step prepare-lanes prepare_lanes
-# Two lanes at a time, each a one-vCPU-thread TCG guest with its own
-# build/lanes/<lane>; longest first (under TCG, roughly: debug 500 s,
-# stock-amd64 430 s, stock-arm64 410 s, stock-rt 300 s, the others 1-2
-# min), so both slots finish at about the same time.
-for lane in debug stock-amd64 stock-arm64 stock-rt stock-5.10-amd64 \
+# Under TCG, roughly: stock-arm64 15 min, stock-amd64 11, stock-rt 7, the
+# others 3 to 4.
+for lane in stock-arm64 stock-amd64 stock-rt stock-5.10-amd64 \
 	stock-6.12-amd64 stock-6.12-arm64; do
 	job "$lane" tap scripts/lane.sh --lane "$lane"
 done
@@ -300,6 +310,6 @@ after_job() {
 		;;
 	esac
 }
-run_jobs "${lanes[@]}" reboot-stock-amd64 reboot-stock-arm64
+run_jobs "${host_steps[@]}" "${lanes[@]}" reboot-stock-amd64 reboot-stock-arm64
 
 finish
