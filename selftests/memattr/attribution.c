@@ -515,7 +515,7 @@ static void mt_worker(void)
 /*
  * Unload and reload while processes allocate, fork and exit, 20 times
  * (MEMATTR_UNLOAD_CYCLES: run.sh does 20 where lockdep, KASAN and kmemleak
- * watch, on the debug lane, and on arm64; 5 elsewhere). Each unload waits
+ * watch, on the debug lane; 5 elsewhere). Each unload waits
  * for RCU and tracepoint grace periods on busy CPUs: allow for it.
  */
 TEST_F_TIMEOUT(attr, rmmod_under_load, 600)
