@@ -35,12 +35,13 @@ def fields(rest):
     return dict(kv.split("=", 1) for kv in rest.split())
 
 
-def tick_budget(ns, tracked, budget_us):
-    """The budget cell of a tick row: <= budget_us per 1000 processes."""
+def tick_cells(ns, tracked, budget_us):
+    """A tick row's per-1000 and budget cells (<= budget_us per 1000)."""
     if not tracked:
-        return "-"
-    met = ns / tracked * 1000 / 1e3 <= budget_us
-    return f"<= {budget_us} us: {'met' if met else 'NOT met'}"
+        return "-", "-"
+    per = ns / tracked * 1000 / 1e3
+    return (f"{per:.1f} us",
+            f"<= {budget_us} us: {'met' if per <= budget_us else 'NOT met'}")
 
 
 def kernel_before(release, version):
@@ -294,17 +295,16 @@ def main():
         d = dumps.get(n, {})
         dump = (f"{int(d['ns']) / 1e6:.1f} ms ({d['rows']} rows)"
                 if d.get("ns") else "-")
-        per = f"{ns / tracked * 1000 / 1e3:.1f} us" if tracked else "-"
+        per, budget = tick_cells(ns, tracked, TICK_SLEEPING_US)
         p(f"| {n} sleeping processes ({tracked} tracked) | {ns / 1e3:.0f} us | "
-          f"{per} | {tick_budget(ns, tracked, TICK_SLEEPING_US)} | {dump} |")
+          f"{per} | {budget} | {dump} |")
     for n in sorted(runticks):
         t = runticks[n]
         ns = int(t["ns"] or 0)
         tracked = int(t["tracked"] or 0)
-        per = f"{ns / tracked * 1000 / 1e3:.1f} us" if tracked else "-"
+        per, budget = tick_cells(ns, tracked, TICK_RUNNING_US)
         p(f"| {n} processes that all run (each writes a page every 500 ms; "
-          f"{tracked} tracked) | {ns / 1e3:.0f} us | {per} | "
-          f"{tick_budget(ns, tracked, TICK_RUNNING_US)} | - |")
+          f"{tracked} tracked) | {ns / 1e3:.0f} us | {per} | {budget} | - |")
     p("")
     if 0 in mems and mems:
         top = max(mems)

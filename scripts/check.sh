@@ -12,9 +12,10 @@
 # core busy): the debug lane, the longest, beside the builds and host
 # checks, then the other lanes. The results are printed in a fixed order,
 # each as soon as it and everything printed before it have finished, so
-# the output does not depend on which one ends first. What lanes share in the cache
-# (kernels, headers trees, the debug kernel, kselftest headers, busybox, jq)
-# is filled first, one lane after the other (lane.sh --prepare).
+# the output does not depend on which one ends first. What lanes share in
+# the cache (kernels, headers trees, the debug kernel, kselftest headers,
+# busybox, jq) is filled first, one lane after the other (lane.sh
+# --prepare).
 #
 # Most functions here run through step, tap or job, which shellcheck cannot
 # follow.
